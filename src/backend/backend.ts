@@ -1,0 +1,171 @@
+// Chooses the fastest compute backend that works on this machine, once, and says why.
+//
+// Order: tfjs-node-gpu (CUDA), tfjs-node (libtensorflow), WebAssembly with tsdl's kernels, plain JS.
+// TSDL_BACKEND=<name> forces one (names: tensorflow-gpu, tensorflow, wasm, cpu; aliases node-gpu, node).
+// Optional packages are looked up at run time: a package that is missing, or that installed but cannot
+// load (tfjs-node without its libtensorflow, say), is reported, never fatal.
+import { createRequire } from "node:module";
+import * as tf from "@tensorflow/tfjs";
+import { registerWasmKernels } from "./wasm_kernels.js";
+
+export type BackendName = "tensorflow-gpu" | "tensorflow" | "wasm" | "cpu";
+
+export interface BackendAttempt {
+  /** The backend, by tsdl's name. */
+  name: BackendName;
+  /** The npm package that provides it. */
+  package: string;
+  status: "selected" | "not installed" | "failed" | "skipped";
+  /** Why it was not taken (the loader's message), or what was forced. */
+  message?: string;
+}
+
+export interface BackendReport {
+  /** The backend every tensor runs on. */
+  name: BackendName;
+  /** tfjs' own name for it (`tf.getBackend()`). */
+  tfName: string;
+  /** True when TSDL_BACKEND chose it. */
+  forced: boolean;
+  /** Every backend considered, fastest first. */
+  attempts: BackendAttempt[];
+}
+
+const require = createRequire(import.meta.url);
+
+const CANDIDATES: { name: BackendName; package: string; tfName: string }[] = [
+  { name: "tensorflow-gpu", package: "@tensorflow/tfjs-node-gpu", tfName: "tensorflow" },
+  { name: "tensorflow", package: "@tensorflow/tfjs-node", tfName: "tensorflow" },
+  { name: "wasm", package: "@tensorflow/tfjs-backend-wasm", tfName: "wasm" },
+  { name: "cpu", package: "@tensorflow/tfjs (built in)", tfName: "cpu" },
+];
+
+const ALIASES: Record<string, BackendName> = {
+  "tensorflow-gpu": "tensorflow-gpu",
+  "node-gpu": "tensorflow-gpu",
+  "tfjs-node-gpu": "tensorflow-gpu",
+  gpu: "tensorflow-gpu",
+  tensorflow: "tensorflow",
+  node: "tensorflow",
+  "tfjs-node": "tensorflow",
+  wasm: "wasm",
+  webassembly: "wasm",
+  cpu: "cpu",
+  js: "cpu",
+};
+
+let report: BackendReport | undefined;
+let pending: Promise<BackendReport> | undefined;
+
+function isNotInstalled(e: unknown, pkg: string): boolean {
+  const err = e as { code?: string; message?: string };
+  return err?.code === "MODULE_NOT_FOUND" && (err.message ?? "").includes(pkg);
+}
+
+async function tryBackend(c: (typeof CANDIDATES)[number]): Promise<BackendAttempt> {
+  try {
+    if (c.name === "tensorflow-gpu" || c.name === "tensorflow") {
+      require(c.package); // registers the "tensorflow" backend with tfjs-core
+    } else if (c.name === "wasm") {
+      require(c.package);
+    }
+    const ok = await tf.setBackend(c.tfName);
+    if (!ok) return { name: c.name, package: c.package, status: "failed", message: `tf.setBackend("${c.tfName}") returned false` };
+    if (c.name === "wasm") registerWasmKernels();
+    await tf.ready();
+    return { name: c.name, package: c.package, status: "selected" };
+  } catch (e) {
+    if (isNotInstalled(e, c.package)) return { name: c.name, package: c.package, status: "not installed" };
+    const message = (e as Error)?.message ?? String(e);
+    return { name: c.name, package: c.package, status: "failed", message: message.split("\n")[0] };
+  }
+}
+
+/** Parses TSDL_BACKEND; throws a clear error naming the accepted values. */
+export function parseBackendName(value: string): BackendName {
+  const name = ALIASES[value.trim().toLowerCase()];
+  if (!name) {
+    throw new Error(`TSDL_BACKEND=${JSON.stringify(value)} is not a backend tsdl knows; expected one of: ${Object.keys(ALIASES).join(", ")}`);
+  }
+  return name;
+}
+
+async function choose(): Promise<BackendReport> {
+  const forcedValue = process.env.TSDL_BACKEND;
+  const forced = forcedValue ? parseBackendName(forcedValue) : undefined;
+  const attempts: BackendAttempt[] = [];
+  let chosen: (typeof CANDIDATES)[number] | undefined;
+  for (const c of CANDIDATES) {
+    if (chosen) {
+      attempts.push({ name: c.name, package: c.package, status: "skipped", message: `a faster backend (${chosen.name}) works` });
+      continue;
+    }
+    if (forced && c.name !== forced) {
+      attempts.push({ name: c.name, package: c.package, status: "skipped", message: `TSDL_BACKEND=${forcedValue}` });
+      continue;
+    }
+    const attempt = await tryBackend(c);
+    attempts.push(attempt);
+    if (attempt.status === "selected") chosen = c;
+  }
+  if (!chosen) {
+    const why = attempts.map((a) => `${a.name}: ${a.status}${a.message ? ` (${a.message})` : ""}`).join("; ");
+    throw new Error(`tsdl: no compute backend works here. ${why}`);
+  }
+  return { name: chosen.name, tfName: tf.getBackend(), forced: forced !== undefined, attempts };
+}
+
+/** Picks and initialises the backend (once); resolves to the report. */
+export function ready(): Promise<BackendReport> {
+  if (report) return Promise.resolve(report);
+  pending ??= choose().then((r) => (report = r));
+  return pending;
+}
+
+/** The report of the backend in use; throws if `ready()` has not finished. */
+export function backend(): BackendReport & { toString(): string } {
+  if (!report) throw notReadyError();
+  const r = report;
+  return Object.assign(Object.create({ toString: () => describeBackend(r), [Symbol.for("Jupyter.display")]: () => backendBundle(r) }), r);
+}
+
+/** Throws unless the backend is ready; used by every synchronous entry point that makes tensors. */
+export function assertReady(): void {
+  if (!report) throw notReadyError();
+}
+
+export function isReady(): boolean {
+  return report !== undefined;
+}
+
+function notReadyError(): Error {
+  return new Error("tsdl: the compute backend is not chosen yet: `await tsdl.ready()` first (the tsdl notebook kernel does this before the first cell)");
+}
+
+/** One line: `wasm (WebAssembly + tsdl kernels); not taken: tensorflow-gpu (not installed), ...` */
+export function describeBackend(r: BackendReport): string {
+  const label: Record<BackendName, string> = {
+    "tensorflow-gpu": "TensorFlow C library with CUDA (tfjs-node-gpu)",
+    tensorflow: "TensorFlow C library on CPU (tfjs-node)",
+    wasm: "WebAssembly with tsdl's kernels (tfjs-backend-wasm)",
+    cpu: "plain JavaScript (slow)",
+  };
+  const notTaken = r.attempts
+    .filter((a) => a.status === "not installed" || a.status === "failed")
+    .map((a) => `${a.name} ${a.status}${a.message ? `: ${a.message}` : ""}`);
+  return `${r.name}: ${label[r.name]}${r.forced ? " [forced by TSDL_BACKEND]" : ""}` + (notTaken.length ? `; not taken: ${notTaken.join("; ")}` : "");
+}
+
+function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
+}
+
+function backendBundle(r: BackendReport): Record<string, string> {
+  const rows = r.attempts
+    .map((a) => `<tr><td>${escapeHtml(a.name)}</td><td>${escapeHtml(a.package)}</td><td>${escapeHtml(a.status)}</td><td>${escapeHtml(a.message ?? "")}</td></tr>`)
+    .join("");
+  return {
+    "text/plain": describeBackend(r),
+    "text/html": `<div class="tsdl-backend"><b>Backend: ${escapeHtml(r.name)}</b>${r.forced ? " (forced by TSDL_BACKEND)" : ""}<table><thead><tr><th>backend</th><th>package</th><th>status</th><th>why</th></tr></thead><tbody>${rows}</tbody></table></div>`,
+  };
+}

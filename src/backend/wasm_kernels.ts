@@ -1,0 +1,166 @@
+// Kernels the stock WebAssembly backend lacks or runs slowly, written as compositions of the wasm
+// backend's own fast kernels (XNNPACK convolutions, transposes, slices), so they run at wasm speed.
+//
+// Conv2DBackpropFilter (the weight gradient of a convolution) is missing from tfjs-backend-wasm 4.22,
+// which makes every convnet untrainable there. Both gradients are rewritten as forward convolutions:
+//
+//   dW[a, b, ci, co] = sum_{n,i,j} x[n, i*s + a - padTop, j*s + b - padLeft, ci] * dy[n, i, j, co]
+//     = conv2d(x^T (ci as batch, n as channel), dy^T (as filter [Ho, Wo, N, Cout]), dilation s)
+//   dx = conv2d(zero-dilate(dy, s), flip(W) with in/out channels swapped, stride 1, "full" padding)
+import * as tf from "@tensorflow/tfjs";
+
+type TensorInfo = tf.TensorInfo;
+type KernelFunc = (args: { inputs: Record<string, TensorInfo>; backend: unknown; attrs: Record<string, unknown> }) => TensorInfo;
+
+interface WasmBackendLike {
+  disposeData(dataId: object): boolean;
+}
+
+function kernel(name: string): KernelFunc {
+  const config = tf.getKernel(name, "wasm");
+  if (!config) throw new Error(`tsdl: the wasm backend has no '${name}' kernel to build on`);
+  return config.kernelFunc as unknown as KernelFunc;
+}
+
+/** Runs wasm kernels and frees every intermediate result but the one returned. */
+class Scratch {
+  private readonly made: TensorInfo[] = [];
+  constructor(private readonly backend: unknown) {}
+  run(name: string, inputs: Record<string, TensorInfo>, attrs: Record<string, unknown> = {}): TensorInfo {
+    const out = kernel(name)({ inputs, backend: this.backend, attrs });
+    this.made.push(out);
+    return out;
+  }
+  keep(result: TensorInfo): TensorInfo {
+    for (const t of this.made) if (t !== result) (this.backend as WasmBackendLike).disposeData(t.dataId);
+    return result;
+  }
+}
+
+interface ConvAttrs {
+  strides: number | [number, number];
+  pad: "valid" | "same" | number | number[][];
+  dataFormat?: "NHWC" | "NCHW";
+  dimRoundingMode?: "floor" | "round" | "ceil";
+  dilations?: number | [number, number];
+}
+
+function pair(v: number | [number, number] | undefined, fallback: number): [number, number] {
+  if (v === undefined) return [fallback, fallback];
+  return typeof v === "number" ? [v, v] : v;
+}
+
+function checkAttrs(kernelName: string, attrs: ConvAttrs): void {
+  if (attrs.dataFormat !== undefined && attrs.dataFormat !== "NHWC") {
+    throw new Error(`tsdl ${kernelName} (wasm): dataFormat must be "NHWC" (channels last), got ${JSON.stringify(attrs.dataFormat)}`);
+  }
+  const [dh, dw] = pair(attrs.dilations, 1);
+  if (dh !== 1 || dw !== 1) {
+    throw new Error(`tsdl ${kernelName} (wasm): dilated convolutions are not supported, got dilations ${JSON.stringify(attrs.dilations)}`);
+  }
+}
+
+function convInfo(xShape: number[], filterShape: number[], attrs: ConvAttrs) {
+  return tf.backend_util.computeConv2DInfo(
+    xShape as [number, number, number, number],
+    filterShape as [number, number, number, number],
+    attrs.strides,
+    1,
+    attrs.pad as "valid",
+    attrs.dimRoundingMode,
+  );
+}
+
+/** dW for y = conv2d(x, W): inputs x [N,H,W,Cin], dy [N,Ho,Wo,Cout]; attr filterShape [kh,kw,Cin,Cout]. */
+function conv2DBackpropFilter({ inputs, backend, attrs }: Parameters<KernelFunc>[0]): TensorInfo {
+  const { x, dy } = inputs as { x: TensorInfo; dy: TensorInfo };
+  const a = attrs as unknown as ConvAttrs & { filterShape: [number, number, number, number] };
+  checkAttrs("Conv2DBackpropFilter", a);
+  const [kh, kw, cin, cout] = a.filterShape;
+  const info = convInfo(x.shape, a.filterShape, a);
+  const [sh, sw] = [info.strideHeight, info.strideWidth];
+  const [, H, W] = x.shape;
+  const [, Ho, Wo] = dy.shape;
+  const s = new Scratch(backend);
+  const xT = s.run("Transpose", { x }, { perm: [3, 1, 2, 0] }); // [Cin, H, W, N]
+  const dyT = s.run("Transpose", { x: dy }, { perm: [1, 2, 0, 3] }); // [Ho, Wo, N, Cout]
+  // Output rows a = 0..kh-1 read x rows a - padTop + i*sh. Pad x so that at least kh rows come out;
+  // the bottom/right padding may only be needed to reach kh (never negative: extra rows are sliced off).
+  const padBottom = Math.max(0, kh + (Ho - 1) * sh - H - info.padInfo.top);
+  const padRight = Math.max(0, kw + (Wo - 1) * sw - W - info.padInfo.left);
+  const full = s.run(
+    "Conv2D",
+    { x: xT, filter: dyT },
+    {
+      strides: [1, 1],
+      pad: [[0, 0], [info.padInfo.top, padBottom], [info.padInfo.left, padRight], [0, 0]],
+      dataFormat: "NHWC",
+      dilations: [sh, sw],
+      dimRoundingMode: undefined,
+    },
+  ); // [Cin, >=kh, >=kw, Cout]
+  let cut = full;
+  if (full.shape[1] !== kh || full.shape[2] !== kw) {
+    cut = s.run("Slice", { x: full }, { begin: [0, 0, 0, 0], size: [cin, kh, kw, cout] });
+  }
+  return s.keep(s.run("Transpose", { x: cut }, { perm: [1, 2, 0, 3] }));
+}
+
+/** dx for y = conv2d(x, W): inputs dy [N,Ho,Wo,Cout], filter [kh,kw,Cin,Cout]; attr inputShape. */
+function conv2DBackpropInput({ inputs, backend, attrs }: Parameters<KernelFunc>[0]): TensorInfo {
+  const { dy, filter } = inputs as { dy: TensorInfo; filter: TensorInfo };
+  const a = attrs as unknown as ConvAttrs & { inputShape: [number, number, number, number] };
+  checkAttrs("Conv2DBackpropInput", a);
+  const [N, H, W, cin] = a.inputShape;
+  const [kh, kw, , cout] = filter.shape;
+  const info = convInfo(a.inputShape, filter.shape, a);
+  const [sh, sw] = [info.strideHeight, info.strideWidth];
+  const [, Ho, Wo] = dy.shape;
+  const s = new Scratch(backend);
+  // Zero-dilate dy by the strides: [N,Ho,Wo,C] -> [N,Ho,1,Wo,1,C] -> pad -> [N,Ho*sh,Wo*sw,C] -> cut tail.
+  let d = dy;
+  if (sh > 1 || sw > 1) {
+    const r = s.run("Reshape", { x: dy }, { shape: [N, Ho, 1, Wo, 1, cout] });
+    const p = s.run("PadV2", { x: r }, { paddings: [[0, 0], [0, 0], [0, sh - 1], [0, 0], [0, sw - 1], [0, 0]], constantValue: 0 });
+    const r2 = s.run("Reshape", { x: p }, { shape: [N, Ho * sh, Wo * sw, cout] });
+    d = s.run("Slice", { x: r2 }, { begin: [0, 0, 0, 0], size: [N, (Ho - 1) * sh + 1, (Wo - 1) * sw + 1, cout] });
+  }
+  const Hd = (Ho - 1) * sh + 1;
+  const Wd = (Wo - 1) * sw + 1;
+  // Flip the filter spatially and swap its channel axes: [kh,kw,Cin,Cout] -> [kh,kw,Cout,Cin].
+  const flipped = s.run("Reverse", { x: filter }, { dims: [0, 1] });
+  const wT = s.run("Transpose", { x: flipped }, { perm: [0, 1, 3, 2] });
+  const top = kh - 1 - info.padInfo.top;
+  const left = kw - 1 - info.padInfo.left;
+  const bottom = H - Hd - top + kh - 1;
+  const right = W - Wd - left + kw - 1;
+  const needCrop = top < 0 || left < 0 || bottom < 0 || right < 0;
+  const out = s.run(
+    "Conv2D",
+    { x: d, filter: wT },
+    {
+      strides: [1, 1],
+      pad: [[0, 0], [Math.max(0, top), Math.max(0, bottom)], [Math.max(0, left), Math.max(0, right)], [0, 0]],
+      dataFormat: "NHWC",
+      dilations: [1, 1],
+      dimRoundingMode: undefined,
+    },
+  );
+  if (!needCrop) return s.keep(out);
+  return s.keep(s.run("Slice", { x: out }, { begin: [0, Math.max(0, -top), Math.max(0, -left), 0], size: [N, H, W, cin] }));
+}
+
+let registered = false;
+
+/** Registers tsdl's wasm kernels (idempotent). Call after the wasm backend is registered. */
+export function registerWasmKernels(): void {
+  if (registered) return;
+  registered = true;
+  for (const [kernelName, kernelFunc] of [
+    ["Conv2DBackpropFilter", conv2DBackpropFilter],
+    ["Conv2DBackpropInput", conv2DBackpropInput],
+  ] as const) {
+    if (tf.getKernel(kernelName, "wasm")) tf.unregisterKernel(kernelName, "wasm");
+    tf.registerKernel({ kernelName, backendName: "wasm", kernelFunc: kernelFunc as unknown as tf.KernelFunc });
+  }
+}

@@ -1,0 +1,27 @@
+// tsdl: deep learning in TypeScript notebooks. The public surface.
+//
+//   import { keras, layers, tf } from "tsdl";
+//   const x = layers.Input([28, 28]);
+//   const y = layers.Dense(10, { activation: "softmax" })(layers.Flatten()(x));
+//   const model = keras.Model(x, y);
+import * as tf from "@tensorflow/tfjs";
+import * as kerasModule from "./keras/index.js";
+
+export { tf };
+export { ready, backend, describeBackend, type BackendReport, type BackendAttempt, type BackendName } from "./backend/backend.js";
+export { KeyboardInterrupt, interruptSignal, requestInterrupt, resetInterrupt } from "./interrupt.js";
+export { layers, optimizers, callbacks, losses, metrics, activations, models, utils, Model, Sequential, loadModel } from "./keras/index.js";
+export type { KerasModel, SequentialModel } from "./keras/index.js";
+export type { Callable, LayerCallOptions } from "./keras/callable.js";
+export type { KerasVariable } from "./keras/variables.js";
+export type { CompileOptions } from "./keras/models/model.js";
+export type { FitOptions, EvaluateOptions, PredictOptions } from "./keras/models/training.js";
+export type { BatchSource, Batch, Inputs } from "./keras/models/data_adapter.js";
+export type { SummaryData, SummaryRow } from "./keras/models/summary.js";
+export { summaryText } from "./keras/models/summary.js";
+
+/** The Keras namespace: `keras.layers`, `keras.Model`, `keras.optimizers`, `keras.callbacks`, ... */
+export const keras = kerasModule;
+
+/** tsdl's version (from package.json). */
+export { version } from "./version.js";

@@ -1,0 +1,20 @@
+// `keras`: the Keras namespace, `keras.layers.Dense`, `keras.Model`, `keras.optimizers.SGD`, ...
+import * as layers from "./layers/index.js";
+import * as optimizers from "./optimizers/index.js";
+import * as callbacks from "./callbacks/index.js";
+import * as losses from "./losses.js";
+import * as metrics from "./metrics.js";
+import { activations } from "./activations.js";
+import { Model, Sequential, KerasModel, SequentialModel } from "./models/model.js";
+import { loadModel } from "./models/saving.js";
+import { toCategorical } from "./utils.js";
+import { resetNames } from "./naming.js";
+
+export { layers, optimizers, callbacks, losses, metrics, activations, Model, Sequential, KerasModel, SequentialModel, loadModel, toCategorical };
+
+export const models = { Model, Sequential, loadModel };
+export const utils = { toCategorical };
+export const backend = {
+  /** Resets Keras' automatic layer names (`dense`, `dense_1`, ...), as `keras.backend.clear_session()`. */
+  clearSession: resetNames,
+};

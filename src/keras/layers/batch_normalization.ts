@@ -1,0 +1,115 @@
+// BatchNormalization (Ioffe & Szegedy, 2015): normalise each feature by the batch's mean and variance in
+// training, by moving averages of them in inference, then scale by gamma and shift by beta.
+//
+//   training:  y = gamma * (x - mean_B) / sqrt(var_B + epsilon) + beta
+//              moving_mean     <- moving_mean * momentum + mean_B * (1 - momentum)
+//              moving_variance <- moving_variance * momentum + var_B * (1 - momentum)
+//   inference: y = gamma * (x - moving_mean) / sqrt(moving_variance + epsilon) + beta
+//
+// Porting note: var_B is the biased batch variance (divided by the batch size, as Keras 3 uses for the
+// moving average). tfjs-layers 4.22 crashes in training when `center` or `scale` is false (it reads a
+// gamma or beta that does not exist); this subclass fixes that and is registered under tfjs' class name,
+// so saved models load with it.
+import * as tf from "@tensorflow/tfjs";
+import { callable, type Callable } from "../callable.js";
+import { baseArgs, initializer, type BaseLayerOptions, type InitializerIdentifier } from "./common.js";
+
+export interface BatchNormalizationOptions extends BaseLayerOptions {
+  /** The features axis (channels). Default -1 (last). */
+  axis?: number;
+  /** Weight of the old value in the moving averages. Default 0.99. */
+  momentum?: number;
+  /** Added to the variance before the square root. Default 1e-3. */
+  epsilon?: number;
+  /** Learn an offset beta. Default true. */
+  center?: boolean;
+  /** Learn a scale gamma. Default true. */
+  scale?: boolean;
+  /** Default "zeros". */
+  betaInitializer?: InitializerIdentifier;
+  /** Default "ones". */
+  gammaInitializer?: InitializerIdentifier;
+  /** Default "zeros". */
+  movingMeanInitializer?: InitializerIdentifier;
+  /** Default "ones". */
+  movingVarianceInitializer?: InitializerIdentifier;
+}
+
+interface TfBatchNorm extends tf.layers.Layer {
+  axis: number;
+  momentum: number;
+  epsilon: number;
+  center: boolean;
+  scale: boolean;
+  gamma: tf.LayerVariable | null;
+  beta: tf.LayerVariable | null;
+  movingMean: tf.LayerVariable;
+  movingVariance: tf.LayerVariable;
+}
+
+type BatchNormClass = new (args: Record<string, unknown>) => TfBatchNorm;
+let FixedBatchNormalization: BatchNormClass | undefined;
+
+/** tsdl's BatchNormalization class, registered for loading saved models (idempotent). */
+export function fixedClass(): BatchNormClass {
+  if (FixedBatchNormalization) return FixedBatchNormalization;
+  const Base = tf.layers.batchNormalization({}).constructor as BatchNormClass;
+  class BatchNormalization extends Base {
+    static className = "BatchNormalization";
+    call(inputs: tf.Tensor | tf.Tensor[], kwargs: Record<string, unknown>): tf.Tensor {
+      const training = kwargs.training === true;
+      if (!training) return super.call(inputs, kwargs) as tf.Tensor;
+      return tf.tidy(() => {
+        const x = Array.isArray(inputs) ? inputs[0] : inputs;
+        const axis = this.axis < 0 ? x.rank + this.axis : this.axis;
+        const reductionAxes = [...Array(x.rank).keys()].filter((a) => a !== axis);
+        const { mean, variance } = tf.moments(x, reductionAxes, true);
+        const flatMean = tf.reshape(mean, [x.shape[axis]]);
+        const flatVariance = tf.reshape(variance, [x.shape[axis]]);
+        const inv = tf.rsqrt(tf.add(variance, this.epsilon));
+        let y = tf.mul(tf.sub(x, mean), this.scale && this.gamma ? tf.mul(inv, broadcast(this.gamma.read(), x.rank, axis)) : inv);
+        if (this.center && this.beta) y = tf.add(y, broadcast(this.beta.read(), x.rank, axis));
+        for (const [variable, value] of [
+          [this.movingMean, flatMean],
+          [this.movingVariance, flatVariance],
+        ] as const) {
+          const old = variable.read();
+          variable.write(tf.sub(old, tf.mul(tf.sub(old, value), 1 - this.momentum)));
+        }
+        return y;
+      });
+    }
+  }
+  tf.serialization.registerClass(BatchNormalization as unknown as tf.serialization.SerializableConstructor<tf.serialization.Serializable>);
+  FixedBatchNormalization = BatchNormalization;
+  return BatchNormalization;
+}
+
+function broadcast(v: tf.Tensor, rank: number, axis: number): tf.Tensor {
+  const shape = new Array(rank).fill(1);
+  shape[axis] = v.shape[0];
+  return tf.reshape(v, shape);
+}
+
+export function BatchNormalization(options: BatchNormalizationOptions = {}): Callable<tf.layers.Layer> {
+  const where = "BatchNormalization";
+  const momentum = options.momentum ?? 0.99;
+  const epsilon = options.epsilon ?? 1e-3;
+  if (!(momentum >= 0 && momentum <= 1)) throw new Error(`${where}: momentum must be in [0, 1], got ${JSON.stringify(options.momentum)}`);
+  if (!(epsilon > 0)) throw new Error(`${where}: epsilon must be positive, got ${JSON.stringify(options.epsilon)}`);
+  const Cls = fixedClass();
+  return callable(
+    new Cls({
+      ...baseArgs("BatchNormalization", options),
+      axis: options.axis ?? -1,
+      momentum,
+      epsilon,
+      center: options.center ?? true,
+      scale: options.scale ?? true,
+      betaInitializer: initializer(options.betaInitializer, where, "betaInitializer") ?? "zeros",
+      gammaInitializer: initializer(options.gammaInitializer, where, "gammaInitializer") ?? "ones",
+      movingMeanInitializer: initializer(options.movingMeanInitializer, where, "movingMeanInitializer") ?? "zeros",
+      movingVarianceInitializer: initializer(options.movingVarianceInitializer, where, "movingVarianceInitializer") ?? "ones",
+    }),
+  );
+}

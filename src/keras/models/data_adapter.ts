@@ -1,0 +1,62 @@
+// What fit/evaluate/predict accept as data, turned into batches: tensors (sliced and shuffled here) or a
+// source of ready batches (an async iterable like ImageDataGenerator's iterators, Keras' fit_generator).
+import * as tf from "@tensorflow/tfjs";
+
+export type Inputs = tf.Tensor | tf.Tensor[];
+/** A batch from a generator: [x, y] (y may be absent for predict). */
+export type Batch = [Inputs, tf.Tensor] | [Inputs];
+
+/** Anything that yields batches: an async iterable, optionally with a length (batches per epoch). */
+export interface BatchSource {
+  [Symbol.asyncIterator](): AsyncIterator<Batch | { value: Batch }>;
+  /** Batches per epoch, as Keras' Sequence `len()`. */
+  readonly length?: number;
+}
+
+export function isBatchSource(v: unknown): v is BatchSource {
+  return v != null && typeof v === "object" && !(v instanceof tf.Tensor) && !Array.isArray(v) && Symbol.asyncIterator in (v as object);
+}
+
+export function asList(x: Inputs): tf.Tensor[] {
+  return Array.isArray(x) ? x : [x];
+}
+
+/** Accepts tensors and plain (nested) number arrays, as Keras accepts numpy arrays. */
+export function toTensor(v: unknown, what: string): tf.Tensor {
+  if (v instanceof tf.Tensor) return v;
+  if (Array.isArray(v) || ArrayBuffer.isView(v)) return tf.tensor(v as number[]);
+  throw new TypeError(`${what} must be a tensor or an array of numbers, got ${v === null ? "null" : typeof v}`);
+}
+
+export function toInputs(v: unknown, what: string): Inputs {
+  if (Array.isArray(v) && v.length > 0 && v.every((t) => t instanceof tf.Tensor)) return v as tf.Tensor[];
+  return toTensor(v, what);
+}
+
+export function numSamples(x: Inputs): number {
+  return asList(x)[0].shape[0];
+}
+
+/** Rows `indices` of every tensor. */
+export function takeRows(x: Inputs, indices: tf.Tensor1D): Inputs {
+  return Array.isArray(x) ? x.map((t) => tf.gather(t, indices)) : tf.gather(x, indices);
+}
+
+/** Rows [start, end) of every tensor. */
+export function sliceRows(x: Inputs, start: number, end: number): Inputs {
+  const f = (t: tf.Tensor) => t.slice(start, end - start);
+  return Array.isArray(x) ? x.map(f) : f(x);
+}
+
+export function disposeInputs(x: Inputs | undefined): void {
+  if (!x) return;
+  for (const t of asList(x)) t.dispose();
+}
+
+/** Normalises what an iterator yields: `[x, y]`, `{ value: [x, y] }` or `{ xs, ys }`. */
+export function unpackBatch(item: unknown, what: string): [Inputs, tf.Tensor | undefined] {
+  const b = item as { xs?: Inputs; ys?: tf.Tensor } | Batch;
+  if (Array.isArray(b)) return [b[0], b[1]];
+  if (b && typeof b === "object" && "xs" in b && b.xs) return [b.xs, b.ys];
+  throw new TypeError(`${what}: each batch must be [x, y] (or { xs, ys }), got ${b === null ? "null" : typeof b}`);
+}

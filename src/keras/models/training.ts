@@ -1,0 +1,434 @@
+// Keras' fit / evaluate / predict loops on tfjs: batches, shuffling, validation, callbacks, History.
+//
+// Metrics are summed on the device and read (asynchronously) only when something shows them: the
+// progress bar a few times a second, callbacks that ask for batch logs, and each epoch's end. The loop
+// yields to the event loop after every batch, so Kernel > Interrupt and display updates get through.
+import * as tf from "@tensorflow/tfjs";
+import { ready } from "../../backend/backend.js";
+import { KeyboardInterrupt, interruptSignal } from "../../interrupt.js";
+import { Callback, type Logs, type TrainingParams } from "../callbacks/callback.js";
+import { History } from "../callbacks/history.js";
+import { ProgbarLogger, progressLine } from "../callbacks/progbar_logger.js";
+import {
+  asList, disposeInputs, isBatchSource, numSamples, sliceRows, takeRows, toInputs, toTensor, unpackBatch,
+  type BatchSource, type Inputs,
+} from "./data_adapter.js";
+import type { KerasModel } from "./model.js";
+
+export interface FitOptions {
+  /** Default 1. */
+  epochs?: number;
+  /** Samples per batch (tensor input only). Default 32. */
+  batchSize?: number;
+  /** 0 silent, 1 progress bar, 2 one line per epoch. Default 1. */
+  verbose?: 0 | 1 | 2 | "auto";
+  /** Extra callbacks (History and the progress bar are always there). */
+  callbacks?: Callback[];
+  /** Fraction of the samples, taken from the end before shuffling, held out for validation. */
+  validationSplit?: number;
+  /** [x, y] tensors or a batch generator, evaluated after each epoch. */
+  validationData?: [Inputs, tf.Tensor] | BatchSource;
+  /** Shuffle the samples before each epoch (tensor input). Default true. */
+  shuffle?: boolean;
+  /** Epoch to start from (for resuming). Default 0. */
+  initialEpoch?: number;
+  /** Batches per epoch for a generator. Default: its length. */
+  stepsPerEpoch?: number;
+  /** Batches of validation per epoch for a generator. Default: its length. */
+  validationSteps?: number;
+}
+
+export interface EvaluateOptions {
+  /** Default 32. */
+  batchSize?: number;
+  /** 0 silent, 1 progress bar. Default 1 (as Keras). */
+  verbose?: 0 | 1;
+  /** Batches to use from a generator. Default: its length. */
+  steps?: number;
+}
+
+export interface PredictOptions {
+  /** Default 32. */
+  batchSize?: number;
+  /** Batches to use from a generator. Default: its length. */
+  steps?: number;
+}
+
+/** One batch as fit sees it; `owned` batches (from generators or slicing) are disposed after use. */
+interface BatchItem {
+  x: Inputs;
+  y: tf.Tensor | undefined;
+  size: number;
+}
+
+/** Yields the batches of one pass over tensors or a generator. */
+async function* batches(
+  data: { x: Inputs; y?: tf.Tensor } | BatchSource,
+  batchSize: number,
+  shuffle: boolean,
+  steps: number | undefined,
+  what: string,
+): AsyncGenerator<BatchItem> {
+  if (isBatchSource(data)) {
+    const it = data[Symbol.asyncIterator]();
+    for (let i = 0; steps === undefined || i < steps; i++) {
+      const r = await it.next();
+      if (r.done) {
+        if (steps !== undefined && i < steps) {
+          console.warn(`${what}: the generator ran out after ${i} batches (expected ${steps}); the epoch ends here`);
+        }
+        break;
+      }
+      const [x, y] = unpackBatch(r.value, what);
+      yield { x, y, size: numSamples(x) };
+    }
+    return;
+  }
+  const n = numSamples(data.x);
+  const order = Int32Array.from({ length: n }, (_, i) => i);
+  if (shuffle) tf.util.shuffle(order);
+  for (let start = 0; start < n; start += batchSize) {
+    const end = Math.min(n, start + batchSize);
+    if (shuffle) {
+      const idx = tf.tensor1d(order.subarray(start, end), "int32");
+      const item = { x: takeRows(data.x, idx), y: data.y ? (tf.gather(data.y, idx) as tf.Tensor) : undefined, size: end - start };
+      idx.dispose();
+      yield item;
+    } else {
+      yield { x: sliceRows(data.x, start, end), y: data.y?.slice(start, end - start), size: end - start };
+    }
+  }
+}
+
+/** Sums of loss and metrics (times batch size) kept on the device. */
+class Totals {
+  private sums: tf.Tensor | undefined;
+  samples = 0;
+  constructor(readonly keys: string[]) {}
+  add(values: tf.Tensor, size: number): void {
+    const old = this.sums;
+    this.sums = old ? tf.add(old, values) : values;
+    if (old) {
+      old.dispose();
+      values.dispose();
+    }
+    this.samples += size;
+  }
+  async read(prefix = ""): Promise<Logs> {
+    const logs: Logs = {};
+    if (!this.sums || this.samples === 0) return logs;
+    const v = await this.sums.data();
+    this.keys.forEach((k, i) => (logs[prefix + k] = v[i] / this.samples));
+    return logs;
+  }
+  dispose(): void {
+    this.sums?.dispose();
+    this.sums = undefined;
+  }
+}
+
+function assertCompiled(model: KerasModel, what: string): asserts model is KerasModel & { optimizer: tf.Optimizer; loss: NonNullable<KerasModel["loss"]> } {
+  if (!model.optimizer || !model.loss) {
+    throw new Error(`${what}: model "${model.name}" is not compiled; call model.compile({ optimizer, loss, metrics }) first`);
+  }
+}
+
+function shapeText(shape: readonly (number | null)[]): string {
+  return `[${shape.map((d) => (d == null ? "null" : String(d))).join(", ")}]`;
+}
+
+/** Keras-style shape checks of tensor data against the model, before any work starts. */
+function checkData(model: KerasModel, x: Inputs, y: tf.Tensor | undefined, what: string): void {
+  const xs = asList(x);
+  if (xs.length !== model.inputs.length) {
+    throw new Error(`${what}: model "${model.name}" has ${model.inputs.length} input(s) but got ${xs.length} tensor(s)`);
+  }
+  xs.forEach((t, i) => {
+    const expected = model.inputs[i].shape;
+    const ok = t.rank === expected.length && expected.every((d, j) => d == null || d === t.shape[j]);
+    if (!ok) {
+      const err = new Error(`Input ${i} of layer "${model.name}" is incompatible: expected shape ${shapeText(expected)}, got ${shapeText(t.shape)}`);
+      err.name = "ValueError";
+      throw err;
+    }
+  });
+  if (!y) return;
+  const n = xs[0].shape[0];
+  if (y.shape[0] !== n) throw new Error(`${what}: x has ${n} samples but y has ${y.shape[0]}; they must match`);
+  const out = model.outputs[0].shape;
+  const lossName = model.loss?.name;
+  if (lossName === "categorical_crossentropy" && (y.rank === 1 || y.shape[y.rank - 1] !== out[out.length - 1])) {
+    throw new Error(
+      `${what}: labels of shape ${shapeText(y.shape)} do not fit the output ${shapeText(out)} with loss "categorical_crossentropy", which needs one-hot labels; ` +
+        `use loss "sparse_categorical_crossentropy" for class indices, or utils.toCategorical(y, ${out[out.length - 1]})`,
+    );
+  }
+  if (lossName === "sparse_categorical_crossentropy" && y.rank > 1 && y.shape[y.rank - 1] !== 1) {
+    throw new Error(
+      `${what}: labels of shape ${shapeText(y.shape)} look one-hot, but loss "sparse_categorical_crossentropy" needs class indices of shape [${n}]; use loss "categorical_crossentropy"`,
+    );
+  }
+}
+
+function verbosity(v: FitOptions["verbose"]): 0 | 1 | 2 {
+  if (v === undefined || v === "auto") return 1;
+  if (v !== 0 && v !== 1 && v !== 2) throw new Error(`fit: verbose must be 0, 1, 2 or "auto", got ${JSON.stringify(v)}`);
+  return v;
+}
+
+function positiveInt(what: string, v: number | undefined, fallback: number): number {
+  const n = v ?? fallback;
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`${what} must be a positive integer, got ${JSON.stringify(v)}`);
+  return n;
+}
+
+/** Lets the event loop run (interrupts, display updates) between batches. */
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** The values of one training step: [loss, ...metric sums] times the batch size, on the device. */
+function trainStep(model: KerasModel & { optimizer: tf.Optimizer; loss: NonNullable<KerasModel["loss"]> }, x: Inputs, y: tf.Tensor, size: number): tf.Tensor {
+  const variables = model.tf.trainableWeights.map((w) => w.read() as tf.Variable);
+  let metricSums: tf.Tensor[] = [];
+  const loss = model.optimizer.minimize(
+    () => {
+      const yPred = model.tf.apply(x, { training: true }) as tf.Tensor;
+      metricSums = model.metrics.map((m) => tf.keep(tf.sum(m.fn(y, yPred))));
+      const regularization = (model.tf.losses as unknown as (() => tf.Scalar)[]).map((f) => f());
+      const data = tf.mean(model.loss.fn(y, yPred)) as tf.Scalar;
+      return regularization.length ? (tf.addN([data, ...regularization]) as tf.Scalar) : data;
+    },
+    true,
+    variables,
+  )!;
+  const values = tf.tidy(() => tf.stack([tf.mul(loss, size), ...metricSums]));
+  loss.dispose();
+  metricSums.forEach((t) => t.dispose());
+  return values;
+}
+
+function evalStep(model: KerasModel & { loss: NonNullable<KerasModel["loss"]> }, x: Inputs, y: tf.Tensor): tf.Tensor {
+  return tf.tidy(() => {
+    const yPred = model.tf.apply(x, { training: false }) as tf.Tensor;
+    return tf.stack([tf.sum(model.loss.fn(y, yPred)), ...model.metrics.map((m) => tf.sum(m.fn(y, yPred)))]);
+  });
+}
+
+function stepsOf(data: unknown, given: number | undefined, what: string): number | undefined {
+  if (given !== undefined) return positiveInt(`${what}: steps`, given, 1);
+  const len = (data as { length?: unknown }).length;
+  return typeof len === "number" && len > 0 ? len : undefined;
+}
+
+export async function fitModel(model: KerasModel, xArg: unknown, yArg: unknown, options: FitOptions): Promise<History> {
+  await ready();
+  assertCompiled(model, "fit");
+  const epochs = positiveInt("fit: epochs", options.epochs, 1);
+  const batchSize = positiveInt("fit: batchSize", options.batchSize, 32);
+  const verbose = verbosity(options.verbose);
+  const initialEpoch = options.initialEpoch ?? 0;
+  const metricKeys = ["loss", ...model.metrics.map((m) => m.name)];
+
+  let train: { x: Inputs; y: tf.Tensor } | BatchSource;
+  let validation: { x: Inputs; y: tf.Tensor } | BatchSource | undefined;
+  const owned: Inputs[] = []; // tensors this call made (splits, conversions), freed at the end
+  let steps: number | undefined;
+  let samples: number | undefined;
+  if (isBatchSource(xArg)) {
+    if (options.validationSplit) throw new Error("fit: validationSplit needs tensors; with a generator pass validationData");
+    train = xArg;
+    steps = stepsOf(xArg, options.stepsPerEpoch, "fit");
+  } else {
+    if (yArg === undefined) throw new Error("fit: y is required with tensor data: model.fit(x, y, options)");
+    let x = toInputs(xArg, "fit: x");
+    let y = toTensor(yArg, "fit: y");
+    if (x !== xArg) owned.push(x);
+    if (y !== yArg) owned.push(y);
+    checkData(model, x, y, "fit");
+    const split = options.validationSplit ?? 0;
+    if (split) {
+      if (!(split > 0 && split < 1)) throw new Error(`fit: validationSplit must be in (0, 1), got ${JSON.stringify(split)}`);
+      if (options.validationData) throw new Error("fit: give validationSplit or validationData, not both");
+      const n = numSamples(x);
+      const cut = Math.floor(n * (1 - split));
+      validation = { x: sliceRows(x, cut, n), y: y.slice(cut, n - cut) };
+      x = sliceRows(x, 0, cut);
+      y = y.slice(0, cut);
+      owned.push(validation.x, validation.y, x, y);
+    }
+    train = { x, y };
+    samples = numSamples(x);
+    steps = Math.ceil(samples / batchSize);
+  }
+  if (options.validationData) {
+    const v = options.validationData;
+    if (isBatchSource(v)) validation = v;
+    else {
+      if (!Array.isArray(v) || v.length < 2) throw new Error("fit: validationData must be [x, y] or a batch generator");
+      const vx = toInputs(v[0], "fit: validationData x");
+      const vy = toTensor(v[1], "fit: validationData y");
+      checkData(model, vx, vy, "fit (validationData)");
+      validation = { x: vx, y: vy };
+    }
+  }
+
+  const history = new History();
+  const progbar = verbose ? new ProgbarLogger() : undefined;
+  const callbacks: Callback[] = [history, ...(progbar ? [progbar] : []), ...(options.callbacks ?? [])];
+  for (const cb of options.callbacks ?? []) {
+    if (!(cb instanceof Callback)) throw new Error(`fit: every callback must extend keras.callbacks.Callback, got ${cb === null ? "null" : typeof cb}`);
+  }
+  const params: TrainingParams = { epochs, steps, verbose, samples, metrics: metricKeys };
+  const batchLogsWanted = callbacks.filter((c) => c !== history && c !== progbar && c.onBatchEnd !== Callback.prototype.onBatchEnd);
+  for (const cb of callbacks) {
+    cb.setModel(model);
+    cb.setParams(params);
+  }
+  model.stopTraining = false;
+  model.history = history;
+  const signal = interruptSignal();
+  const call = async (f: (cb: Callback) => void | Promise<void>) => {
+    for (const cb of callbacks) await f(cb);
+  };
+  try {
+    await call((cb) => cb.onTrainBegin());
+    for (let epoch = initialEpoch; epoch < epochs && !model.stopTraining; epoch++) {
+      await call((cb) => cb.onEpochBegin(epoch));
+      const totals = new Totals(metricKeys);
+      let step = 0;
+      try {
+        for await (const b of batches(train, batchSize, options.shuffle ?? true, steps, "fit")) {
+          if (signal.aborted) {
+            disposeInputs(b.x);
+            b.y?.dispose();
+            throw new KeyboardInterrupt(
+              `training interrupted in epoch ${epoch + 1}/${epochs} at batch ${step}${steps ? `/${steps}` : ""}; ` +
+                `the model keeps the weights of the last finished batch, and model.history has the ${history.epoch.length} finished epoch(s)`,
+            );
+          }
+          if (!b.y) throw new Error("fit: the generator yielded a batch without labels; expected [x, y]");
+          try {
+            if (step === 0 && isBatchSource(train)) checkData(model, b.x, b.y, "fit (generator batch)");
+            await call((cb) => cb.onBatchBegin(step));
+            totals.add(trainStep(model as never, b.x, b.y, b.size), b.size);
+          } finally {
+            // Every batch is this loop's own: a gather, a slice, or what a generator handed over.
+            disposeInputs(b.x);
+            b.y.dispose();
+          }
+          const wantLogs = batchLogsWanted.length > 0 || (progbar?.wantsBatchLogs(step) ?? false);
+          const logs = wantLogs ? await totals.read() : undefined;
+          await call((cb) => cb.onBatchEnd(step, logs));
+          step++;
+          await yieldToEventLoop();
+          if (model.stopTraining) break;
+        }
+        if (step === 0) throw new Error("fit: the training data yielded no batches");
+        if (params.steps === undefined) params.steps = step;
+        const logs = await totals.read();
+        if (validation) Object.assign(logs, await evaluateLoop(model as never, validation, batchSize, options.validationSteps, "val_"));
+        await call((cb) => cb.onEpochEnd(epoch, logs));
+      } finally {
+        totals.dispose();
+      }
+    }
+    await call((cb) => cb.onTrainEnd());
+  } catch (e) {
+    if (e instanceof KeyboardInterrupt && verbose) process.stdout.write("\n");
+    throw e;
+  } finally {
+    for (const t of owned) disposeInputs(t);
+  }
+  return history;
+}
+
+async function evaluateLoop(
+  model: KerasModel & { loss: NonNullable<KerasModel["loss"]> },
+  data: { x: Inputs; y: tf.Tensor } | BatchSource,
+  batchSize: number,
+  steps: number | undefined,
+  prefix: string,
+): Promise<Logs> {
+  const totals = new Totals(["loss", ...model.metrics.map((m) => m.name)]);
+  const signal = interruptSignal();
+  try {
+    for await (const b of batches(data, batchSize, false, isBatchSource(data) ? stepsOf(data, steps, "evaluate") : undefined, "evaluate")) {
+      try {
+        if (signal.aborted) throw new KeyboardInterrupt("evaluation interrupted");
+        if (!b.y) throw new Error("evaluate: the generator yielded a batch without labels; expected [x, y]");
+        totals.add(evalStep(model, b.x, b.y), b.size);
+      } finally {
+        disposeInputs(b.x);
+        b.y?.dispose();
+      }
+      await yieldToEventLoop();
+    }
+    return await totals.read(prefix);
+  } finally {
+    totals.dispose();
+  }
+}
+
+export async function evaluateModel(model: KerasModel, xArg: unknown, yArg: unknown, options: EvaluateOptions): Promise<number[]> {
+  await ready();
+  assertCompiled(model, "evaluate");
+  const batchSize = positiveInt("evaluate: batchSize", options.batchSize, 32);
+  let data: { x: Inputs; y: tf.Tensor } | BatchSource;
+  const owned: Inputs[] = [];
+  if (isBatchSource(xArg)) data = xArg;
+  else {
+    if (yArg === undefined) throw new Error("evaluate: y is required with tensor data: model.evaluate(x, y)");
+    const x = toInputs(xArg, "evaluate: x");
+    const y = toTensor(yArg, "evaluate: y");
+    if (x !== xArg) owned.push(x);
+    if (y !== yArg) owned.push(y);
+    checkData(model, x, y, "evaluate");
+    data = { x, y };
+  }
+  const started = performance.now();
+  try {
+    const logs = await evaluateLoop(model, data, batchSize, options.steps, "");
+    if ((options.verbose ?? 1) === 1) {
+      const n = isBatchSource(data) ? undefined : Math.ceil(numSamples(data.x) / batchSize);
+      console.log(progressLine(n ?? 0, n, (performance.now() - started) / 1000, logs, 1, true));
+    }
+    return ["loss", ...model.metrics.map((m) => m.name)].map((k) => logs[k]);
+  } finally {
+    for (const t of owned) disposeInputs(t);
+  }
+}
+
+export async function predictModel(model: KerasModel, xArg: unknown, options: PredictOptions): Promise<tf.Tensor> {
+  await ready();
+  const batchSize = positiveInt("predict: batchSize", options.batchSize, 32);
+  let data: { x: Inputs } | BatchSource;
+  let owned: Inputs | undefined;
+  if (isBatchSource(xArg)) data = xArg;
+  else {
+    const x = toInputs(xArg, "predict: x");
+    if (x !== xArg) owned = x;
+    checkData(model, x, undefined, "predict");
+    data = { x };
+  }
+  const parts: tf.Tensor[] = [];
+  const signal = interruptSignal();
+  try {
+    for await (const b of batches(data, batchSize, false, isBatchSource(data) ? stepsOf(data, options.steps, "predict") : undefined, "predict")) {
+      try {
+        if (signal.aborted) throw new KeyboardInterrupt("prediction interrupted");
+        parts.push(tf.tidy(() => model.tf.apply(b.x, { training: false }) as tf.Tensor));
+      } finally {
+        disposeInputs(b.x);
+        b.y?.dispose();
+      }
+      await yieldToEventLoop();
+    }
+    const out = parts.length === 1 ? parts[0] : tf.concat(parts, 0);
+    if (parts.length > 1) parts.forEach((p) => p.dispose());
+    return out;
+  } catch (e) {
+    parts.forEach((p) => p.dispose());
+    throw e;
+  } finally {
+    disposeInputs(owned);
+  }
+}
