@@ -79,7 +79,7 @@ function shapeText(shape: readonly (number | null)[]): string {
 function expectedShape(layer: TfLayer, rank: number): (number | null)[] | undefined {
   const spec = layer.inputSpec?.[0];
   if (!spec) return undefined;
-  const n = spec.ndim ?? Math.max(spec.minNDim ?? 0, rank);
+  const n = spec.ndim ?? spec.minNDim ?? rank;
   const shape: (number | null)[] = new Array(n).fill(null);
   for (const [axis, size] of Object.entries(spec.axes ?? {})) {
     const a = Number(axis);

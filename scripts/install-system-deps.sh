@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Debian packages tsdl's notebooks and test tiers use: Jupyter (classic Notebook, nbclient, nbconvert,
+# the kernel conformance suite), Chromium for the browser test, and the real Fashion-MNIST.
+# Installs only what is missing; needs root (or sudo) the first time.
+set -euo pipefail
+PKGS=(jupyter-notebook jupyter-client python3-nbclient jupyter-nbconvert python3-jupyter-kernel-test
+      python3-pytest python3-ipykernel python3-pil dataset-fashion-mnist chromium)
+missing=()
+for p in "${PKGS[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+echo "Installing Debian packages: ${missing[*]}"
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,73 @@
+// tsdl's wasm convolution gradients against tfjs' plain-JS reference kernels, to 1e-4.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import * as tf from "@tensorflow/tfjs";
+import { ready } from "../../src/backend/backend.ts";
+
+const CASES = [
+  { x: [2, 7, 7, 3], f: [3, 3, 3, 4], strides: 1, pad: "same" },
+  { x: [2, 7, 7, 3], f: [3, 3, 3, 4], strides: 1, pad: "valid" },
+  { x: [2, 8, 9, 2], f: [3, 2, 2, 5], strides: 2, pad: "same" },
+  { x: [2, 8, 9, 2], f: [2, 3, 2, 5], strides: 2, pad: "valid" },
+  { x: [3, 10, 10, 4], f: [5, 5, 4, 3], strides: 3, pad: "same" },
+  { x: [4, 32, 32, 3], f: [3, 3, 3, 32], strides: 1, pad: "valid" }, // seed 002's conv1
+  { x: [1, 224, 224, 3], f: [2, 2, 3, 4], strides: 1, pad: "valid" }, // seed 000's wide model
+] as const;
+
+async function gradsOn(backendName: string, c: (typeof CASES)[number]) {
+  await tf.setBackend(backendName);
+  const x = tf.randomNormal([...c.x], 0, 1, "float32", 1) as tf.Tensor4D;
+  const w = tf.randomNormal([...c.f], 0, 1, "float32", 2) as tf.Tensor4D;
+  const dyPattern = tf.randomNormal(tf.conv2d(x, w, c.strides, c.pad).shape, 0, 1, "float32", 3);
+  const f = (a: tf.Tensor4D, b: tf.Tensor4D) => tf.sum(tf.mul(tf.conv2d(a, b, c.strides, c.pad), dyPattern));
+  const [dx, dw] = tf.grads(f)([x, w]);
+  const y = tf.conv2d(x, w, c.strides, c.pad);
+  const out = { y: await y.data(), dx: await dx.data(), dw: await dw.data() };
+  tf.dispose([x, w, dyPattern, dx, dw, y]);
+  return out;
+}
+
+/** Largest difference relative to the largest reference value (both backends sum in float32, in different orders). */
+function maxRelativeError(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  assert.equal(a.length, b.length);
+  let worst = 0;
+  let scale = 1e-30;
+  for (let i = 0; i < a.length; i++) {
+    worst = Math.max(worst, Math.abs(a[i] - b[i]));
+    scale = Math.max(scale, Math.abs(b[i]));
+  }
+  return worst / scale;
+}
+
+test("the default backend here is wasm and trains convolutions", async () => {
+  const report = await ready();
+  assert.equal(report.name, "wasm");
+  assert.ok(tf.getKernel("Conv2DBackpropFilter", "wasm"), "Conv2DBackpropFilter is registered for wasm");
+});
+
+for (const c of CASES) {
+  test(`conv2d gradients match the JS backend: x ${c.x}, filter ${c.f}, strides ${c.strides}, ${c.pad}`, async () => {
+    await ready();
+    const wasm = await gradsOn("wasm", c);
+    const cpu = await gradsOn("cpu", c);
+    assert.ok(maxRelativeError(wasm.y, cpu.y) < 1e-4, "forward");
+    assert.ok(maxRelativeError(wasm.dx, cpu.dx) < 1e-4, `dx error ${maxRelativeError(wasm.dx, cpu.dx)}`);
+    assert.ok(maxRelativeError(wasm.dw, cpu.dw) < 1e-4, `dw error ${maxRelativeError(wasm.dw, cpu.dw)}`);
+    await tf.setBackend("wasm");
+  });
+}
+
+test("the gradient kernels free every intermediate tensor", async () => {
+  await ready();
+  await tf.setBackend("wasm");
+  const x = tf.randomNormal([2, 9, 9, 3]) as tf.Tensor4D;
+  const w = tf.randomNormal([3, 3, 3, 4]) as tf.Tensor4D;
+  const g = tf.grads((a: tf.Tensor4D, b: tf.Tensor4D) => tf.sum(tf.conv2d(a, b, 2, "same")));
+  tf.dispose(g([x, w]));
+  const before = tf.memory() as { numTensors: number; numBytes: number };
+  const bytesBefore = (tf.backend() as unknown as { numDataIds(): number }).numDataIds();
+  for (let i = 0; i < 5; i++) tf.dispose(g([x, w]));
+  assert.equal(tf.memory().numTensors, before.numTensors);
+  assert.equal((tf.backend() as unknown as { numDataIds(): number }).numDataIds(), bytesBefore);
+  tf.dispose([x, w]);
+});
