@@ -19,7 +19,7 @@ async function gradsOn(backendName: string, c: (typeof CASES)[number]) {
   const x = tf.randomNormal([...c.x], 0, 1, "float32", 1) as tf.Tensor4D;
   const w = tf.randomNormal([...c.f], 0, 1, "float32", 2) as tf.Tensor4D;
   const dyPattern = tf.randomNormal(tf.conv2d(x, w, c.strides, c.pad).shape, 0, 1, "float32", 3);
-  const f = (a: tf.Tensor4D, b: tf.Tensor4D) => tf.sum(tf.mul(tf.conv2d(a, b, c.strides, c.pad), dyPattern));
+  const f = (a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, c.strides, c.pad), dyPattern));
   const [dx, dw] = tf.grads(f)([x, w]);
   const y = tf.conv2d(x, w, c.strides, c.pad);
   const out = { y: await y.data(), dx: await dx.data(), dw: await dw.data() };
@@ -62,7 +62,7 @@ test("the gradient kernels free every intermediate tensor", async () => {
   await tf.setBackend("wasm");
   const x = tf.randomNormal([2, 9, 9, 3]) as tf.Tensor4D;
   const w = tf.randomNormal([3, 3, 3, 4]) as tf.Tensor4D;
-  const g = tf.grads((a: tf.Tensor4D, b: tf.Tensor4D) => tf.sum(tf.conv2d(a, b, 2, "same")));
+  const g = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 2, "same")));
   tf.dispose(g([x, w]));
   const before = tf.memory() as { numTensors: number; numBytes: number };
   const bytesBefore = (tf.backend() as unknown as { numDataIds(): number }).numDataIds();

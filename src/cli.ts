@@ -1,0 +1,52 @@
+#!/usr/bin/env node
+// The `tsdl` command: `tsdl install [--user|--sys-prefix|--prefix DIR] [--name N]`, `tsdl kernel --connection-file F`.
+import { installKernelSpec, type InstallOptions } from "./kernel/install.js";
+
+const USAGE = `usage:
+  tsdl install [--user | --sys-prefix | --prefix DIR] [--name NAME]   install the "TypeScript (tsdl)" Jupyter kernel
+  tsdl kernel --connection-file FILE                                  run the kernel (Jupyter starts this)
+  tsdl backend                                                        show which compute backend works here`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === "install") {
+    const o: InstallOptions = {};
+    for (let i = 0; i < rest.length; i++) {
+      const a = rest[i];
+      if (a === "--user") o.where = "user";
+      else if (a === "--sys-prefix") o.where = "sys-prefix";
+      else if (a === "--prefix") (o.where = "prefix"), (o.prefix = rest[++i]);
+      else if (a === "--name") o.name = rest[++i];
+      else throw new Error(`tsdl install: unknown option ${JSON.stringify(a)}\n${USAGE}`);
+    }
+    const dir = installKernelSpec(o);
+    console.log(`Installed the "TypeScript (tsdl)" kernel in ${dir}`);
+    return 0;
+  }
+  if (command === "kernel") {
+    const i = rest.indexOf("--connection-file");
+    const file = i >= 0 ? rest[i + 1] : rest.find((a) => a.endsWith(".json"));
+    if (!file) throw new Error(`tsdl kernel: --connection-file FILE is required\n${USAGE}`);
+    const { runKernel } = await import("./kernel/kernel.js");
+    await runKernel(file);
+    return -1; // keeps running
+  }
+  if (command === "backend") {
+    const tsdl = await import("./index.js");
+    await tsdl.ready();
+    console.log(tsdl.describeBackend(tsdl.backend()));
+    return 0;
+  }
+  console.log(USAGE);
+  return command === undefined || command === "--help" || command === "-h" ? 0 : 2;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code >= 0) process.exitCode = code;
+  },
+  (e) => {
+    console.error((e as Error).message);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,417 @@
+// The kernel: Jupyter's five channels on zeromq, one request at a time on shell, control alongside,
+// outputs on iopub with the request they belong to. Cells run in this process (TypeScriptEngine).
+//
+// It never dies of its input: a malformed or wrongly signed message is logged and dropped, a user error
+// becomes an `error` reply, a rejection nobody awaited is reported on the cell's stderr.
+import { readFileSync } from "node:fs";
+import { randomUUID } from "node:crypto";
+import * as zmq from "zeromq";
+import * as tsdl from "../index.js";
+import { History } from "./history.js";
+import { toBundle, type MimeBundle } from "./mime_bundle.js";
+import { TypeScriptEngine } from "./typescript_engine.js";
+import { header, parse, serialize, Signer, WireError, PROTOCOL_VERSION, type ConnectionInfo, type Message } from "./wire.js";
+
+type Content = Record<string, unknown>;
+
+/** Serialises sends: a zeromq.js socket allows one send in flight. */
+class Outbox {
+  private chain: Promise<void> = Promise.resolve();
+  constructor(private readonly socket: zmq.Router | zmq.Publisher, private readonly log: (s: string) => void) {}
+  send(frames: (Buffer | string)[]): Promise<void> {
+    this.chain = this.chain.then(() => this.socket.send(frames)).catch((e) => this.log(`send failed: ${(e as Error).message}`));
+    return this.chain;
+  }
+}
+
+/** How long a cell may keep running after an interrupt before the kernel ends it (fit stops at its next batch). */
+const INTERRUPT_GRACE_MS = 1500;
+
+export class Kernel {
+  private readonly signer: Signer;
+  private readonly session = randomUUID();
+  private readonly shell = new zmq.Router();
+  private readonly control = new zmq.Router();
+  private readonly stdin = new zmq.Router();
+  private readonly iopub = new zmq.Publisher();
+  private readonly heartbeat = new zmq.Reply();
+  private readonly out: { shell: Outbox; control: Outbox; stdin: Outbox; iopub: Outbox };
+  private engine!: TypeScriptEngine;
+  private readonly history = new History();
+  private executionCount = 0;
+  /** The request whose outputs are being produced now (stdout, displays, errors). */
+  private parent: Message | undefined;
+  private queue: { msg: Message; socket: "shell"; receivedAt: number }[] = [];
+  private processing = false;
+  /** Requests received before this time are aborted (an error happened with stop_on_error). */
+  private abortBefore = 0;
+  private pendingInput: { resolve: (v: string) => void; reject: (e: Error) => void } | undefined;
+  private streams: Record<"stdout" | "stderr", string> = { stdout: "", stderr: "" };
+  private flushScheduled = false;
+  private readonly realWrite = { stdout: process.stdout.write.bind(process.stdout), stderr: process.stderr.write.bind(process.stderr) };
+  private stopping = false;
+
+  constructor(private readonly conn: ConnectionInfo) {
+    this.signer = new Signer(conn.key, conn.signature_scheme);
+    const log = (s: string) => this.log(s);
+    this.out = { shell: new Outbox(this.shell, log), control: new Outbox(this.control, log), stdin: new Outbox(this.stdin, log), iopub: new Outbox(this.iopub, log) };
+  }
+
+  /** Kernel diagnostics go to the real stderr (Jupyter's server log), never into a cell. */
+  log(s: string): void {
+    this.realWrite.stderr(`[tsdl kernel] ${s}\n`);
+  }
+
+  async start(): Promise<void> {
+    const url = (port: number) => `${this.conn.transport}://${this.conn.ip}:${port}`;
+    await Promise.all([
+      this.shell.bind(url(this.conn.shell_port)),
+      this.control.bind(url(this.conn.control_port)),
+      this.stdin.bind(url(this.conn.stdin_port)),
+      this.iopub.bind(url(this.conn.iopub_port)),
+      this.heartbeat.bind(url(this.conn.hb_port)),
+    ]);
+    const report = await tsdl.ready();
+    this.engine = new TypeScriptEngine(process.cwd(), tsdl);
+    this.installGlobals();
+    this.captureOutput();
+    this.installSafetyNets();
+    this.log(`started: tsdl ${tsdl.version}, backend ${report.name}, cwd ${process.cwd()}`);
+    await this.publish("status", { execution_state: "starting" }, undefined);
+    void this.loop(this.shell, (m) => this.enqueue(m));
+    void this.loop(this.control, (m) => this.onControl(m));
+    void this.loop(this.stdin, (m) => this.onStdin(m));
+    void this.beat();
+  }
+
+  private async beat(): Promise<void> {
+    for await (const frames of this.heartbeat) {
+      await this.heartbeat.send(frames);
+    }
+  }
+
+  private async loop(socket: zmq.Router, handle: (m: Message) => void | Promise<void>): Promise<void> {
+    for await (const frames of socket) {
+      let msg: Message;
+      try {
+        msg = parse(frames as Buffer[], this.signer);
+      } catch (e) {
+        this.log(`dropped a message: ${e instanceof WireError ? e.message : String(e)}`);
+        continue;
+      }
+      try {
+        await handle(msg);
+      } catch (e) {
+        this.log(`error handling ${msg.header.msg_type}: ${(e as Error)?.stack ?? e}`);
+      }
+    }
+  }
+
+  // ---- sending -------------------------------------------------------------------------------------
+
+  private reply(channel: "shell" | "control", parent: Message, type: string, content: Content, metadata: Content = {}): Promise<void> {
+    return this.out[channel].send(serialize({ identities: parent.identities, header: header(type, this.session), parent_header: parent.header, metadata, content }, this.signer));
+  }
+
+  private publish(type: string, content: Content, parent: Message | undefined, metadata: Content = {}): Promise<void> {
+    const topic = Buffer.from(`kernel.${this.session}.${type}`);
+    return this.out.iopub.send(serialize({ identities: [topic], header: header(type, this.session), parent_header: parent?.header ?? {}, metadata, content }, this.signer));
+  }
+
+  // ---- outputs of cells ----------------------------------------------------------------------------
+
+  private captureOutput(): void {
+    for (const name of ["stdout", "stderr"] as const) {
+      const stream = process[name];
+      stream.write = ((chunk: string | Uint8Array, encoding?: BufferEncoding | ((e?: Error) => void), cb?: (e?: Error) => void) => {
+        const text = typeof chunk === "string" ? chunk : Buffer.from(chunk).toString(typeof encoding === "string" ? encoding : "utf8");
+        this.streams[name] += text;
+        this.scheduleFlush();
+        const done = typeof encoding === "function" ? encoding : cb;
+        done?.();
+        return true;
+      }) as typeof stream.write;
+    }
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setTimeout(() => void this.flushStreams(), 20);
+  }
+
+  private async flushStreams(): Promise<void> {
+    this.flushScheduled = false;
+    for (const name of ["stdout", "stderr"] as const) {
+      const text = this.streams[name];
+      if (!text) continue;
+      this.streams[name] = "";
+      await this.publish("stream", { name, text }, this.parent);
+    }
+  }
+
+  /** Shows a value: display_data, or update_display_data for `{ displayId, update: true }`. */
+  async display(value: unknown, options: { displayId?: string; update?: boolean } = {}): Promise<void> {
+    let data: MimeBundle;
+    try {
+      data = await toBundle(value);
+    } catch (e) {
+      data = { "text/plain": `display failed: ${(e as Error).message}` };
+    }
+    await this.flushStreams(); // keep the order of prints and displays
+    const transient = options.displayId ? { display_id: options.displayId } : {};
+    const type = options.update ? "update_display_data" : "display_data";
+    if (options.update && !options.displayId) throw new Error("display: update needs the displayId of an earlier display");
+    await this.publish(type, { data, metadata: {}, transient }, this.parent);
+  }
+
+  async clearOutput(wait = false): Promise<void> {
+    await this.flushStreams();
+    await this.publish("clear_output", { wait }, this.parent);
+  }
+
+  /** Python's input(): asks the frontend through the stdin channel. */
+  input(prompt = "", password = false): Promise<string> {
+    const parent = this.parent;
+    if (!parent || !(parent.content as { allow_stdin?: boolean }).allow_stdin) {
+      const e = new Error("input: this frontend does not accept input (allow_stdin is false), e.g. nbconvert");
+      e.name = "StdinNotImplementedError";
+      return Promise.reject(e);
+    }
+    if (this.pendingInput) return Promise.reject(new Error("input: another input() is still waiting for its answer"));
+    return this.flushStreams().then(
+      () =>
+        new Promise<string>((resolve, reject) => {
+          this.pendingInput = { resolve, reject };
+          void this.out.stdin.send(
+            serialize({ identities: parent.identities, header: header("input_request", this.session), parent_header: parent.header, metadata: {}, content: { prompt, password } }, this.signer),
+          );
+        }),
+    );
+  }
+
+  private onStdin(msg: Message): void {
+    if (msg.header.msg_type !== "input_reply") return;
+    const pending = this.pendingInput;
+    this.pendingInput = undefined;
+    pending?.resolve(String((msg.content as { value?: unknown }).value ?? ""));
+  }
+
+  private installGlobals(): void {
+    const g = globalThis as unknown as Record<string | symbol, unknown>;
+    const show = (value: unknown, options?: { displayId?: string; update?: boolean }) => {
+      void this.display(value, options).catch((e) => this.log(`display: ${(e as Error).message}`));
+    };
+    g.display = show;
+    g[Symbol.for("tsdl.display")] = show;
+    g.input = (prompt?: string, options?: { password?: boolean }) => this.input(prompt, options?.password ?? false);
+    g.clearOutput = (options?: { wait?: boolean }) => void this.clearOutput(options?.wait ?? false);
+  }
+
+  private installSafetyNets(): void {
+    process.on("unhandledRejection", (reason) => {
+      const text = reason instanceof Error ? (reason.stack ?? String(reason)) : String(reason);
+      process.stderr.write(`Unhandled promise rejection (a promise nobody awaited failed):\n${text}\n`);
+    });
+    process.on("uncaughtException", (err) => {
+      process.stderr.write(`Uncaught exception (from a callback or timer):\n${err?.stack ?? err}\n`);
+    });
+    // The kernel owns SIGINT (Kernel > Interrupt): stop the cell, never the process.
+    process.on("SIGINT", () => this.interrupt());
+  }
+
+  private interrupt(): void {
+    tsdl.requestInterrupt();
+    this.pendingInput?.reject(Object.assign(new Error("input interrupted"), { name: "KeyboardInterrupt" }));
+    this.pendingInput = undefined;
+    if (this.engine?.running) setTimeout(() => this.engine.abortCurrent(), INTERRUPT_GRACE_MS).unref();
+  }
+
+  // ---- shell ---------------------------------------------------------------------------------------
+
+  private enqueue(msg: Message): void {
+    this.queue.push({ msg, socket: "shell", receivedAt: performance.now() });
+    if (!this.processing) void this.drain();
+  }
+
+  private async drain(): Promise<void> {
+    this.processing = true;
+    try {
+      while (this.queue.length) {
+        const { msg, receivedAt } = this.queue.shift()!;
+        await this.publish("status", { execution_state: "busy" }, msg);
+        try {
+          if (msg.header.msg_type === "execute_request" && receivedAt < this.abortBefore) {
+            await this.reply("shell", msg, "execute_reply", { status: "aborted", execution_count: this.executionCount }, { status: "aborted" });
+          } else {
+            await this.onShell(msg);
+          }
+        } catch (e) {
+          this.log(`error handling ${msg.header.msg_type}: ${(e as Error)?.stack ?? e}`);
+        }
+        await this.flushStreams();
+        await this.publish("status", { execution_state: "idle" }, msg);
+      }
+    } finally {
+      this.processing = false;
+    }
+  }
+
+  private async onShell(msg: Message): Promise<void> {
+    const c = msg.content as Record<string, unknown>;
+    switch (msg.header.msg_type) {
+      case "kernel_info_request":
+        return this.reply("shell", msg, "kernel_info_reply", this.kernelInfo());
+      case "execute_request":
+        return this.execute(msg);
+      case "is_complete_request":
+        return this.reply("shell", msg, "is_complete_reply", this.engine.isComplete(String(c.code ?? "")));
+      case "complete_request": {
+        const code = String(c.code ?? "");
+        const r = this.safe(() => this.engine.complete(code, Number(c.cursor_pos ?? code.length)), { matches: [], cursor_start: 0, cursor_end: 0 });
+        return this.reply("shell", msg, "complete_reply", { status: "ok", ...r, metadata: {} });
+      }
+      case "inspect_request": {
+        const code = String(c.code ?? "");
+        const text = this.safe(() => this.engine.inspect(code, Number(c.cursor_pos ?? code.length)), undefined);
+        return this.reply("shell", msg, "inspect_reply", { status: "ok", found: !!text, data: text ? { "text/plain": text } : {}, metadata: {} });
+      }
+      case "history_request":
+        return this.reply("shell", msg, "history_reply", { status: "ok", history: this.history.query(c) });
+      case "comm_info_request":
+        return this.reply("shell", msg, "comm_info_reply", { status: "ok", comms: {} });
+      case "comm_open":
+        // No comm targets are registered: tell the frontend the comm is closed, as the spec asks.
+        return this.publish("comm_close", { comm_id: c.comm_id, data: {} }, msg);
+      case "comm_msg":
+      case "comm_close":
+        return;
+      case "shutdown_request":
+        return this.shutdown(msg, "shell");
+      case "interrupt_request":
+        this.interrupt();
+        return this.reply("shell", msg, "interrupt_reply", { status: "ok" });
+      default:
+        this.log(`ignored unknown shell message type ${JSON.stringify(msg.header.msg_type)}`);
+    }
+  }
+
+  private safe<T>(f: () => T, fallback: T): T {
+    try {
+      return f();
+    } catch (e) {
+      this.log(`engine: ${(e as Error).message}`);
+      return fallback;
+    }
+  }
+
+  private kernelInfo(): Content {
+    let backendText = "not ready";
+    try {
+      backendText = tsdl.describeBackend(tsdl.backend());
+    } catch {
+      /* not ready yet */
+    }
+    const tsVersion = (JSON.parse(readFileSync(new URL(import.meta.resolve("@tslab/typescript-for-tslab/package.json")), "utf8")) as { version: string }).version;
+    return {
+      status: "ok",
+      protocol_version: PROTOCOL_VERSION,
+      implementation: "tsdl",
+      implementation_version: tsdl.version,
+      language_info: {
+        name: "typescript",
+        version: tsVersion,
+        mimetype: "text/typescript",
+        file_extension: ".ts",
+        codemirror_mode: { name: "javascript", typescript: true },
+        pygments_lexer: "typescript",
+      },
+      banner: `tsdl ${tsdl.version}: TypeScript ${tsVersion} on Node.js ${process.versions.node}\nBackend: ${backendText}`,
+      help_links: [
+        { text: "tsdl README", url: "https://www.npmjs.com/package/tsdl" },
+        { text: "TensorFlow.js API", url: "https://js.tensorflow.org/api/latest/" },
+      ],
+      debugger: false,
+    };
+  }
+
+  private async execute(msg: Message): Promise<void> {
+    const c = msg.content as { code?: string; silent?: boolean; store_history?: boolean; stop_on_error?: boolean; user_expressions?: Record<string, string> };
+    const code = String(c.code ?? "");
+    const silent = c.silent === true;
+    const storeHistory = silent ? false : c.store_history !== false;
+    if (storeHistory) this.executionCount++;
+    const count = this.executionCount;
+    this.parent = msg;
+    tsdl.resetInterrupt();
+    if (!silent) await this.publish("execute_input", { code, execution_count: count }, msg);
+    const outcome = code.trim() === "" ? ({ status: "ok", hasValue: false } as const) : await this.engine.run(code, `cell[${count}]`);
+    await this.flushStreams();
+    if (outcome.status === "ok") {
+      let resultText: string | undefined;
+      if (outcome.hasValue && !silent) {
+        let data: MimeBundle;
+        try {
+          data = await toBundle(outcome.value);
+        } catch (e) {
+          data = { "text/plain": `(display failed: ${(e as Error).message})` };
+        }
+        await this.publish("execute_result", { execution_count: count, data, metadata: {} }, msg);
+        resultText = typeof data["text/plain"] === "string" ? data["text/plain"] : undefined;
+      }
+      if (storeHistory) this.history.add(count, code, resultText);
+      await this.reply("shell", msg, "execute_reply", { status: "ok", execution_count: count, payload: [], user_expressions: {} }, { status: "ok" });
+      return;
+    }
+    const error = { ename: outcome.ename, evalue: outcome.evalue, traceback: outcome.traceback };
+    if (!silent) await this.publish("error", error, msg);
+    if (storeHistory) this.history.add(count, code);
+    if (c.stop_on_error !== false) this.abortBefore = performance.now();
+    await this.reply("shell", msg, "execute_reply", { status: "error", execution_count: count, ...error }, { status: "error" });
+  }
+
+  // ---- control -------------------------------------------------------------------------------------
+
+  private async onControl(msg: Message): Promise<void> {
+    await this.publish("status", { execution_state: "busy" }, msg);
+    switch (msg.header.msg_type) {
+      case "shutdown_request":
+        await this.shutdown(msg, "control");
+        return;
+      case "interrupt_request":
+        this.interrupt();
+        await this.reply("control", msg, "interrupt_reply", { status: "ok" });
+        break;
+      case "kernel_info_request":
+        await this.reply("control", msg, "kernel_info_reply", this.kernelInfo());
+        break;
+      default:
+        this.log(`ignored unknown control message type ${JSON.stringify(msg.header.msg_type)}`);
+    }
+    await this.publish("status", { execution_state: "idle" }, msg);
+  }
+
+  private async shutdown(msg: Message, channel: "shell" | "control"): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    const restart = (msg.content as { restart?: boolean }).restart === true;
+    await this.reply(channel, msg, "shutdown_reply", { status: "ok", restart });
+    await this.publish("status", { execution_state: "idle" }, msg);
+    this.log(restart ? "restart requested: exiting for the manager to start a new kernel" : "shutdown requested");
+    this.engine?.close();
+    setTimeout(() => process.exit(0), 50);
+  }
+}
+
+/** `tsdl kernel --connection-file F`. */
+export async function runKernel(connectionFile: string): Promise<Kernel> {
+  let conn: ConnectionInfo;
+  try {
+    conn = JSON.parse(readFileSync(connectionFile, "utf8"));
+  } catch (e) {
+    throw new Error(`tsdl kernel: cannot read the connection file ${connectionFile}: ${(e as Error).message}`);
+  }
+  const kernel = new Kernel(conn);
+  await kernel.start();
+  return kernel;
+}
