@@ -209,6 +209,11 @@ export class Kernel {
   }
 
   private installSafetyNets(): void {
+    // Emscripten's loader (tfjs-backend-wasm) rethrows every unhandled rejection and uncaught exception,
+    // which would kill the kernel: the kernel's handlers replace those.
+    process.removeAllListeners("unhandledRejection");
+    process.removeAllListeners("uncaughtException");
+    process.removeAllListeners("SIGINT");
     process.on("unhandledRejection", (reason) => {
       const text = reason instanceof Error ? (reason.stack ?? String(reason)) : String(reason);
       process.stderr.write(`Unhandled promise rejection (a promise nobody awaited failed):\n${text}\n`);
