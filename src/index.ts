@@ -20,6 +20,9 @@ export type { BatchSource, Batch, Inputs } from "./keras/models/data_adapter.js"
 export type { SummaryData, SummaryRow } from "./keras/models/summary.js";
 export { summaryText } from "./keras/models/summary.js";
 
+export { display, LivePlot, ActivationPercentiles, describeValues } from "./display/index.js";
+export type { DisplayOptions, Figure, Trace, ImageGridOptions, HistoryLike, PlotHistoryOptions, LivePlotOptions, ActivationPercentilesOptions, ActivationStatsOptions } from "./display/index.js";
+
 /** The Keras namespace: `keras.layers`, `keras.Model`, `keras.optimizers`, `keras.callbacks`, ... */
 export const keras = kerasModule;
 

@@ -5,8 +5,16 @@
 import { Callback, type Logs } from "./callback.js";
 
 export interface ProgressSink {
-  /** Called with the current line; `final` is true at the end of an epoch. */
-  write(line: string, final: boolean): void;
+  /** Called with the current line; `final` is true for lines that stay (epoch headers and ends). */
+  write(line: string, final: boolean, progress?: { current: number; target: number | undefined }): void;
+}
+
+type SinkFactory = () => ProgressSink;
+let sinkFactory: SinkFactory = () => stdoutSink();
+
+/** src/display installs the notebook's live progress here; the default writes to stdout. */
+export function setProgressSinkFactory(f: SinkFactory): void {
+  sinkFactory = f;
 }
 
 /** The default sink: stdout, the line redrawn with `\r` (what Keras does, and Jupyter renders). */
@@ -67,7 +75,7 @@ export class ProgbarLogger extends Callback {
   private lastDraw = 0;
   private seen = 0;
 
-  constructor(private readonly sink: ProgressSink = stdoutSink()) {
+  constructor(private readonly sink: ProgressSink = sinkFactory()) {
     super();
   }
 
@@ -84,7 +92,7 @@ export class ProgbarLogger extends Callback {
     const now = performance.now();
     if (now - this.lastDraw < INTERVAL * 1000 && this.seen !== this.params.steps) return;
     this.lastDraw = now;
-    this.sink.write(progressLine(this.seen, this.params.steps, (now - this.epochStart) / 1000, logs, 1, false), false);
+    this.sink.write(progressLine(this.seen, this.params.steps, (now - this.epochStart) / 1000, logs, 1, false), false, { current: this.seen, target: this.params.steps });
   }
 
   /** Whether the next batch's logs are wanted (lets fit skip reading metrics from the device). */
@@ -96,6 +104,6 @@ export class ProgbarLogger extends Callback {
   onEpochEnd(_epoch: number, logs?: Logs): void {
     if (!this.params.verbose) return;
     const elapsed = (performance.now() - this.epochStart) / 1000;
-    this.sink.write(progressLine(this.seen, this.params.steps ?? this.seen, elapsed, logs, this.params.verbose, true), true);
+    this.sink.write(progressLine(this.seen, this.params.steps ?? this.seen, elapsed, logs, this.params.verbose, true), true, { current: this.seen, target: this.params.steps ?? this.seen });
   }
 }

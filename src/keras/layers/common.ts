@@ -22,6 +22,9 @@ export type InitializerIdentifier = string | ReturnType<typeof tf.initializers.z
 /** Options passed to every tfjs layer: Keras' name, shape options, trainable. */
 export function baseArgs(className: string, o: BaseLayerOptions | undefined): Record<string, unknown> {
   assertReady(); // layers make weights on their first call: the backend must be chosen before
+  if (o?.name !== undefined && !/^[A-Za-z0-9][-A-Za-z0-9._]*$/.test(o.name)) {
+    throw new Error(`${className}: name ${JSON.stringify(o.name)} is not a valid layer name; use letters, digits, ".", "_" and "-", starting with a letter or digit`);
+  }
   const args: Record<string, unknown> = { name: o?.name ?? uniqueName(snakeCase(className)) };
   if (o?.inputShape) args.inputShape = o.inputShape;
   if (o?.batchInputShape) args.batchInputShape = o.batchInputShape;

@@ -22,7 +22,7 @@ export interface CompileOptions {
 }
 
 /** A display bundle renderer registered by src/display (keeps this file free of HTML). */
-type SummaryRenderer = (d: SummaryData) => Record<string, string>;
+type SummaryRenderer = (d: SummaryData) => Record<string, unknown>;
 let summaryRenderer: SummaryRenderer | undefined;
 export function setSummaryRenderer(r: SummaryRenderer): void {
   summaryRenderer = r;
@@ -153,7 +153,7 @@ export class KerasModel {
     else console.log(summaryText(this.summaryData()));
   }
 
-  private summaryBundle(): { [k: symbol]: () => Record<string, string> } {
+  private summaryBundle(): { [k: symbol]: () => Record<string, unknown> } {
     const data = this.summaryData();
     return { [Symbol.for("Jupyter.display")]: () => (summaryRenderer ? summaryRenderer(data) : { "text/plain": summaryText(data) }) };
   }
@@ -167,7 +167,7 @@ export class KerasModel {
     return summaryText(this.summaryData());
   }
 
-  [Symbol.for("Jupyter.display")](): Record<string, string> {
+  [Symbol.for("Jupyter.display")](): Record<string, unknown> {
     return this.summaryBundle()[Symbol.for("Jupyter.display")]();
   }
 

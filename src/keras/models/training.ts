@@ -36,6 +36,14 @@ export interface FitOptions {
   stepsPerEpoch?: number;
   /** Batches of validation per epoch for a generator. Default: its length. */
   validationSteps?: number;
+  /** Draw the training curves live in the notebook, redrawn after each epoch. Default false. */
+  liveplot?: boolean;
+}
+
+let livePlotFactory: (() => Callback) | undefined;
+/** src/display installs the LivePlot callback that `liveplot: true` adds. */
+export function setLivePlotFactory(f: () => Callback): void {
+  livePlotFactory = f;
 }
 
 export interface EvaluateOptions {
@@ -273,12 +281,13 @@ export async function fitModel(model: KerasModel, xArg: unknown, yArg: unknown, 
 
   const history = new History();
   const progbar = verbose ? new ProgbarLogger() : undefined;
-  const callbacks: Callback[] = [history, ...(progbar ? [progbar] : []), ...(options.callbacks ?? [])];
+  const live = options.liveplot && livePlotFactory ? [livePlotFactory()] : [];
+  const callbacks: Callback[] = [history, ...(progbar ? [progbar] : []), ...live, ...(options.callbacks ?? [])];
   for (const cb of options.callbacks ?? []) {
     if (!(cb instanceof Callback)) throw new Error(`fit: every callback must extend keras.callbacks.Callback, got ${cb === null ? "null" : typeof cb}`);
   }
   const params: TrainingParams = { epochs, steps, verbose, samples, metrics: metricKeys };
-  const batchLogsWanted = callbacks.filter((c) => c !== history && c !== progbar && c.onBatchEnd !== Callback.prototype.onBatchEnd);
+  const batchLogsWanted = callbacks.filter((c) => c !== history && c !== progbar && !live.includes(c) && c.onBatchEnd !== Callback.prototype.onBatchEnd);
   for (const cb of callbacks) {
     cb.setModel(model);
     cb.setParams(params);

@@ -1,0 +1,154 @@
+// The display formatters as pure functions: values in, MIME bundles (and PNG pixels) out.
+import { test, before } from "node:test";
+import assert from "node:assert/strict";
+import sharp from "sharp";
+import { keras, layers, ready, tf, describeValues, ActivationPercentiles, display } from "../../src/index.ts";
+import { summaryBundle } from "../../src/display/summary_table.ts";
+import { imageGridData } from "../../src/display/image_grid.ts";
+import { figureBundle, sessionFigureBundle, staticSvg } from "../../src/display/plot.ts";
+import { comparisonFigure, historyFigure } from "../../src/display/history_plot.ts";
+import { progressBundle } from "../../src/display/progress.ts";
+import { progressLine } from "../../src/keras/callbacks/progbar_logger.ts";
+
+before(async () => {
+  await ready();
+});
+
+const bundleOf = async (v: unknown) => (v as Record<symbol, () => Promise<Record<string, unknown>> | Record<string, unknown>>)[Symbol.for("Jupyter.display")]();
+
+test("summary: HTML rows and totals with a Keras-like text twin; names are escaped", () => {
+  keras.backend.clearSession();
+  const x = layers.Input([4]);
+  assert.throws(() => layers.Dense(3, { name: "<script>" }), /Dense: name "<script>" is not a valid layer name/);
+  const y = layers.Dense(3, { name: "out" })(layers.BatchNormalization()(x));
+  const m = keras.Model(x, y, { name: "<script>alert(1)</script>" });
+  const b = summaryBundle(m.summaryData());
+  const html = b["text/html"] as string;
+  assert.equal((html.match(/<tr>/g) ?? []).length, 1 + 3, "header + 3 layers");
+  assert.ok(!html.includes("<script>alert"), "no HTML injection");
+  assert.ok(html.includes("Model: \"&lt;script&gt;alert(1)&lt;/script&gt;\""));
+  assert.match(html, /Total params:<\/b><\/td><td class="num" colspan="1">31 \(124\.00 B\)/);
+  const text = b["text/plain"] as string;
+  assert.match(text, /^Model: "<script>alert\(1\)<\/script>"\n_+\nLayer \(type\) +Output Shape +Param #\n=+\n/);
+  assert.match(text, /batch_normalization \(BatchNormalization\) +\(None, 4\) +16\n/);
+  assert.match(text, /Total params: 31 \(124\.00 B\)\nTrainable params: 23 \(92\.00 B\)\nNon-trainable params: 8 \(32\.00 B\)/);
+});
+
+test("functional models that branch get a Connected to column", () => {
+  const a = layers.Input([2], { name: "a" });
+  const d1 = layers.Dense(2, { name: "left" })(a);
+  const d2 = layers.Dense(2, { name: "right" })(a);
+  const sum = tf.layers.add({ name: "sum" }).apply([d1, d2]) as tf.SymbolicTensor;
+  const m = keras.Model(a, sum);
+  const d = m.summaryData();
+  assert.equal(d.functional, true);
+  assert.deepEqual(d.rows.find((r) => r.name === "sum")?.connectedTo, ["left[0][0]", "right[0][0]"]);
+  assert.match(summaryBundle(d)["text/plain"] as string, /Connected to/);
+});
+
+test("imageGrid: PNG of the right size, the right pixel at a known place, escaped labels under each tile", async () => {
+  // 3 images 4x5x3 in [0, 1]: image i is filled with a colour; pixel (1, 2) of image 2 is pure red.
+  const data = new Float32Array(3 * 4 * 5 * 3).fill(0.5);
+  const at = (i: number, r: number, c: number, ch: number) => ((i * 4 + r) * 5 + c) * 3 + ch;
+  data.set([1, 0, 0], at(2, 1, 2, 0));
+  const x = tf.tensor4d(data, [3, 4, 5, 3]);
+  const grid = await imageGridData(x, [0, 1, 1], { classNames: ["cat", "<dog>"], cols: 2, scale: 3, gap: 4 });
+  assert.equal(grid.width, 2 * 15 + 4);
+  assert.equal(grid.height, 2 * 12 + 4);
+  const { data: px, info } = await sharp(grid.png).raw().toBuffer({ resolveWithObject: true });
+  assert.equal(info.width, 34);
+  assert.equal(info.height, 28);
+  const pixel = (x0: number, y0: number) => Array.from(px.subarray((y0 * info.width + x0) * info.channels, (y0 * info.width + x0) * info.channels + 3));
+  // Image 2 is in row 1, column 0: its pixel (row 1, col 2) magnified 3x starts at (6, 12 + 4 + 3).
+  assert.deepEqual(pixel(6 + 1, 16 + 3 + 1), [255, 0, 0]);
+  assert.deepEqual(pixel(0, 0), [128, 128, 128]);
+  assert.deepEqual(pixel(16, 0), [255, 255, 255], "the gap is white");
+  assert.deepEqual(grid.labels, ["cat", "<dog>", "<dog>"]);
+  const html = grid.bundle["text/html"] as string;
+  assert.equal((html.match(/<img /g) ?? []).length, 3);
+  assert.ok(html.includes("<figcaption style=\"font-family:sans-serif;font-size:12px\">&lt;dog&gt;</figcaption>"));
+  assert.ok(typeof grid.bundle["image/png"] === "string");
+  x.dispose();
+});
+
+test("imageGrid takes one-hot labels and Keras' classIndices; bad input names what was expected", async () => {
+  const x = tf.zeros([2, 8, 8, 1]);
+  const grid = await imageGridData(x, tf.tensor2d([[0, 1], [1, 0]]), { classNames: { cats: 0, dogs: 1 } });
+  assert.deepEqual(grid.labels, ["dogs", "cats"]);
+  await assert.rejects(imageGridData(tf.zeros([8, 8]) as tf.Tensor, undefined), /imageGrid: x must be a tensor of images \[n, height, width, channels\]/);
+  const shown = await display.batch({ value: [x, tf.tensor1d([1, 0])] } as never);
+  assert.match(String((await bundleOf(shown))["text/plain"]), /2 images of 8x8x1; labels: 1, 0/);
+});
+
+test("figure bundle: Plotly JSON, HTML with a static SVG inside, SVG fallback; plotly.js inlined once per session", () => {
+  const fig = { data: [{ x: [1, 2, 3], y: [3, 1, 2], name: "a <b>" }], layout: { title: "t" } };
+  const b = figureBundle(fig);
+  assert.deepEqual(Object.keys(b).sort(), ["application/vnd.plotly.v1+json", "image/svg+xml", "text/html", "text/plain"]);
+  assert.deepEqual((b["application/vnd.plotly.v1+json"] as { data: unknown }).data, fig.data);
+  assert.match(b["image/svg+xml"] as string, /^<svg [^>]*><text[^>]*>t<\/text>.*<polyline/);
+  assert.ok((b["text/html"] as string).includes(b["image/svg+xml"] as string), "the static drawing shows until plotly.js draws");
+  assert.ok((b["image/svg+xml"] as string).includes("a &lt;b&gt;"));
+  const first = sessionFigureBundle(fig)["text/html"] as string;
+  const second = sessionFigureBundle(fig)["text/html"] as string;
+  assert.ok(first.includes("window.Plotly = Plotly") && first.length > 4_000_000, "first figure carries plotly.js");
+  assert.ok(!second.includes("window.Plotly = Plotly") && second.length < 50_000, "later figures do not");
+  assert.throws(() => figureBundle({} as never), /a figure is \{ data: \[traces\], layout\? \}/);
+});
+
+test("history figures: one panel per metric, train solid and validation dashed; comparisons colour each history", () => {
+  const h = { history: { loss: [1, 0.5], accuracy: [0.5, 0.8], val_loss: [1.1, 0.7], val_accuracy: [0.4, 0.7] } };
+  const fig = historyFigure(h);
+  assert.deepEqual(fig.data.map((t) => [t.yaxis, t.name, t.line?.dash]), [
+    ["y", "train", "solid"], ["y", "validation", "dash"], ["y2", "train", "solid"], ["y2", "validation", "dash"],
+  ]);
+  assert.deepEqual(fig.data[0].x, [1, 2]);
+  const cmp = comparisonFigure({ "No BN": h, "With BN": h }, { metrics: ["accuracy"] });
+  assert.equal(cmp.data.length, 4);
+  assert.deepEqual(cmp.data.map((t) => t.name), ["No BN (train)", "No BN (validation)", "With BN (train)", "With BN (validation)"]);
+  assert.notEqual(cmp.data[0].line?.color, cmp.data[2].line?.color);
+  const svg = staticSvg(cmp);
+  assert.equal((svg.match(/<polyline/g) ?? []).length, 4);
+  assert.throws(() => comparisonFigure({}), /give at least one history/);
+});
+
+test("progress: Keras' line format, and the notebook bundle with a bar", () => {
+  assert.equal(progressLine(1875, 1875, 5.2, { loss: 0.24931, accuracy: 0.92884 }, 1, true), "1875/1875 [==============================] - 5s 3ms/step - loss: 0.2493 - accuracy: 0.9288");
+  assert.equal(progressLine(32, 1875, 1, { loss: 0.5 }, 1, false), "  32/1875 [..............................] - ETA: 58s - loss: 0.5000");
+  assert.equal(progressLine(1407, 1407, 39, { loss: 1.3825 }, 2, true), "1407/1407 - 39s - loss: 1.3825");
+  const b = progressBundle(["Epoch 1/2"], "3/10 [<x>]", { current: 3, target: 10 });
+  assert.match(b["text/html"] as string, /<progress value="3" max="10"/);
+  assert.ok((b["text/html"] as string).includes("3/10 [&lt;x&gt;]"));
+  assert.equal(b["text/plain"], "Epoch 1/2\n3/10 [<x>]");
+});
+
+test("describeValues: percentiles as numpy computes them", () => {
+  const s = describeValues([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], [15, 50, 85]);
+  assert.ok(Math.abs(s.percentiles[15] - 2.35) < 1e-12);
+  assert.equal(s.percentiles[50], 5.5);
+  assert.ok(Math.abs(s.percentiles[85] - 8.65) < 1e-12);
+  assert.equal(s.mean, 5.5);
+  assert.ok(Math.abs(s.std - Math.sqrt(8.25)) < 1e-12);
+});
+
+test("activationStats, layerWeights and the ActivationPercentiles callback measure real activations", async () => {
+  keras.backend.clearSession();
+  const model = keras.Sequential([layers.Dense(2, { inputShape: [3], kernelInitializer: "ones", useBias: false }), layers.BatchNormalization(), layers.Dense(2, { activation: "softmax" })]);
+  const x = tf.tensor2d([[1, 2, 3], [0, 0, 0], [1, 1, 1], [2, 2, 2]]);
+  // BatchNormalization's input is the row sums [6, 0, 3, 6] in both units.
+  const stats = await display.activationStats(model, x);
+  const s = (stats as unknown as { stats: ReturnType<typeof describeValues>[] }).stats[0];
+  assert.equal(s.mean, 3.75);
+  assert.equal(s.percentiles[50], 4.5);
+  const b = await bundleOf(stats);
+  assert.match(String(b["text/plain"]), /batch_normalization \(BatchNormalization\)/);
+  const w = await display.layerWeights(model.layers[1]);
+  assert.match(String((await bundleOf(w))["text/plain"]), /batch_normalization\/moving_variance:0 +\[2\] +no +1\.0000/);
+  model.compile({ loss: "sparse_categorical_crossentropy", optimizer: "adam" });
+  const probe = new ActivationPercentiles({ probe: x, everyBatches: 1 });
+  await model.fit(x, tf.tensor1d([0, 1, 0, 1]), { epochs: 2, batchSize: 2, verbose: 0, callbacks: [probe] });
+  assert.deepEqual(probe.steps, [0, 1, 2, 3, 4]);
+  assert.equal(probe.series.batch_normalization[50].length, 5);
+  assert.equal(probe.series.batch_normalization[50][0], 4.5);
+  const fig = probe.figure();
+  assert.equal(fig.data.length, 3);
+});
