@@ -9,4 +9,6 @@ bash scripts/install-system-deps.sh
 npm run build --silent
 node dist/cli.js install --user
 export PATH="/usr/bin:$PATH" # Debian's Jupyter, not a pyenv python3
-exec jupyter notebook --notebook-dir=notebooks "$@"
+ROOT_FLAG=""
+[ "$(id -u)" -eq 0 ] && ROOT_FLAG="--allow-root"
+exec jupyter notebook --notebook-dir=notebooks $ROOT_FLAG "$@"

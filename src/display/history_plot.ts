@@ -26,12 +26,12 @@ function titleCase(s: string): string {
   return s.replace(/_/g, " ").replace(/^./, (c) => c.toUpperCase());
 }
 
-function panelLayout(metrics: string[], title?: string): Figure["layout"] {
+function panelLayout(metrics: string[], epochs: number, title?: string): Figure["layout"] {
   const layout: Record<string, unknown> = { grid: { rows: 1, columns: metrics.length, pattern: "independent" }, legend: { orientation: "h", y: -0.2 } };
   if (title) layout.title = { text: title };
   metrics.forEach((m, i) => {
     const suffix = i === 0 ? "" : String(i + 1);
-    layout[`xaxis${suffix}`] = { title: { text: "Epoch" } };
+    layout[`xaxis${suffix}`] = { title: { text: "Epoch" }, ...(epochs <= 15 ? { dtick: 1 } : {}) };
     layout[`yaxis${suffix}`] = { title: { text: titleCase(m) } };
   });
   return layout as Figure["layout"];
@@ -75,7 +75,8 @@ export function comparisonFigure(histories: Record<string, HistoryLike>, options
       }
     });
   });
-  return { data, layout: panelLayout(metrics, options.title) };
+  const epochs = Math.max(0, ...data.map((t) => t.y.length));
+  return { data, layout: panelLayout(metrics, epochs, options.title) };
 }
 
 /** `display.plotHistory(history)`: the history's curves (show it as a cell's value or with display()). */
