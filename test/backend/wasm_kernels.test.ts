@@ -71,3 +71,24 @@ test("the gradient kernels free every intermediate tensor", async () => {
   assert.equal((tf.backend() as unknown as { numDataIds(): number }).numDataIds(), bytesBefore);
   tf.dispose([x, w]);
 });
+
+for (const [ta, tb] of [[true, false], [false, true], [true, true]] as const) {
+  test(`matMul with transposeA=${ta}, transposeB=${tb} matches the JS backend (forward and gradients)`, async () => {
+    await ready();
+    const run = async (name: string) => {
+      await tf.setBackend(name);
+      const a = tf.randomNormal(ta ? [3, 7, 5] : [3, 5, 7], 0, 1, "float32", 11);
+      const b = tf.randomNormal(tb ? [3, 4, 7] : [3, 7, 4], 0, 1, "float32", 12);
+      const f = (x: tf.Tensor, y: tf.Tensor) => tf.sum(tf.square(tf.matMul(x as tf.Tensor3D, y as tf.Tensor3D, ta, tb)));
+      const [ga, gb] = tf.grads(f)([a, b]);
+      const y = tf.matMul(a as tf.Tensor3D, b as tf.Tensor3D, ta, tb);
+      const out = [await y.data(), await ga.data(), await gb.data()];
+      tf.dispose([a, b, ga, gb, y]);
+      return out;
+    };
+    const wasm = await run("wasm");
+    const cpu = await run("cpu");
+    wasm.forEach((w, i) => assert.ok(maxRelativeError(w, cpu[i]) < 1e-5, `output ${i}: ${maxRelativeError(w, cpu[i])}`));
+    await tf.setBackend("wasm");
+  });
+}
