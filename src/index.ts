@@ -23,7 +23,8 @@ export { summaryText } from "./keras/models/summary.js";
 export { display, LivePlot, ActivationPercentiles, describeValues } from "./display/index.js";
 export type { DisplayOptions, Figure, Trace, ImageGridOptions, HistoryLike, PlotHistoryOptions, LivePlotOptions, ActivationPercentilesOptions, ActivationStatsOptions } from "./display/index.js";
 
-export { datasets, download, DownloadError, tsdlHome, type Dataset, type LoadOptions } from "./data/index.js";
+export { datasets, preprocessing, standIn, ImageDataGenerator, download, DownloadError, tsdlHome, type Dataset, type LoadOptions } from "./data/index.js";
+export type { DirectoryIterator, ArrayIterator, ImageDataGeneratorOptions, FlowFromDirectoryOptions, FlowOptions, ClassMode, SmallData, SmallDataOptions } from "./data/index.js";
 
 /** The Keras namespace: `keras.layers`, `keras.Model`, `keras.optimizers`, `keras.callbacks`, ... */
 export const keras = kerasModule;

@@ -2,8 +2,19 @@
 import * as mnist from "./datasets/mnist.js";
 import * as fashionMnistModule from "./datasets/fashion_mnist.js";
 import * as cifar10 from "./datasets/cifar10.js";
+import * as catsVsDogs from "./datasets/cats_vs_dogs.js";
+import * as standInModule from "./stand_in.js";
+import { ImageDataGenerator } from "./image_data_generator.js";
 
-export const datasets = { mnist, fashionMnist: fashionMnistModule, fashion_mnist: fashionMnistModule, cifar10 };
+export const datasets = { mnist, fashionMnist: fashionMnistModule, fashion_mnist: fashionMnistModule, cifar10, catsVsDogs };
+
+/** Keras' `preprocessing.image.ImageDataGenerator`. */
+export const preprocessing = { image: { ImageDataGenerator } };
+
+/** Generated files in the real formats, for tests and for notebooks whose dataset is not on this machine. Not real data. */
+export const standIn = standInModule;
+export { ImageDataGenerator, DirectoryIterator, ArrayIterator, type ImageDataGeneratorOptions, type FlowFromDirectoryOptions, type FlowOptions, type ClassMode } from "./image_data_generator.js";
+export type { SmallData, SmallDataOptions } from "./datasets/cats_vs_dogs.js";
 export type { Dataset } from "./datasets/dataset.js";
 export type { LoadOptions } from "./datasets/fetch_files.js";
 export { download, DownloadError } from "./download.js";

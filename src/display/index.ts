@@ -11,6 +11,7 @@ import { batch, imageGrid } from "./image_grid.js";
 import { plot, reloadPlotly } from "./plot.js";
 import { compareHistories, plotHistory } from "./history_plot.js";
 import { activationStats, layerWeights } from "./batchnorm_insight.js";
+import { reproduction } from "./reproduction.js";
 
 setSummaryRenderer(summaryBundle);
 setProgressSinkFactory(() => {
@@ -28,6 +29,8 @@ export const display = Object.assign((value: unknown, options?: DisplayOptions) 
   compareHistories,
   activationStats,
   layerWeights,
+  /** A reproduction record (article's number vs this run's), collected by `npm run reproduce`. */
+  reproduction,
   /** Makes the next figure carry plotly.js again (if the output that loaded it was cleared). */
   reloadPlotly,
 });
@@ -35,6 +38,7 @@ export const display = Object.assign((value: unknown, options?: DisplayOptions) 
 export { LivePlot, type LivePlotOptions } from "./live_plot.js";
 export { ActivationPercentiles, type ActivationPercentilesOptions, type ActivationStatsOptions, describeValues } from "./batchnorm_insight.js";
 export type { DisplayOptions } from "./display.js";
+export type { ReproductionRecord } from "./reproduction.js";
 export type { Figure, Trace } from "./plot.js";
 export type { ImageGridOptions } from "./image_grid.js";
 export type { HistoryLike, PlotHistoryOptions } from "./history_plot.js";

@@ -9,11 +9,11 @@ import { Model, Sequential, KerasModel, SequentialModel } from "./models/model.j
 import { loadModel } from "./models/saving.js";
 import { toCategorical } from "./utils.js";
 import { resetNames } from "./naming.js";
-import { datasets } from "../data/index.js";
+import { datasets, preprocessing } from "../data/index.js";
 
 export { layers, optimizers, callbacks, losses, metrics, activations, Model, Sequential, KerasModel, SequentialModel, loadModel, toCategorical };
 
-export { datasets };
+export { datasets, preprocessing };
 export const models = { Model, Sequential, loadModel };
 export const utils = { toCategorical };
 export const backend = {

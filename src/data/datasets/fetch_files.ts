@@ -21,6 +21,8 @@ export interface LoadOptions {
   checksums?: Record<string, Checksum>;
   /** Never download; fail if the files are not on this machine. Default false. */
   offline?: boolean;
+  /** Look in known system copies (Debian's dataset packages). Default true. */
+  useSystemCopies?: boolean;
 }
 
 export interface Located {
@@ -36,6 +38,7 @@ function findIn(dir: string, names: string[]): boolean {
 
 export async function locate(dataset: string, label: string, files: RemoteFile[], options: LoadOptions, systemCopies: string[] = []): Promise<Located> {
   const names = files.map((f) => f.name);
+  if (options.useSystemCopies === false) systemCopies = [];
   const read = (dir: string) => Object.fromEntries(names.map((n) => [n, readFileSync(join(dir, n))]));
   if (options.path) {
     if (files.length === 1 && existsSync(options.path) && statSync(options.path).isFile()) return { files: { [names[0]]: readFileSync(options.path) }, source: options.path };
