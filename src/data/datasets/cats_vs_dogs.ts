@@ -2,7 +2,7 @@
 // (PetImages/Cat, PetImages/Dog), corrupt images dropped, and the small split of the article:
 // <dest>/train/{cats,dogs}, <dest>/validation/{cats,dogs}. Written to a temporary folder first and
 // renamed into place, so an interrupted preparation leaves no half-made split.
-import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import sharp from "sharp";
 import { datasetCache } from "../home.js";
@@ -10,6 +10,7 @@ import { readZip, type ZipEntry } from "../zip.js";
 import { progress } from "../progress.js";
 import { throwIfInterrupted } from "../../interrupt.js";
 import { locate, type LoadOptions } from "./fetch_files.js";
+import { writePetImagesZip } from "../stand_in.js";
 
 export const PET_IMAGES_FILE = {
   name: "kagglecatsanddogs_5340.zip",
@@ -35,6 +36,8 @@ export interface SmallData {
   /** Images examined and dropped as corrupt, by archive path. */
   dropped: string[];
   source: string;
+  /** True when the images are a generated stand-in, not the real photos. */
+  standIn: boolean;
 }
 
 /** A JPEG sharp decodes completely, with the "JFIF" marker Keras' example checks for. */
@@ -57,20 +60,33 @@ function numbered(entries: ZipEntry[], folder: string): ZipEntry[] {
 export async function prepareSmallData(options: SmallDataOptions = {}): Promise<SmallData> {
   const trainPerClass = options.trainPerClass ?? 1000;
   const validationPerClass = options.validationPerClass ?? 500;
-  const dir = resolve(options.dest ?? join(datasetCache("cats_vs_dogs"), "smallData"));
-  const train = join(dir, "train");
-  const validation = join(dir, "validation");
-  if (existsSync(join(dir, ".complete"))) {
-    console.log(`cats vs dogs: using the prepared split in ${dir}`);
-    return { dir, train, validation, kept: 2 * (trainPerClass + validationPerClass), dropped: [], source: dir };
+  const need = trainPerClass + validationPerClass;
+  const splitOf = (d: string) => ({ dir: d, train: join(d, "train"), validation: join(d, "validation") });
+  const prepared = (d: string, standIn: boolean): SmallData | undefined => {
+    if (!existsSync(join(d, ".complete"))) return undefined;
+    const meta = JSON.parse(readFileSync(join(d, ".complete"), "utf8")) as { trainPerClass: number; validationPerClass: number; dropped: string[] };
+    if (meta.trainPerClass !== trainPerClass || meta.validationPerClass !== validationPerClass) return undefined;
+    console.log(`cats vs dogs${standIn ? " STAND-IN" : ""}: using the prepared split in ${d}`);
+    return { ...splitOf(d), kept: 2 * need, dropped: meta.dropped, source: d, standIn };
+  };
+  const realDir = resolve(options.dest ?? join(datasetCache("cats_vs_dogs"), "smallData"));
+  const ready = prepared(realDir, false);
+  if (ready) return ready;
+  const { files, source, standIn } = await locate("cats_vs_dogs", "catsVsDogs.prepareSmallData", [PET_IMAGES_FILE], options, [], (d) => {
+    mkdirSync(d, { recursive: true });
+    return writePetImagesZip(join(d, PET_IMAGES_FILE.name), need + 3, [1, 4], 96);
+  });
+  const dir = standIn && !options.dest ? resolve(join(datasetCache("cats_vs_dogs-stand-in"), "smallData")) : realDir;
+  if (standIn) {
+    const again = prepared(dir, true);
+    if (again) return again;
   }
-  const { files, source } = await locate("cats_vs_dogs", "catsVsDogs.prepareSmallData", [PET_IMAGES_FILE], options);
+  const { train, validation } = splitOf(dir);
   const entries = readZip(files[PET_IMAGES_FILE.name], PET_IMAGES_FILE.name);
   const tmp = `${dir}.tmp-${process.pid}`;
   rmSync(tmp, { recursive: true, force: true });
   const dropped: string[] = [];
   let kept = 0;
-  const need = trainPerClass + validationPerClass;
   const bar = progress("Preparing cats vs dogs", "items", 2 * need);
   try {
     for (const [folder, cls, stem] of [["Cat", "cats", "cat"], ["Dog", "dogs", "dog"]] as const) {
@@ -103,5 +119,5 @@ export async function prepareSmallData(options: SmallDataOptions = {}): Promise<
   }
   bar.finish(`Prepared ${dir}: kept ${kept} images, dropped ${dropped.length} corrupt`);
   if (dropped.length) console.log(`Dropped as corrupt: ${dropped.join(", ")}`);
-  return { dir, train, validation, kept, dropped, source };
+  return { dir, train, validation, kept, dropped, source, standIn };
 }

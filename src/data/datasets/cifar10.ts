@@ -5,6 +5,7 @@ import * as tf from "@tensorflow/tfjs";
 import { readTar } from "../tar.js";
 import { locate, type LoadOptions } from "./fetch_files.js";
 import { asDataset, type Dataset } from "./dataset.js";
+import { writeCifar10TarGz } from "../stand_in.js";
 
 export const CIFAR10_FILE = {
   name: "cifar-10-binary.tar.gz",
@@ -37,7 +38,7 @@ export function decodeBatches(batches: { name: string; data: Buffer }[]): [tf.Te
 
 /** `[[xTrain, yTrain], [xTest, yTest]]`: x [n, 32, 32, 3] with values 0..255, y [n, 1] class indices. */
 export async function loadData(options: LoadOptions = {}): Promise<Dataset> {
-  const { files, source } = await locate("cifar10", "cifar10.loadData", [CIFAR10_FILE], options);
+  const { files, source, standIn } = await locate("cifar10", "cifar10.loadData", [CIFAR10_FILE], options, [], (dir) => writeCifar10TarGz(dir));
   const entries = readTar(files[CIFAR10_FILE.name], CIFAR10_FILE.name);
   const pick = (re: RegExp) => entries.filter((e) => re.test(e.name)).sort((a, b) => a.name.localeCompare(b.name));
   const trainFiles = pick(/data_batch_[1-5]\.bin$/);
@@ -45,5 +46,5 @@ export async function loadData(options: LoadOptions = {}): Promise<Dataset> {
   if (!trainFiles.length || !testFiles.length) {
     throw new Error(`cifar10.loadData: ${CIFAR10_FILE.name} from ${source} lacks data_batch_*.bin or test_batch.bin (it has ${entries.map((e) => e.name).join(", ")})`);
   }
-  return asDataset([decodeBatches(trainFiles), decodeBatches(testFiles)], "CIFAR-10", source);
+  return asDataset([decodeBatches(trainFiles), decodeBatches(testFiles)], "CIFAR-10", source, standIn);
 }

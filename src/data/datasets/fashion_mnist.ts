@@ -4,6 +4,7 @@ import * as tf from "@tensorflow/tfjs";
 import { parseIdx } from "../idx.js";
 import { locate, type LoadOptions } from "./fetch_files.js";
 import { asDataset, type Dataset } from "./dataset.js";
+import { writeIdxDataset } from "../stand_in.js";
 
 const BASE = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/";
 /** Porting note: Keras pins no checksums for these files; the IDX structure (magic, sizes) is checked. */
@@ -24,9 +25,9 @@ export function idxPair(images: Buffer, labels: Buffer, imagesName: string, labe
 
 /** `[[xTrain, yTrain], [xTest, yTest]]`: x [n, 28, 28] with values 0..255, y [n] class indices. */
 export async function loadData(options: LoadOptions = {}): Promise<Dataset> {
-  const { files, source } = await locate("fashion-mnist", "fashionMnist.loadData", FASHION_MNIST_FILES, options, [DEBIAN_FASHION_MNIST]);
+  const { files, source, standIn } = await locate("fashion-mnist", "fashionMnist.loadData", FASHION_MNIST_FILES, options, [DEBIAN_FASHION_MNIST], (dir) => writeIdxDataset(dir));
   const [trainLabels, trainImages, testLabels, testImages] = FASHION_MNIST_FILES.map((f) => f.name);
   const train = idxPair(files[trainImages], files[trainLabels], trainImages, trainLabels);
   const test = idxPair(files[testImages], files[testLabels], testImages, testLabels);
-  return asDataset([train, test], "Fashion-MNIST", source);
+  return asDataset([train, test], "Fashion-MNIST", source, standIn);
 }

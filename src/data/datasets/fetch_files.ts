@@ -23,6 +23,12 @@ export interface LoadOptions {
   offline?: boolean;
   /** Look in known system copies (Debian's dataset packages). Default true. */
   useSystemCopies?: boolean;
+  /**
+   * If the real files can be neither found nor downloaded, generate a stand-in in the dataset's own
+   * format (NOT the real data; said plainly) instead of failing. For notebooks that must run anywhere.
+   * Default false.
+   */
+  standInIfMissing?: boolean;
 }
 
 export interface Located {
@@ -30,30 +36,50 @@ export interface Located {
   files: Record<string, Buffer>;
   /** Where they came from: a folder, or a URL. */
   source: string;
+  /** True when these are generated stand-in files, not the real dataset. */
+  standIn: boolean;
 }
 
 function findIn(dir: string, names: string[]): boolean {
   return names.every((n) => existsSync(join(dir, n)) && statSync(join(dir, n)).isFile());
 }
 
-export async function locate(dataset: string, label: string, files: RemoteFile[], options: LoadOptions, systemCopies: string[] = []): Promise<Located> {
+export async function locate(
+  dataset: string,
+  label: string,
+  files: RemoteFile[],
+  options: LoadOptions,
+  systemCopies: string[] = [],
+  makeStandIn?: (dir: string) => unknown,
+): Promise<Located> {
   const names = files.map((f) => f.name);
   if (options.useSystemCopies === false) systemCopies = [];
   const read = (dir: string) => Object.fromEntries(names.map((n) => [n, readFileSync(join(dir, n))]));
   if (options.path) {
-    if (files.length === 1 && existsSync(options.path) && statSync(options.path).isFile()) return { files: { [names[0]]: readFileSync(options.path) }, source: options.path };
+    if (files.length === 1 && existsSync(options.path) && statSync(options.path).isFile()) return { files: { [names[0]]: readFileSync(options.path) }, source: options.path, standIn: false };
     if (!findIn(options.path, names)) throw new Error(`${label}: ${options.path} does not hold ${names.join(", ")}`);
-    return { files: read(options.path), source: options.path };
+    return { files: read(options.path), source: options.path, standIn: false };
   }
-  for (const dir of offlineDirs(dataset, systemCopies)) if (findIn(dir, names)) return { files: read(dir), source: dir };
+  for (const dir of offlineDirs(dataset, systemCopies)) if (findIn(dir, names)) return { files: read(dir), source: dir, standIn: false };
   const cache = datasetCache(dataset);
   if (options.offline) {
     throw new Error(`${label}: not found on this machine (looked in ${offlineDirs(dataset, systemCopies).join(", ")}) and offline is set; put ${names.join(", ")} in one of those folders (see the README)`);
   }
-  for (const f of files) {
-    const url = options.baseUrl ? `${options.baseUrl.replace(/\/$/, "")}/${f.name}` : f.url;
-    const checksum = options.checksums?.[f.name] ?? (options.baseUrl ? {} : { sha256: f.sha256, md5: f.md5 });
-    await download(url, join(cache, f.name), checksum);
+  try {
+    for (const f of files) {
+      const url = options.baseUrl ? `${options.baseUrl.replace(/\/$/, "")}/${f.name}` : f.url;
+      const checksum = options.checksums?.[f.name] ?? (options.baseUrl ? {} : { sha256: f.sha256, md5: f.md5 });
+      await download(url, join(cache, f.name), checksum);
+    }
+  } catch (e) {
+    if (!options.standInIfMissing || !makeStandIn || (e as Error).name === "KeyboardInterrupt") throw e;
+    const dir = datasetCache(`${dataset}-stand-in`);
+    if (!findIn(dir, names)) await makeStandIn(dir);
+    console.warn(
+      `${label}: the real dataset is not on this machine and cannot be downloaded here (${(e as Error).message.split("\n")[0]}). ` +
+        `Using a GENERATED STAND-IN in the dataset's own format from ${dir}: it is not the real data, and results on it say nothing about the article's numbers.`,
+    );
+    return { files: read(dir), source: `stand-in (generated) ${dir}`, standIn: true };
   }
-  return { files: read(cache), source: options.baseUrl ?? files[0].url.replace(/[^/]*$/, "") };
+  return { files: read(cache), source: options.baseUrl ?? files[0].url.replace(/[^/]*$/, ""), standIn: false };
 }

@@ -3,6 +3,7 @@ import * as tf from "@tensorflow/tfjs";
 import { readNpz } from "../npz.js";
 import { locate, type LoadOptions } from "./fetch_files.js";
 import { asDataset, type Dataset } from "./dataset.js";
+import { writeMnistNpz } from "../stand_in.js";
 
 export const MNIST_FILE = {
   name: "mnist.npz",
@@ -12,7 +13,7 @@ export const MNIST_FILE = {
 
 /** `[[xTrain, yTrain], [xTest, yTest]]`: x [n, 28, 28] with values 0..255, y [n] class indices. */
 export async function loadData(options: LoadOptions = {}): Promise<Dataset> {
-  const { files, source } = await locate("mnist", "mnist.loadData", [MNIST_FILE], options);
+  const { files, source, standIn } = await locate("mnist", "mnist.loadData", [MNIST_FILE], options, [], (dir) => writeMnistNpz(dir));
   const file = `${source === options.path ? source : MNIST_FILE.name}`;
   const arrays = readNpz(files[MNIST_FILE.name], file);
   for (const key of ["x_train", "y_train", "x_test", "y_test"]) {
@@ -24,5 +25,5 @@ export async function loadData(options: LoadOptions = {}): Promise<Dataset> {
     return tf.tensor3d(Float32Array.from(a.data as Uint8Array), a.shape as [number, number, number], "float32");
   };
   const labels = (key: string) => tf.tensor1d(Int32Array.from(arrays[key].data as Uint8Array), "int32");
-  return asDataset([[images("x_train"), labels("y_train")], [images("x_test"), labels("y_test")]], "MNIST", source);
+  return asDataset([[images("x_train"), labels("y_train")], [images("x_test"), labels("y_test")]], "MNIST", source, standIn);
 }
