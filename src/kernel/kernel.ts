@@ -150,8 +150,17 @@ export class Kernel {
     }
   }
 
+  /** Displays go out in the order they were asked for (bundles may take a while to make). */
+  private displayChain: Promise<void> = Promise.resolve();
+
   /** Shows a value: display_data, or update_display_data for `{ displayId, update: true }`. */
-  async display(value: unknown, options: { displayId?: string; update?: boolean } = {}): Promise<void> {
+  display(value: unknown, options: { displayId?: string; update?: boolean } = {}): Promise<void> {
+    const next = this.displayChain.then(() => this.displayNow(value, options));
+    this.displayChain = next.catch(() => {});
+    return next;
+  }
+
+  private async displayNow(value: unknown, options: { displayId?: string; update?: boolean }): Promise<void> {
     let data: MimeBundle;
     try {
       data = await toBundle(value);
@@ -166,6 +175,7 @@ export class Kernel {
   }
 
   async clearOutput(wait = false): Promise<void> {
+    await this.displayChain;
     await this.flushStreams();
     await this.publish("clear_output", { wait }, this.parent);
   }
@@ -351,6 +361,7 @@ export class Kernel {
     tsdl.resetInterrupt();
     if (!silent) await this.publish("execute_input", { code, execution_count: count }, msg);
     const outcome = code.trim() === "" ? ({ status: "ok", hasValue: false } as const) : await this.engine.run(code, `cell[${count}]`);
+    await this.displayChain;
     await this.flushStreams();
     if (outcome.status === "ok") {
       let resultText: string | undefined;

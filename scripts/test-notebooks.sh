@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Notebook tier: every notebook in notebooks/ executed top to bottom at smoke scale under the tsdl kernel
+# by `jupyter nbconvert --execute` (nbclient). A cell error fails the run. Prints each notebook's time.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="/usr/bin:$PATH"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+node dist/cli.js install --prefix "$tmp/prefix" >/dev/null
+export JUPYTER_PATH="$tmp/prefix/share/jupyter" JUPYTER_DATA_DIR="$tmp/data" JUPYTER_RUNTIME_DIR="$tmp/runtime"
+export TSDL_SCALE=smoke TSDL_HOME="${TSDL_HOME:-$tmp/home}"
+mkdir -p "$tmp/run" out/notebooks
+cp notebooks/*.ipynb "$tmp/run/"
+passed=0
+failed=0
+for nb in "$tmp"/run/*.ipynb; do
+  name=$(basename "$nb" .ipynb)
+  start=$(date +%s.%N)
+  if python3 -m jupyter nbconvert --to notebook --execute --ExecutePreprocessor.timeout=900 \
+       --output "$name.smoke" --output-dir out/notebooks "$nb" >"$tmp/$name.log" 2>&1; then
+    status=ok
+    passed=$((passed + 1))
+  else
+    status=FAILED
+    failed=$((failed + 1))
+    tail -40 "$tmp/$name.log"
+  fi
+  printf "%-40s %-6s %s s\n" "$name" "$status" "$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')"
+done
+echo "notebooks: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
