@@ -1,0 +1,38 @@
+// Merges the benchmark outputs into bench/results.json and prints the tables with tsdl/PyTorch ratios.
+import { readFileSync, writeFileSync, existsSync } from "node:fs";
+import { cpus, hostname } from "node:os";
+import { join } from "node:path";
+
+const [tsdlFile, torchFile, dataFile] = process.argv.slice(2);
+const read = (f: string | undefined) => (f && existsSync(f) && readFileSync(f, "utf8").trim() ? JSON.parse(readFileSync(f, "utf8").trim().split("\n").pop()!) : undefined);
+const tsdl = read(tsdlFile) as Record<string, { mlp: Record<string, number>; cnn: Record<string, number>; rssMiB: number } | { error: string }>;
+const torch = read(torchFile) as { torch: string; threads: number; mlp: Record<string, number>; cnn: Record<string, number> } | undefined;
+const data = read(dataFile);
+const kernelFile = join(import.meta.dirname, "kernel_latency.json");
+const kernel = existsSync(kernelFile) ? JSON.parse(readFileSync(kernelFile, "utf8")) : undefined;
+
+const rows: string[] = [];
+const fmt = (n: number | undefined) => (n === undefined ? "—" : n >= 100 ? n.toFixed(0) : n.toFixed(2));
+const ratio = (a: number | undefined, b: number | undefined) => (a && b ? `${(a / b).toFixed(3)}x` : "—");
+rows.push(`${"backend".padEnd(10)} ${"MLP train".padStart(10)} ${"MLP infer".padStart(10)} ${"CNN train".padStart(10)} ${"CNN infer".padStart(10)}   ratios to PyTorch (train/infer, MLP; CNN)`);
+for (const [name, r] of Object.entries(tsdl)) {
+  if ("error" in r) {
+    rows.push(`${name.padEnd(10)} ${r.error}`);
+    continue;
+  }
+  rows.push(
+    `${name.padEnd(10)} ${fmt(r.mlp.trainSamplesPerS).padStart(10)} ${fmt(r.mlp.inferSamplesPerS).padStart(10)} ${fmt(r.cnn.trainSamplesPerS).padStart(10)} ${fmt(r.cnn.inferSamplesPerS).padStart(10)}   ` +
+      `${ratio(r.mlp.trainSamplesPerS, torch?.mlp.trainSamplesPerS)}/${ratio(r.mlp.inferSamplesPerS, torch?.mlp.inferSamplesPerS)}; ${ratio(r.cnn.trainSamplesPerS, torch?.cnn.trainSamplesPerS)}/${ratio(r.cnn.inferSamplesPerS, torch?.cnn.inferSamplesPerS)}`,
+  );
+}
+if (torch) rows.push(`${"pytorch".padEnd(10)} ${fmt(torch.mlp.trainSamplesPerS).padStart(10)} ${fmt(torch.mlp.inferSamplesPerS).padStart(10)} ${fmt(torch.cnn.trainSamplesPerS).padStart(10)} ${fmt(torch.cnn.inferSamplesPerS).padStart(10)}   (torch ${torch.torch}, ${torch.threads} threads)`);
+else rows.push("pytorch    not available (install Debian's python3-torch)");
+console.log("samples/s, batch 32");
+console.log(rows.join("\n"));
+if (data) {
+  console.log(`decode+resize to 224x224: tsdl ${fmt(data.decodeResize224.tsdlImagesPerS)} images/s, PIL ${fmt(data.decodeResize224.pilImagesPerS)} images/s (${data.decodeResize224.ratio.toFixed(2)}x)`);
+  console.log(`time per step: generator ${data.stepTime.generatorStepMs.toFixed(1)} ms, in memory ${data.stepTime.memoryStepMs.toFixed(1)} ms (${(100 * data.stepTime.overhead).toFixed(1)}% overhead)`);
+}
+const out = { date: new Date().toISOString().slice(0, 10), machine: { host: hostname(), cpus: cpus().length, cpu: cpus()[0]?.model, device: "CPU only (no GPU)" }, batch: 32, tsdl, pytorch: torch ?? null, data: data ?? null, kernel: kernel ?? null };
+writeFileSync(join(import.meta.dirname, "results.json"), JSON.stringify(out, null, 2) + "\n");
+console.log("wrote bench/results.json");

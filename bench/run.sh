@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# npm run bench: tsdl on every backend that works here and PyTorch (Debian's python3-torch) in the same
+# run, on the seed-003 MLP and the seed-002 CNN; the data pipeline beside PIL; kernel latency beside
+# ipykernel. Prints tables with ratios and writes bench/results.json.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="/usr/bin:$PATH"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+echo "== training and inference (tsdl: wasm, cpu)"
+node --import tsx bench/training.ts wasm cpu > "$tmp/tsdl.json"
+echo "== training and inference (PyTorch, 2 threads)"
+if python3 -c "import torch" 2>/dev/null; then OPENBLAS_NUM_THREADS=1 python3 bench/torch_peer.py > "$tmp/torch.json"; else echo "python3-torch is not installed: no peer"; fi
+echo "== data pipeline"
+node --import tsx bench/data_pipeline.ts > "$tmp/data.json"
+echo "== kernel latency"
+python3 bench/kernel_latency.py 2>/dev/null | grep -v "^\[tsdl kernel\]" || true
+node --import tsx bench/report.ts "$tmp/tsdl.json" "$tmp/torch.json" "$tmp/data.json"
