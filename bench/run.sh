@@ -5,6 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="/usr/bin:$PATH"
+bash scripts/install-system-deps.sh bench
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 echo "== training and inference (tsdl: wasm, cpu)"

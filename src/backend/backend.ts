@@ -1,14 +1,15 @@
 // Chooses the fastest compute backend that works on this machine, once, and says why.
 //
-// Order: tfjs-node-gpu (CUDA), tfjs-node (libtensorflow), WebAssembly with tsdl's kernels, plain JS.
-// TSDL_BACKEND=<name> forces one (names: tensorflow-gpu, tensorflow, wasm, cpu; aliases node-gpu, node).
+// Order: tfjs-node-gpu (CUDA), WebGPU on a real GPU (Dawn), tfjs-node (libtensorflow), WebAssembly with
+// tsdl's kernels, plain JS. TSDL_BACKEND=<name> forces one (tensorflow-gpu, webgpu, tensorflow, wasm, cpu).
 // Optional packages are looked up at run time: a package that is missing, or that installed but cannot
 // load (tfjs-node without its libtensorflow, say), is reported, never fatal.
 import { createRequire } from "node:module";
 import * as tf from "@tensorflow/tfjs";
 import { registerWasmKernels } from "./wasm_kernels.js";
+import { tryWebGPU } from "./webgpu.js";
 
-export type BackendName = "tensorflow-gpu" | "tensorflow" | "wasm" | "cpu";
+export type BackendName = "tensorflow-gpu" | "webgpu" | "tensorflow" | "wasm" | "cpu";
 
 export interface BackendAttempt {
   /** The backend, by tsdl's name. */
@@ -16,7 +17,7 @@ export interface BackendAttempt {
   /** The npm package that provides it. */
   package: string;
   status: "selected" | "not installed" | "failed" | "skipped";
-  /** Why it was not taken (the loader's message), or what was forced. */
+  /** Why it was not taken (the loader's message), or what was forced; for WebGPU, the adapter. */
   message?: string;
 }
 
@@ -35,6 +36,7 @@ const require = createRequire(import.meta.url);
 
 const CANDIDATES: { name: BackendName; package: string; tfName: string }[] = [
   { name: "tensorflow-gpu", package: "@tensorflow/tfjs-node-gpu", tfName: "tensorflow" },
+  { name: "webgpu", package: "webgpu + @tensorflow/tfjs-backend-webgpu", tfName: "webgpu" },
   { name: "tensorflow", package: "@tensorflow/tfjs-node", tfName: "tensorflow" },
   { name: "wasm", package: "@tensorflow/tfjs-backend-wasm", tfName: "wasm" },
   { name: "cpu", package: "@tensorflow/tfjs (built in)", tfName: "cpu" },
@@ -45,6 +47,8 @@ const ALIASES: Record<string, BackendName> = {
   "node-gpu": "tensorflow-gpu",
   "tfjs-node-gpu": "tensorflow-gpu",
   gpu: "tensorflow-gpu",
+  webgpu: "webgpu",
+  dawn: "webgpu",
   tensorflow: "tensorflow",
   node: "tensorflow",
   "tfjs-node": "tensorflow",
@@ -62,7 +66,17 @@ function isNotInstalled(e: unknown, pkg: string): boolean {
   return err?.code === "MODULE_NOT_FOUND" && (err.message ?? "").includes(pkg);
 }
 
-async function tryBackend(c: (typeof CANDIDATES)[number]): Promise<BackendAttempt> {
+async function tryBackend(c: (typeof CANDIDATES)[number], forced: boolean): Promise<BackendAttempt> {
+  if (c.name === "webgpu") {
+    try {
+      const w = await tryWebGPU(forced);
+      if (w.notInstalled) return { name: c.name, package: c.package, status: "not installed" };
+      if (!w.ok) return { name: c.name, package: c.package, status: w.adapter ? "failed" : "skipped", message: w.message };
+      return { name: c.name, package: c.package, status: "selected", message: `${w.adapter}${w.software ? " (software, slow)" : ""}` };
+    } catch (e) {
+      return { name: c.name, package: c.package, status: "failed", message: ((e as Error)?.message ?? String(e)).split("\n")[0] };
+    }
+  }
   try {
     if (c.name === "tensorflow-gpu" || c.name === "tensorflow") {
       require(c.package); // registers the "tensorflow" backend with tfjs-core
@@ -104,7 +118,7 @@ async function choose(): Promise<BackendReport> {
       attempts.push({ name: c.name, package: c.package, status: "skipped", message: `TSDL_BACKEND=${forcedValue}` });
       continue;
     }
-    const attempt = await tryBackend(c);
+    const attempt = await tryBackend(c, forced === c.name);
     attempts.push(attempt);
     if (attempt.status === "selected") chosen = c;
   }
@@ -146,12 +160,13 @@ function notReadyError(): Error {
 export function describeBackend(r: BackendReport): string {
   const label: Record<BackendName, string> = {
     "tensorflow-gpu": "TensorFlow C library with CUDA (tfjs-node-gpu)",
+    webgpu: `WebGPU through Dawn on ${r.attempts.find((a) => a.name === "webgpu")?.message ?? "a GPU"}`,
     tensorflow: "TensorFlow C library on CPU (tfjs-node)",
     wasm: "WebAssembly with tsdl's kernels (tfjs-backend-wasm)",
     cpu: "plain JavaScript (slow)",
   };
   const notTaken = r.attempts
-    .filter((a) => a.status === "not installed" || a.status === "failed")
+    .filter((a) => a.status === "not installed" || a.status === "failed" || (a.status === "skipped" && a.name === "webgpu" && !r.forced))
     .map((a) => `${a.name} ${a.status}${a.message ? `: ${a.message}` : ""}`);
   return `${r.name}: ${label[r.name]}${r.forced ? " [forced by TSDL_BACKEND]" : ""}` + (notTaken.length ? `; not taken: ${notTaken.join("; ")}` : "");
 }

@@ -7,7 +7,7 @@ test("backend() reports the chosen backend and why faster ones were not taken", 
   const r = await ready();
   const b = backend();
   assert.equal(b.name, r.name);
-  assert.deepEqual(b.attempts.map((a) => a.name), ["tensorflow-gpu", "tensorflow", "wasm", "cpu"]);
+  assert.deepEqual(b.attempts.map((a) => a.name), ["tensorflow-gpu", "webgpu", "tensorflow", "wasm", "cpu"]);
   const selected = b.attempts.filter((a) => a.status === "selected");
   assert.equal(selected.length, 1);
   assert.equal(selected[0].name, b.name);
