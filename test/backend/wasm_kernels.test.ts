@@ -92,3 +92,25 @@ for (const [ta, tb] of [[true, false], [false, true], [true, true]] as const) {
     await tf.setBackend("wasm");
   });
 }
+
+test("Slice (contiguous and strided, float32/int32/bool) matches the JS backend", async () => {
+  await ready();
+  const cases: [number[], number[], number[], tf.DataType][] = [
+    [[50, 4, 3], [7, 0, 0], [5, 4, 3], "float32"],
+    [[50, 4, 3], [7, 1, 0], [5, 2, 3], "float32"],
+    [[20, 6], [3, 0], [4, -1], "int32"],
+    [[10], [2], [5], "bool"],
+  ];
+  for (const [shape, begin, size, dtype] of cases) {
+    const values = Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, i) => (dtype === "bool" ? i % 3 === 0 : i * 1.5));
+    const out: unknown[] = [];
+    for (const b of ["wasm", "cpu"]) {
+      await tf.setBackend(b);
+      const t = tf.tensor(values as number[], shape, dtype);
+      out.push(await t.slice(begin, size).array());
+      t.dispose();
+    }
+    assert.deepEqual(out[0], out[1], `${shape} ${begin} ${size} ${dtype}`);
+  }
+  await tf.setBackend("wasm");
+});
