@@ -47,17 +47,52 @@ def measure(kernel_name: str) -> dict:
     }
 
 
+PROGRESS_SETUP = """
+import { keras, layers, tf } from "tsdl";
+const model = keras.Sequential([layers.Flatten({ inputShape: [28, 28] }), layers.Dense(128, { activation: "relu" }), layers.Dense(10, { activation: "softmax" })]);
+model.compile({ loss: "sparse_categorical_crossentropy", optimizer: "adam" });
+const x = tf.randomUniform([16384, 28, 28]);
+const y = tf.randomUniform([16384], 0, 10, "int32");
+await model.fit(x.slice(0, 256), y.slice(0, 256), { verbose: 0 });
+"""
+
+
+def progress_overhead() -> dict:
+    """Time of fit in the kernel with the live progress bar (verbose 1) vs silent (verbose 0)."""
+    km, kc = start_new_kernel(kernel_name="tsdl")
+    try:
+        kc.execute_interactive(PROGRESS_SETUP, timeout=120, output_hook=lambda m: None)
+        times = {0: [], 1: []}
+        updates = []
+        for _ in range(3):
+            for verbose in (0, 1):
+                n = [0]
+                t0 = time.perf_counter()
+                kc.execute_interactive(f"await model.fit(x, y, {{ epochs: 1, batchSize: 32, verbose: {verbose} }}); 0", timeout=300,
+                                       output_hook=lambda m: n.__setitem__(0, n[0] + (m["msg_type"] in ("display_data", "update_display_data"))))
+                times[verbose].append(time.perf_counter() - t0)
+                if verbose:
+                    updates.append(n[0])
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
+    silent, live = statistics.median(times[0]), statistics.median(times[1])
+    return {"fit_silent_s": silent, "fit_live_progress_s": live, "overhead": live / silent - 1, "updates_per_fit": statistics.median(updates)}
+
+
 def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         subprocess.run(["node", str(ROOT / "dist" / "cli.js"), "install", "--prefix", tmp], check=True, stdout=subprocess.DEVNULL)
         os.environ["JUPYTER_PATH"] = os.path.join(tmp, "share", "jupyter")
         results = {"tsdl": measure("tsdl"), "python3 (ipykernel)": measure("python3")}
+        progress = progress_overhead()
     print(f"{'kernel':24} {'start (median)':>15} {'start (max)':>12} {'round trip (median)':>20} {'p90':>8}")
     for name, r in results.items():
         print(f"{name:24} {r['start_s_median']:>14.2f}s {r['start_s_max']:>11.2f}s {r['round_trip_ms_median']:>18.1f}ms {r['round_trip_ms_p90']:>6.1f}ms")
     ratio = results["tsdl"]["round_trip_ms_median"] / results["python3 (ipykernel)"]["round_trip_ms_median"]
     print(f"round trip tsdl / ipykernel: {ratio:.2f}x; targets: start < 2 s, round trip < 50 ms")
-    out = {"machine": os.uname().nodename, "date": time.strftime("%Y-%m-%d"), "results": results, "round_trip_ratio": ratio}
+    print(f"live progress in fit: {progress['fit_live_progress_s']:.2f} s vs {progress['fit_silent_s']:.2f} s silent ({100 * progress['overhead']:+.1f}%), {progress['updates_per_fit']:.0f} updates; target < 2%")
+    out = {"machine": os.uname().nodename, "date": time.strftime("%Y-%m-%d"), "results": results, "round_trip_ratio": ratio, "progress": progress}
     (ROOT / "bench" / "kernel_latency.json").write_text(json.dumps(out, indent=2) + "\n")
     return 0
 

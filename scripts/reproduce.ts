@@ -8,22 +8,8 @@ import { join, resolve } from "node:path";
 
 const ROOT = resolve(import.meta.dirname, "..");
 const NOTEBOOKS = join(ROOT, "notebooks");
-const MIME = "application/vnd.tsdl.reproduction+json";
+import { REPRODUCTION_MIME as MIME, type ReproductionRecord } from "../src/display/reproduction.ts";
 
-interface Record_ {
-  article: string;
-  metric: string;
-  reported: number | null;
-  ours: number;
-  dataset: string;
-  realData: boolean;
-  backend: string;
-  epochs: number;
-  scale: string;
-  wallTimeS: number;
-  tolerance: number;
-  note?: string;
-}
 
 function notebooks(): string[] {
   return readdirSync(NOTEBOOKS).filter((f) => f.endsWith(".ipynb")).sort();
@@ -43,12 +29,12 @@ function run(name: string): number {
   return seconds;
 }
 
-function records(name: string): Record_[] {
+function records(name: string): ReproductionRecord[] {
   const nb = JSON.parse(readFileSync(join(NOTEBOOKS, name), "utf8")) as { cells: { outputs?: { data?: Record<string, unknown> }[] }[] };
-  return nb.cells.flatMap((c) => (c.outputs ?? []).map((o) => o.data?.[MIME] as Record_ | undefined).filter((r): r is Record_ => !!r));
+  return nb.cells.flatMap((c) => (c.outputs ?? []).map((o) => o.data?.[MIME] as ReproductionRecord | undefined).filter((r): r is ReproductionRecord => !!r));
 }
 
-function verdict(r: Record_): string {
+function verdict(r: ReproductionRecord): string {
   if (!r.realData) return "**not reproduced here**: the real dataset is not on this machine; the run used a generated stand-in";
   if (r.scale !== "full") return "not a reproduction: smoke scale";
   if (r.reported === null) return `no number in the article; recorded for reference${r.note ? ` (${r.note})` : ""}`;

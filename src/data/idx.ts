@@ -1,6 +1,6 @@
 // The IDX format of MNIST and Fashion-MNIST (big-endian header: magic 0x00000803 images, 0x00000801
 // labels, then the dimensions, then uint8 data), optionally gzipped.
-import { gunzipSync } from "node:zlib";
+import { gunzipIfNeeded } from "./gunzip.js";
 
 export interface IdxArray {
   shape: number[];
@@ -8,14 +8,7 @@ export interface IdxArray {
 }
 
 export function parseIdx(raw: Buffer, file: string): IdxArray {
-  let buf = raw;
-  if (raw[0] === 0x1f && raw[1] === 0x8b) {
-    try {
-      buf = gunzipSync(raw);
-    } catch (e) {
-      throw new Error(`${file}: not a valid gzip file (truncated or damaged?): ${(e as Error).message}`);
-    }
-  }
+  const buf = gunzipIfNeeded(raw, file);
   if (buf.length < 8 || buf[0] !== 0 || buf[1] !== 0 || buf[2] !== 0x08) {
     throw new Error(`${file}: not an IDX file of unsigned bytes (expected magic 0x000008nn, got ${buf.subarray(0, 4).toString("hex")})`);
   }

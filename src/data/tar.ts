@@ -1,5 +1,5 @@
 // Reading (gzipped) tar archives: the CIFAR-10 binary archive.
-import { gunzipSync } from "node:zlib";
+import { gunzipIfNeeded } from "./gunzip.js";
 
 export interface TarEntry {
   name: string;
@@ -7,14 +7,7 @@ export interface TarEntry {
 }
 
 export function readTar(raw: Buffer, file: string): TarEntry[] {
-  let buf = raw;
-  if (raw[0] === 0x1f && raw[1] === 0x8b) {
-    try {
-      buf = gunzipSync(raw);
-    } catch (e) {
-      throw new Error(`${file}: not a valid gzip file (truncated or damaged?): ${(e as Error).message}`);
-    }
-  }
+  const buf = gunzipIfNeeded(raw, file);
   const entries: TarEntry[] = [];
   let p = 0;
   while (p + 512 <= buf.length) {

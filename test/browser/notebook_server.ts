@@ -24,6 +24,8 @@ export interface NotebookServer {
   url: string;
   token: string;
   dir: string;
+  /** The server's JUPYTER_DATA_DIR (where `jupyter trust` records signatures). */
+  dataDir: string;
   stop(): Promise<void>;
 }
 
@@ -67,6 +69,7 @@ export async function startNotebookServer(dir: string): Promise<NotebookServer> 
     url,
     token,
     dir,
+    dataDir: env.JUPYTER_DATA_DIR,
     async stop() {
       proc.kill("SIGTERM");
       await new Promise((r) => (proc.exitCode !== null ? r(null) : proc.once("exit", r)));
