@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Debian packages tsdl's notebooks and test tiers use: Jupyter (classic Notebook, nbclient, nbconvert,
 # the kernel conformance suite), Chromium for the browser test, Mesa's EGL/GLES (WebGPU's software
-# adapter in tests), and the real Fashion-MNIST. `install-system-deps.sh bench` adds PyTorch, the
+# adapter in tests), oneDNN (tsdl's native kernels), and the real Fashion-MNIST. `install-system-deps.sh bench` adds PyTorch, the
 # benchmarks' peer. Installs only what is missing; needs root (or sudo) the first time.
 set -euo pipefail
 PKGS=(jupyter-notebook jupyter-client python3-nbclient jupyter-nbconvert python3-jupyter-kernel-test
       python3-pytest python3-ipykernel python3-pil dataset-fashion-mnist chromium
-      libegl1 libegl-mesa0 libgles2 libgl1-mesa-dri)
+      libegl1 libegl-mesa0 libgles2 libgl1-mesa-dri libdnnl-dev)
 [ "${1:-}" = "bench" ] && PKGS+=(python3-torch)
 missing=()
 for p in "${PKGS[@]}"; do

@@ -8,6 +8,7 @@ import { createRequire } from "node:module";
 import * as tf from "@tensorflow/tfjs";
 import { registerWasmKernels } from "./wasm_kernels.js";
 import { tryWebGPU } from "./webgpu.js";
+import { registerNativeKernels } from "./native_kernels.js";
 
 export type BackendName = "tensorflow-gpu" | "webgpu" | "tensorflow" | "wasm" | "cpu";
 
@@ -30,6 +31,8 @@ export interface BackendReport {
   forced: boolean;
   /** Every backend considered, fastest first. */
   attempts: BackendAttempt[];
+  /** On wasm: tsdl's native kernels (oneDNN) in use, or why not. */
+  native?: { registered: boolean; description: string };
 }
 
 const require = createRequire(import.meta.url);
@@ -59,6 +62,7 @@ const ALIASES: Record<string, BackendName> = {
 };
 
 let report: BackendReport | undefined;
+let nativeStatus: BackendReport["native"];
 let pending: Promise<BackendReport> | undefined;
 
 function isNotInstalled(e: unknown, pkg: string): boolean {
@@ -85,7 +89,10 @@ async function tryBackend(c: (typeof CANDIDATES)[number], forced: boolean): Prom
     }
     const ok = await tf.setBackend(c.tfName);
     if (!ok) return { name: c.name, package: c.package, status: "failed", message: `tf.setBackend("${c.tfName}") returned false` };
-    if (c.name === "wasm") registerWasmKernels();
+    if (c.name === "wasm") {
+      registerWasmKernels();
+      nativeStatus = registerNativeKernels();
+    }
     await tf.ready();
     return { name: c.name, package: c.package, status: "selected" };
   } catch (e) {
@@ -126,7 +133,7 @@ async function choose(): Promise<BackendReport> {
     const why = attempts.map((a) => `${a.name}: ${a.status}${a.message ? ` (${a.message})` : ""}`).join("; ");
     throw new Error(`tsdl: no compute backend works here. ${why}`);
   }
-  return { name: chosen.name, tfName: tf.getBackend(), forced: forced !== undefined, attempts };
+  return { name: chosen.name, tfName: tf.getBackend(), forced: forced !== undefined, attempts, ...(chosen.name === "wasm" ? { native: nativeStatus } : {}) };
 }
 
 /** Picks and initialises the backend (once); resolves to the report. */
@@ -162,12 +169,13 @@ export function describeBackend(r: BackendReport): string {
     "tensorflow-gpu": "TensorFlow C library with CUDA (tfjs-node-gpu)",
     webgpu: `WebGPU through Dawn on ${r.attempts.find((a) => a.name === "webgpu")?.message ?? "a GPU"}`,
     tensorflow: "TensorFlow C library on CPU (tfjs-node)",
-    wasm: "WebAssembly with tsdl's kernels (tfjs-backend-wasm)",
+    wasm: `WebAssembly with tsdl's kernels (tfjs-backend-wasm)${r.native?.registered ? ` + ${r.native.description}` : ""}`,
     cpu: "plain JavaScript (slow)",
   };
   const notTaken = r.attempts
     .filter((a) => a.status === "not installed" || a.status === "failed" || (a.status === "skipped" && a.name === "webgpu" && !r.forced))
     .map((a) => `${a.name} ${a.status}${a.message ? `: ${a.message}` : ""}`);
+  if (r.native && !r.native.registered) notTaken.push(r.native.description);
   return `${r.name}: ${label[r.name]}${r.forced ? " [forced by TSDL_BACKEND]" : ""}` + (notTaken.length ? `; not taken: ${notTaken.join("; ")}` : "");
 }
 

@@ -114,3 +114,35 @@ test("Slice (contiguous and strided, float32/int32/bool) matches the JS backend"
   }
   await tf.setBackend("wasm");
 });
+
+test("the native oneDNN kernels are in use exactly when the addon is built; fused Dense forward matches the JS backend", async () => {
+  const { existsSync } = await import("node:fs");
+  const { NATIVE_ADDON } = await import("../../src/backend/native_kernels.ts");
+  const report = await ready();
+  assert.equal(report.native?.registered, existsSync(NATIVE_ADDON) && process.env.TSDL_NATIVE !== "0", JSON.stringify(report.native));
+  for (const activation of ["linear", "relu", "sigmoid", "elu", "relu6", "leakyrelu"] as const) {
+    const out: Float32Array[] = [];
+    for (const b of ["wasm", "cpu"]) {
+      await tf.setBackend(b);
+      const x = tf.randomNormal([5, 2, 7], 0, 1, "float32", 21);
+      const w = tf.randomNormal([7, 3], 0, 1, "float32", 22);
+      const bias = tf.randomNormal([3], 0, 1, "float32", 23);
+      const y = tf.fused.matMul({ a: x.reshape([10, 7]) as tf.Tensor2D, b: w as tf.Tensor2D, bias, activation, leakyreluAlpha: 0.1 });
+      const g = tf.grad((a: tf.Tensor) => tf.sum(tf.fused.matMul({ a: a as tf.Tensor2D, b: w as tf.Tensor2D, bias, activation, leakyreluAlpha: 0.1 })))(x.reshape([10, 7]));
+      out.push((await y.data()) as Float32Array, (await g.data()) as Float32Array);
+      tf.dispose([x, w, bias, y, g]);
+    }
+    assert.ok(maxRelativeError(out[0], out[2]) < 1e-5, `${activation} forward`);
+    assert.ok(maxRelativeError(out[1], out[3]) < 1e-5, `${activation} gradient`);
+  }
+  // A batch broadcast against an unbatched matrix, as tf.matMul allows.
+  const res: Float32Array[] = [];
+  for (const b of ["wasm", "cpu"]) {
+    await tf.setBackend(b);
+    const a = tf.randomNormal([4, 3, 6], 0, 1, "float32", 31);
+    const m = tf.randomNormal([1, 6, 2], 0, 1, "float32", 32);
+    res.push((await tf.matMul(a as tf.Tensor3D, m as tf.Tensor3D).data()) as Float32Array);
+  }
+  assert.ok(maxRelativeError(res[0], res[1]) < 1e-5);
+  await tf.setBackend("wasm");
+});
