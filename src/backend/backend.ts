@@ -189,6 +189,6 @@ function backendBundle(r: BackendReport): Record<string, string> {
     .join("");
   return {
     "text/plain": describeBackend(r),
-    "text/html": `<div class="tsdl-backend"><b>Backend: ${escapeHtml(r.name)}</b>${r.forced ? " (forced by TSDL_BACKEND)" : ""}<table><thead><tr><th>backend</th><th>package</th><th>status</th><th>why</th></tr></thead><tbody>${rows}</tbody></table></div>`,
+    "text/html": `<div class="tsdl-backend"><b>Backend: ${escapeHtml(r.name)}</b>${r.forced ? " (forced by TSDL_BACKEND)" : ""}${r.native ? `<br>Native kernels: ${escapeHtml(r.native.registered ? r.native.description : r.native.description.replace(/^native kernels /, ""))}` : ""}<table><thead><tr><th>backend</th><th>package</th><th>status</th><th>why</th></tr></thead><tbody>${rows}</tbody></table></div>`,
   };
 }

@@ -3,7 +3,7 @@
 import { Callback, type Logs } from "../keras/callbacks/callback.js";
 import { comparisonFigure } from "./history_plot.js";
 import { uniqueId } from "./html.js";
-import { figureBundle, sessionFigureBundle, type Figure } from "./plot.js";
+import { figureBundle, takePlotlyLoader, type Figure } from "./plot.js";
 import type { ShowFunction } from "./progress.js";
 
 export interface LivePlotOptions {
@@ -40,13 +40,12 @@ export class LivePlot extends Callback {
     const show = hook();
     if (!show) return; // on a terminal the progress bar says it all
     if (!this.shown) {
-      // The first figure of a session carries plotly.js; show it in its own output, since this one is redrawn.
-      const first = sessionFigureBundle(this.figure());
-      show({ [Symbol.for("Jupyter.display")]: () => first }, { displayId: this.id });
-      this.shown = true;
-      return;
+      // plotly.js goes in an output of its own: this one is redrawn, and a saved notebook keeps only its last drawing.
+      const loader = takePlotlyLoader();
+      if (loader) show({ [Symbol.for("Jupyter.display")]: () => loader });
     }
     const bundle = figureBundle(this.figure());
-    show({ [Symbol.for("Jupyter.display")]: () => bundle }, { displayId: this.id, update: true });
+    show({ [Symbol.for("Jupyter.display")]: () => bundle }, { displayId: this.id, update: this.shown });
+    this.shown = true;
   }
 }

@@ -142,6 +142,16 @@ export function sessionFigureBundle(fig: Figure): MimeBundle {
   return bundle;
 }
 
+/**
+ * plotly.js as an output of its own, once per session (undefined after): for figures that are redrawn
+ * in place (LivePlot), whose output must not be the one that carries the library.
+ */
+export function takePlotlyLoader(): MimeBundle | undefined {
+  if (plotlyInlined) return undefined;
+  plotlyInlined = true;
+  return { "text/html": plotlyScript(), "text/plain": "(plotly.js loaded for this session's figures)" };
+}
+
 /** `display.plot({ data, layout })`: any Plotly figure. */
 export function plot(fig: Figure) {
   figureBundle(fig); // validate now, so the error points at this call

@@ -12,7 +12,8 @@ test("backend() reports the chosen backend and why faster ones were not taken", 
   assert.equal(selected.length, 1);
   assert.equal(selected[0].name, b.name);
   for (const a of b.attempts.slice(0, b.attempts.indexOf(selected[0]))) {
-    assert.ok(a.status === "not installed" || a.status === "failed", `${a.name}: ${a.status}`);
+    // A faster backend is either missing, broken, or (WebGPU) has no real GPU adapter here: each says so.
+    assert.ok(a.status === "not installed" || a.status === "failed" || (a.name === "webgpu" && a.status === "skipped" && !!a.message), `${a.name}: ${a.status}`);
   }
   assert.match(describeBackend(b), new RegExp(`^${b.name}: `));
   const bundle = (b as unknown as Record<symbol, () => Record<string, string>>)[Symbol.for("Jupyter.display")]();
