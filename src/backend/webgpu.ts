@@ -2,7 +2,9 @@
 // on a machine with a GPU, Dawn drives it through Vulkan. A software adapter (Mesa's llvmpipe through
 // Dawn's OpenGL ES backend, SwiftShader) is correct but slow, so it is only used when TSDL_BACKEND=webgpu
 // asks for it. tfjs-backend-webgpu runs on the device tsdl picks here.
+import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
+import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 
 const require = createRequire(import.meta.url);
@@ -55,6 +57,13 @@ async function findAdapter(forced: boolean): Promise<{ adapter: AdapterLike | nu
   return gl ? { adapter: gl, gpu: glGpu } : { adapter: null, message: "no adapter, not even a software one (is Mesa's EGL installed? Debian: libegl1 libegl-mesa0 libgles2 libgl1-mesa-dri)" };
 }
 
+/** Dawn reaches real GPUs on Linux through the Vulkan loader; without it only software adapters exist. */
+function hasVulkanLoader(): boolean {
+  if (process.platform !== "linux") return true;
+  const dirs = [...(process.env.LD_LIBRARY_PATH ?? "").split(":").filter(Boolean), "/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/usr/lib64", "/usr/lib", "/lib/x86_64-linux-gnu", "/usr/local/lib"];
+  return dirs.some((d) => existsSync(join(d, "libvulkan.so.1")));
+}
+
 /** Registers and selects the "webgpu" tfjs backend on the best adapter; says why not when it cannot. */
 export async function tryWebGPU(forced: boolean): Promise<WebGPUAttempt> {
   try {
@@ -63,6 +72,8 @@ export async function tryWebGPU(forced: boolean): Promise<WebGPUAttempt> {
   } catch {
     return { ok: false, notInstalled: true };
   }
+  // Without the loader there is no GPU to find: skip loading Dawn (and its warning) unless forced.
+  if (!forced && !hasVulkanLoader()) return { ok: false, message: "no Vulkan loader (libvulkan.so.1), so no GPU adapter; Debian: apt install libvulkan1" };
   const { adapter, gpu, message } = await findAdapter(forced);
   if (!adapter) return { ok: false, message };
   const software = isSoftwareAdapter(adapter);

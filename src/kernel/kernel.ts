@@ -36,7 +36,7 @@ export class Kernel {
   private readonly iopub = new zmq.Publisher();
   private readonly heartbeat = new zmq.Reply();
   private readonly out: { shell: Outbox; control: Outbox; stdin: Outbox; iopub: Outbox };
-  private engine!: TypeScriptEngine;
+  private engineInstance: TypeScriptEngine | undefined;
   private readonly history = new History();
   private executionCount = 0;
   /** The request whose outputs are being produced now (stdout, displays, errors). */
@@ -72,7 +72,9 @@ export class Kernel {
       this.heartbeat.bind(url(this.conn.hb_port)),
     ]);
     const report = await tsdl.ready();
-    this.engine = new TypeScriptEngine(process.cwd(), tsdl);
+    // Build the TypeScript engine (about a second) before answering anything: an interrupt can then
+    // never arrive while a cell is waiting for it.
+    void this.engine;
     this.installGlobals();
     this.captureOutput();
     this.installSafetyNets();
@@ -82,6 +84,12 @@ export class Kernel {
     void this.loop(this.control, (m) => this.onControl(m));
     void this.loop(this.stdin, (m) => this.onStdin(m));
     void this.beat();
+  }
+
+  /** tslab's converter and the cell runner, made on first use. */
+  private get engine(): TypeScriptEngine {
+    this.engineInstance ??= new TypeScriptEngine(process.cwd(), tsdl);
+    return this.engineInstance;
   }
 
   private async beat(): Promise<void> {
@@ -239,7 +247,7 @@ export class Kernel {
     tsdl.requestInterrupt();
     this.pendingInput?.reject(Object.assign(new Error("input interrupted"), { name: "KeyboardInterrupt" }));
     this.pendingInput = undefined;
-    if (this.engine?.running) setTimeout(() => this.engine.abortCurrent(), INTERRUPT_GRACE_MS).unref();
+    if (this.engineInstance?.running) setTimeout(() => this.engineInstance?.abortCurrent(), INTERRUPT_GRACE_MS).unref();
   }
 
   // ---- shell ---------------------------------------------------------------------------------------
@@ -414,7 +422,7 @@ export class Kernel {
     await this.reply(channel, msg, "shutdown_reply", { status: "ok", restart });
     await this.publish("status", { execution_state: "idle" }, msg);
     this.log(restart ? "restart requested: exiting for the manager to start a new kernel" : "shutdown requested");
-    this.engine?.close();
+    this.engineInstance?.close();
     setTimeout(() => process.exit(0), 50);
   }
 }

@@ -176,6 +176,11 @@ export class TypeScriptEngine {
       this.prevDecl = converted.declOutput ?? "";
       return { status: "ok", hasValue: false };
     }
+    // Let a Ctrl-C that arrived while the cell was being type-checked run its handler, and honour it.
+    await new Promise((resolve) => setImmediate(resolve));
+    if (this.tsdl.interruptSignal().aborted) {
+      return { status: "error", ename: "KeyboardInterrupt", evalue: "the cell was interrupted before it started", traceback: ["\x1b[31mKeyboardInterrupt\x1b[0m: the cell was interrupted before it started"] };
+    }
     const wrapped = (converted.hasToplevelAwait ? "(async function (exports, require) { " : "(function (exports, require) { ") + converted.output + "\n})(__tsdl_cell__.exports, __tsdl_cell__.require)";
     let ret: unknown;
     try {
