@@ -29,6 +29,10 @@ if (torch) rows.push(`${"pytorch".padEnd(10)} ${fmt(torch.mlp.trainSamplesPerS).
 else rows.push("pytorch    not available (install Debian's python3-torch)");
 console.log("samples/s, batch 32");
 console.log(rows.join("\n"));
+for (const [name, r] of Object.entries(tsdl)) {
+  const o = (r as { fitOverhead?: { bareStepMs: number; fitStepMs: number; overhead: number } }).fitOverhead;
+  if (o) console.log(`fit overhead (${name}, MLP): ${o.fitStepMs.toFixed(2)} ms/step in fit vs ${o.bareStepMs.toFixed(2)} ms bare (${(100 * o.overhead).toFixed(1)}%; target < 10%)`);
+}
 if (data) {
   console.log(`decode+resize to 224x224: tsdl ${fmt(data.decodeResize224.tsdlImagesPerS)} images/s, PIL ${fmt(data.decodeResize224.pilImagesPerS)} images/s (${data.decodeResize224.ratio.toFixed(2)}x)`);
   console.log(`time per step: generator ${data.stepTime.generatorStepMs.toFixed(1)} ms, in memory ${data.stepTime.memoryStepMs.toFixed(1)} ms (${(100 * data.stepTime.overhead).toFixed(1)}% overhead)`);

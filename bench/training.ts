@@ -54,6 +54,35 @@ async function measure(make: () => { model: ReturnType<typeof cnn>["model"]; x: 
   return { trainSamplesPerS: train, inferSamplesPerS: infer, samples: rounds * n, leakedTensors: leaked };
 }
 
+/** fit's own cost: time per step of fit vs a bare loop of optimizer.minimize on the same batches. */
+async function fitOverhead(steps: number) {
+  const { model, x, y } = mlp();
+  const batches = Array.from({ length: steps }, (_, i) => [x.slice((i * BATCH) % (x.shape[0] - BATCH), BATCH), y.slice((i * BATCH) % (x.shape[0] - BATCH), BATCH)]);
+  const variables = model.tf.trainableWeights.map((w) => w.read() as tf.Variable);
+  const bare = async () => {
+    const t0 = performance.now();
+    for (const [xb, yb] of batches) {
+      const loss = model.optimizer!.minimize(() => tf.mean(model.loss!.fn(yb, model.tf.apply(xb, { training: true }) as tf.Tensor)) as tf.Scalar, true, variables)!;
+      loss.dispose();
+    }
+    await tf.zeros([1]).data(); // wait for the device
+    return (performance.now() - t0) / steps;
+  };
+  const viaFit = async () => {
+    const xs = tf.concat(batches.map((b) => b[0]));
+    const ys = tf.concat(batches.map((b) => b[1]));
+    const t0 = performance.now();
+    await model.fit(xs, ys, { epochs: 1, batchSize: BATCH, shuffle: false, verbose: 0 });
+    tf.dispose([xs, ys]);
+    return (performance.now() - t0) / steps;
+  };
+  await bare();
+  await viaFit();
+  const bareMs = Math.min(await bare(), await bare());
+  const fitMs = Math.min(await viaFit(), await viaFit());
+  return { bareStepMs: bareMs, fitStepMs: fitMs, overhead: fitMs / bareMs - 1 };
+}
+
 const requested = process.argv.slice(2);
 const results: Record<string, unknown> = {};
 for (const name of requested.length ? requested : ["wasm", "cpu"]) {
@@ -69,6 +98,7 @@ for (const name of requested.length ? requested : ["wasm", "cpu"]) {
     mlp: await measure(mlp, name === "cpu" ? 20 : 200),
     cnn: await measure(cnn, cnnSteps),
     rssMiB: process.memoryUsage().rss / 2 ** 20,
+    fitOverhead: name === "cpu" ? undefined : await fitOverhead(200),
   };
   console.error(`${name}: ${JSON.stringify(results[name])}`);
 }
