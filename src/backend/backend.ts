@@ -8,6 +8,7 @@ import { createRequire } from "node:module";
 import * as tf from "@tensorflow/tfjs";
 import { registerWasmKernels } from "./wasm_kernels.js";
 import { tryWebGPU } from "./webgpu.js";
+import { escapeHtml } from "../display/html.js";
 import { registerNativeKernels } from "./native_kernels.js";
 
 export type BackendName = "tensorflow-gpu" | "webgpu" | "tensorflow" | "wasm" | "cpu";
@@ -177,10 +178,6 @@ export function describeBackend(r: BackendReport): string {
     .map((a) => `${a.name} ${a.status}${a.message ? `: ${a.message}` : ""}`);
   if (r.native && !r.native.registered) notTaken.push(r.native.description);
   return `${r.name}: ${label[r.name]}${r.forced ? " [forced by TSDL_BACKEND]" : ""}` + (notTaken.length ? `; not taken: ${notTaken.join("; ")}` : "");
-}
-
-function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
 }
 
 function backendBundle(r: BackendReport): Record<string, string> {

@@ -7,6 +7,7 @@ import sharp from "sharp";
 import * as tf from "@tensorflow/tfjs";
 import { toCategorical } from "../keras/utils.js";
 import { progress } from "./progress.js";
+import { seededRandom } from "./random.js";
 
 export interface ImageDataGeneratorOptions {
   /** Multiply every pixel by this (e.g. 1 / 255). Default none. */
@@ -67,18 +68,6 @@ export interface FlowOptions {
 
 /** The extensions Keras accepts (`white_list_formats`). */
 const IMAGE_EXTENSIONS = new Set([".png", ".jpg", ".jpeg", ".bmp", ".ppm", ".tif", ".tiff"]);
-
-/** A seeded random generator (mulberry32), so that `seed` makes order and augmentation repeatable. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function shuffleInPlace(a: number[], random: () => number): void {
   for (let i = a.length - 1; i > 0; i--) {
@@ -194,7 +183,7 @@ abstract class BatchIterator implements AsyncIterable<[tf.Tensor, tf.Tensor]> {
     this.batchSize = batchSize ?? 32;
     if (!(Number.isInteger(this.batchSize) && this.batchSize > 0)) throw new Error(`${where}: batchSize must be a positive integer, got ${JSON.stringify(batchSize)}`);
     this.shuffle = shuffle ?? true;
-    this.random = rng(seed ?? Math.floor(Math.random() * 2 ** 31));
+    this.random = seededRandom(seed ?? Math.floor(Math.random() * 2 ** 31));
   }
 
   /** Number of samples. */

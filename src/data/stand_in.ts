@@ -6,21 +6,11 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { deflateRawSync, gzipSync, crc32 } from "node:zlib";
 import sharp from "sharp";
-
-/** A seeded generator, so stand-ins are the same on every machine. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from "./random.js";
 
 /** n grey images h x w: class c is a bright band at a class-specific place, plus noise. */
 function patternImages(n: number, h: number, w: number, classes: number, seed: number): { pixels: Uint8Array; labels: Uint8Array } {
-  const random = rng(seed);
+  const random = seededRandom(seed);
   const pixels = new Uint8Array(n * h * w);
   const labels = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
@@ -166,7 +156,7 @@ export function writeIdxDataset(dir: string, size: StandInSize = {}): string {
 
 /** CIFAR-10 binary records: class c tints the image with its own colour. */
 function cifarRecords(n: number, seed: number): Buffer {
-  const random = rng(seed);
+  const random = seededRandom(seed);
   const out = Buffer.alloc(n * 3073);
   for (let i = 0; i < n; i++) {
     const c = Math.floor(random() * 10);
@@ -191,7 +181,7 @@ export function writeCifar10TarGz(dir: string, size: StandInSize = {}): string {
 
 /** A JPEG of a cat (warm, a bright disc) or a dog (cool, a bright bar), with noise. */
 export async function petJpeg(kind: "cat" | "dog", size: number, seed: number): Promise<Buffer> {
-  const random = rng(seed);
+  const random = seededRandom(seed);
   const px = Buffer.alloc(size * size * 3);
   for (let r = 0; r < size; r++) {
     for (let c = 0; c < size; c++) {

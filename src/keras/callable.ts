@@ -71,7 +71,8 @@ export function callable<L extends TfLayer>(layer: L): Callable<L> {
   return proxy;
 }
 
-function shapeText(shape: readonly (number | null)[]): string {
+/** Keras' shape in error messages: `[null, 784]`. */
+export function shapeText(shape: readonly (number | null)[]): string {
   return `[${shape.map((d) => (d == null ? "null" : String(d))).join(", ")}]`;
 }
 

@@ -14,6 +14,7 @@ import {
   type BatchSource, type Inputs,
 } from "./data_adapter.js";
 import type { KerasModel } from "./model.js";
+import { shapeText } from "../callable.js";
 
 export interface FitOptions {
   /** Default 1. */
@@ -139,10 +140,6 @@ function assertCompiled(model: KerasModel, what: string): asserts model is Keras
   if (!model.optimizer || !model.loss) {
     throw new Error(`${what}: model "${model.name}" is not compiled; call model.compile({ optimizer, loss, metrics }) first`);
   }
-}
-
-function shapeText(shape: readonly (number | null)[]): string {
-  return `[${shape.map((d) => (d == null ? "null" : String(d))).join(", ")}]`;
 }
 
 /** Keras-style shape checks of tensor data against the model, before any work starts. */
