@@ -37,7 +37,7 @@ function records(name: string): ReproductionRecord[] {
 function verdict(r: ReproductionRecord): string {
   if (!r.realData) return "**not reproduced here**: the real dataset is not on this machine; the run used a generated stand-in";
   if (r.scale !== "full") return "not a reproduction: smoke scale";
-  if (r.reported === null) return `no number in the article; recorded for reference${r.note ? ` (${r.note})` : ""}`;
+  if (r.reported === null) return "no number in the article to compare with; recorded for reference";
   const diff = r.ours - r.reported;
   if (Math.abs(diff) <= r.tolerance) return `reproduced: within ±${r.tolerance} (${diff >= 0 ? "+" : ""}${diff.toFixed(4)})`;
   return `not reproduced: ${diff >= 0 ? "+" : ""}${diff.toFixed(4)} from the article, tolerance ±${r.tolerance}${r.note ? ` (${r.note})` : ""}`;
