@@ -29,8 +29,8 @@ export function stdoutSink(): ProgressSink {
 }
 
 const WIDTH = 30;
-/** Seconds between two redraws of the line. */
-const INTERVAL = 0.25;
+/** Seconds between two redraws of the line (2 a second: the notebook update costs a few ms each). */
+const INTERVAL = 0.5;
 
 export function formatDuration(seconds: number): string {
   if (seconds >= 3600) return `${Math.floor(seconds / 3600)}:${String(Math.floor((seconds % 3600) / 60)).padStart(2, "0")}:${String(Math.floor(seconds % 60)).padStart(2, "0")}`;
