@@ -87,8 +87,14 @@ const requested = process.argv.slice(2);
 const results: Record<string, unknown> = {};
 for (const name of requested.length ? requested : ["wasm", "cpu"]) {
   try {
-    if (name === "wasm") await ready();
-    else await tf.setBackend(name);
+    // The first backend is chosen by tsdl itself (TSDL_BACKEND), so that wasm gets its kernels and
+    // webgpu its adapter; the plain-JS backend is always registered and switched to directly.
+    if (name === "cpu") await tf.setBackend("cpu");
+    else {
+      process.env.TSDL_BACKEND ??= name;
+      const r = await ready();
+      if (r.name !== name) throw new Error(`${name} is not available here (tsdl chose ${r.name}); run it in a process of its own: npx tsx bench/training.ts ${name}`);
+    }
   } catch (e) {
     results[name] = { error: (e as Error).message };
     continue;
