@@ -3,11 +3,7 @@
 # by `jupyter nbconvert --execute` (nbclient). A cell error fails the run. Prints each notebook's time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export PATH="/usr/bin:$PATH"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-node dist/cli.js install --prefix "$tmp/prefix" >/dev/null
-export JUPYTER_PATH="$tmp/prefix/share/jupyter" JUPYTER_DATA_DIR="$tmp/data" JUPYTER_RUNTIME_DIR="$tmp/runtime"
+source scripts/jupyter-env.sh
 export TSDL_SCALE=smoke TSDL_HOME="${TSDL_HOME:-$tmp/home}"
 mkdir -p "$tmp/run" out/notebooks
 cp notebooks/*.ipynb "$tmp/run/"

@@ -1,8 +1,6 @@
 """Interrupting the tsdl kernel over the real protocol (jupyter_client, SIGINT as Jupyter sends it)."""
 import time
 
-import pytest
-from jupyter_client.manager import start_new_kernel
 
 SETUP = """
 import { keras, layers, tf } from "tsdl";
@@ -12,14 +10,6 @@ model.compile({ loss: "sparse_categorical_crossentropy", optimizer: "adam", metr
 const x = tf.randomUniform([4096, 28, 28]);
 const y = tf.randomUniform([4096], 0, 10, "int32");
 """
-
-
-@pytest.fixture()
-def kernel():
-    km, kc = start_new_kernel(kernel_name="tsdl")
-    yield km, kc
-    kc.stop_channels()
-    km.shutdown_kernel(now=True)
 
 
 def run(kc, code, timeout=60):
