@@ -63,7 +63,6 @@ const ALIASES: Record<string, BackendName> = {
 };
 
 let report: BackendReport | undefined;
-let nativeStatus: BackendReport["native"];
 let pending: Promise<BackendReport> | undefined;
 
 function isNotInstalled(e: unknown, pkg: string): boolean {
@@ -90,10 +89,7 @@ async function tryBackend(c: (typeof CANDIDATES)[number], forced: boolean): Prom
     }
     const ok = await tf.setBackend(c.tfName);
     if (!ok) return { name: c.name, package: c.package, status: "failed", message: `tf.setBackend("${c.tfName}") returned false` };
-    if (c.name === "wasm") {
-      registerWasmKernels();
-      nativeStatus = registerNativeKernels();
-    }
+    if (c.name === "wasm") registerWasmKernels();
     await tf.ready();
     return { name: c.name, package: c.package, status: "selected" };
   } catch (e) {
@@ -134,7 +130,8 @@ async function choose(): Promise<BackendReport> {
     const why = attempts.map((a) => `${a.name}: ${a.status}${a.message ? ` (${a.message})` : ""}`).join("; ");
     throw new Error(`tsdl: no compute backend works here. ${why}`);
   }
-  return { name: chosen.name, tfName: tf.getBackend(), forced: forced !== undefined, attempts, ...(chosen.name === "wasm" ? { native: nativeStatus } : {}) };
+  const native = chosen.name === "wasm" ? registerNativeKernels() : undefined;
+  return { name: chosen.name, tfName: tf.getBackend(), forced: forced !== undefined, attempts, ...(native ? { native } : {}) };
 }
 
 /** Picks and initialises the backend (once); resolves to the report. */

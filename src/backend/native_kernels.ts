@@ -7,9 +7,9 @@ import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as tf from "@tensorflow/tfjs";
+import { kernel, replaceWasmKernel, Scratch, type KernelFunc } from "./wasm_kernels.js";
 
 type TensorInfo = tf.TensorInfo;
-type KernelFunc = (args: { inputs: Record<string, TensorInfo>; backend: unknown; attrs: Record<string, unknown> }) => TensorInfo;
 
 interface Addon {
   sgemm(heap: ArrayBuffer, ta: boolean, tb: boolean, m: number, n: number, k: number, ao: number, bo: number, co: number, batch: number, sa: number, sb: number, sc: number): void;
@@ -20,7 +20,6 @@ interface WasmBackend {
   wasm: { HEAPF32: Float32Array };
   dataIdMap: { get(id: object): { memoryOffset: number } };
   makeOutput(shape: number[], dtype: tf.DataType): TensorInfo;
-  disposeData(id: object): boolean;
 }
 
 const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -73,30 +72,19 @@ function nativeMatMul(addon: Addon, fallback: KernelFunc): KernelFunc {
 
 const ACTIVATION_KERNEL: Record<string, string | undefined> = { relu: "Relu", relu6: "Relu6", elu: "Elu", sigmoid: "Sigmoid", leakyrelu: "LeakyRelu", prelu: "Prelu", linear: undefined };
 
-/** Dense's forward pass: the native product, then the bias and the activation with the wasm kernels. */
-function nativeFusedMatMul(matMul: KernelFunc, fallback: KernelFunc): KernelFunc {
+/** Dense's forward pass: the native product (BatchMatMul, by then ours), then bias and activation. */
+function nativeFusedMatMul(fallback: KernelFunc): KernelFunc {
   return (args) => {
     const { a, b, bias, preluActivationWeights } = args.inputs;
-    const { activation, leakyreluAlpha } = args.attrs as { activation?: string; leakyreluAlpha?: number };
+    const { activation, leakyreluAlpha, transposeA, transposeB } = args.attrs as { activation?: string; leakyreluAlpha?: number; transposeA?: boolean; transposeB?: boolean };
     const act = activation ?? "linear";
     if (!(act in ACTIVATION_KERNEL) || a.dtype !== "float32") return fallback(args);
-    const backend = args.backend as WasmBackend;
-    const run = (name: string, inputs: Record<string, TensorInfo>, attrs: Record<string, unknown> = {}) =>
-      (tf.getKernel(name, "wasm")!.kernelFunc as unknown as KernelFunc)({ inputs, backend, attrs });
-    let y = matMul({ inputs: { a, b }, backend, attrs: args.attrs });
-    if (bias) {
-      const withBias = run("Add", { a: y, b: bias });
-      backend.disposeData(y.dataId);
-      y = withBias;
-    }
-    const kernel = ACTIVATION_KERNEL[act];
-    if (kernel) {
-      const inputs: Record<string, TensorInfo> = kernel === "Prelu" ? { x: y, alpha: preluActivationWeights } : { x: y };
-      const activated = run(kernel, inputs, kernel === "LeakyRelu" ? { alpha: leakyreluAlpha ?? 0.2 } : {});
-      backend.disposeData(y.dataId);
-      y = activated;
-    }
-    return y;
+    const s = new Scratch(args.backend);
+    let y = s.run("BatchMatMul", { a, b }, { transposeA, transposeB });
+    if (bias) y = s.run("Add", { a: y, b: bias });
+    const k = ACTIVATION_KERNEL[act];
+    if (k) y = s.run(k, k === "Prelu" ? { x: y, alpha: preluActivationWeights } : { x: y }, k === "LeakyRelu" ? { alpha: leakyreluAlpha ?? 0.2 } : {});
+    return s.keep(y);
   };
 }
 
@@ -104,12 +92,7 @@ function nativeFusedMatMul(matMul: KernelFunc, fallback: KernelFunc): KernelFunc
 export function registerNativeKernels(): { registered: boolean; description: string } {
   const { addon, reason } = loadNative();
   if (!addon) return { registered: false, description: `native kernels ${reason}` };
-  const current = (name: string) => tf.getKernel(name, "wasm")!.kernelFunc as unknown as KernelFunc;
-  const matMul = nativeMatMul(addon, current("BatchMatMul"));
-  const fused = nativeFusedMatMul(matMul, current("_FusedMatMul"));
-  for (const [kernelName, kernelFunc] of [["BatchMatMul", matMul], ["_FusedMatMul", fused]] as const) {
-    tf.unregisterKernel(kernelName, "wasm");
-    tf.registerKernel({ kernelName, backendName: "wasm", kernelFunc: kernelFunc as unknown as tf.KernelFunc });
-  }
+  replaceWasmKernel("BatchMatMul", nativeMatMul(addon, kernel("BatchMatMul")));
+  replaceWasmKernel("_FusedMatMul", nativeFusedMatMul(kernel("_FusedMatMul")));
   return { registered: true, description: `native ${addon.version()} matrix products` };
 }

@@ -10,20 +10,21 @@
 import * as tf from "@tensorflow/tfjs";
 
 type TensorInfo = tf.TensorInfo;
-type KernelFunc = (args: { inputs: Record<string, TensorInfo>; backend: unknown; attrs: Record<string, unknown> }) => TensorInfo;
+export type KernelFunc = (args: { inputs: Record<string, TensorInfo>; backend: unknown; attrs: Record<string, unknown> }) => TensorInfo;
 
 interface WasmBackendLike {
   disposeData(dataId: object): boolean;
 }
 
-function kernel(name: string): KernelFunc {
+/** The wasm backend's kernel registered under `name` now (stock, or one of tsdl's). */
+export function kernel(name: string): KernelFunc {
   const config = tf.getKernel(name, "wasm");
   if (!config) throw new Error(`tsdl: the wasm backend has no '${name}' kernel to build on`);
   return config.kernelFunc as unknown as KernelFunc;
 }
 
 /** Runs wasm kernels and frees every intermediate result but the one returned. */
-class Scratch {
+export class Scratch {
   private readonly made: TensorInfo[] = [];
   constructor(private readonly backend: unknown) {}
   run(name: string, inputs: Record<string, TensorInfo>, attrs: Record<string, unknown> = {}): TensorInfo {
@@ -194,6 +195,12 @@ function heapSlice(original: KernelFunc): KernelFunc {
   };
 }
 
+/** Puts `kernelFunc` in place of the wasm kernel `kernelName`. */
+export function replaceWasmKernel(kernelName: string, kernelFunc: KernelFunc): void {
+  if (tf.getKernel(kernelName, "wasm")) tf.unregisterKernel(kernelName, "wasm");
+  tf.registerKernel({ kernelName, backendName: "wasm", kernelFunc: kernelFunc as unknown as tf.KernelFunc });
+}
+
 let registered = false;
 
 /** Registers tsdl's wasm kernels (idempotent). Call after the wasm backend is registered. */
@@ -207,7 +214,6 @@ export function registerWasmKernels(): void {
     ...matMuls,
     ["Slice", heapSlice(kernel("Slice"))],
   ] as const) {
-    if (tf.getKernel(kernelName, "wasm")) tf.unregisterKernel(kernelName, "wasm");
-    tf.registerKernel({ kernelName, backendName: "wasm", kernelFunc: kernelFunc as unknown as tf.KernelFunc });
+    replaceWasmKernel(kernelName, kernelFunc);
   }
 }
