@@ -66,12 +66,14 @@ export async function imageGridData(x: tf.Tensor, y?: tf.Tensor | ArrayLike<numb
   const k = x.dtype === "int32" || max > 1.5 ? 1 : 255; // [0, 1] floats or [0, 255] values
   const tileW = w * scale;
   const tileH = h * scale;
-  const tiles: Buffer[] = [];
-  for (let i = 0; i < n; i++) {
-    const px = Buffer.alloc(h * w * c);
-    for (let j = 0; j < h * w * c; j++) px[j] = Math.max(0, Math.min(255, Math.round(values[i * h * w * c + j] * k)));
-    tiles.push(await sharp(px, { raw: { width: w, height: h, channels: c as 1 | 3 | 4 } }).resize(tileW, tileH, { kernel: "nearest" }).png().toBuffer());
-  }
+  // Encode the tiles concurrently: sharp works on libuv's threads.
+  const tiles = await Promise.all(
+    Array.from({ length: n }, (_, i) => {
+      const px = Buffer.alloc(h * w * c);
+      for (let j = 0; j < h * w * c; j++) px[j] = Math.max(0, Math.min(255, Math.round(values[i * h * w * c + j] * k)));
+      return sharp(px, { raw: { width: w, height: h, channels: c as 1 | 3 | 4 } }).resize(tileW, tileH, { kernel: "nearest" }).png().toBuffer();
+    }),
+  );
   const width = cols * tileW + (cols - 1) * gap;
   const height = rows * tileH + (rows - 1) * gap;
   const png = await sharp({ create: { width, height, channels: 3, background: { r: 255, g: 255, b: 255 } } })
