@@ -36,7 +36,8 @@ export class Kernel {
   private readonly iopub = new zmq.Publisher();
   private readonly heartbeat = new zmq.Reply();
   private readonly out: { shell: Outbox; control: Outbox; stdin: Outbox; iopub: Outbox };
-  private engineInstance: TypeScriptEngine | undefined;
+  /** tslab's converter and the cell runner (made in start()). */
+  private engine!: TypeScriptEngine;
   private readonly history = new History();
   private executionCount = 0;
   /** The request whose outputs are being produced now (stdout, displays, errors). */
@@ -74,7 +75,7 @@ export class Kernel {
     const report = await tsdl.ready();
     // Build the TypeScript engine (about a second) before answering anything: an interrupt can then
     // never arrive while a cell is waiting for it.
-    void this.engine;
+    this.engine = new TypeScriptEngine(process.cwd(), tsdl);
     this.installGlobals();
     this.captureOutput();
     this.installSafetyNets();
@@ -86,11 +87,6 @@ export class Kernel {
     void this.beat();
   }
 
-  /** tslab's converter and the cell runner, made on first use. */
-  private get engine(): TypeScriptEngine {
-    this.engineInstance ??= new TypeScriptEngine(process.cwd(), tsdl);
-    return this.engineInstance;
-  }
 
   private async beat(): Promise<void> {
     for await (const frames of this.heartbeat) {
@@ -247,7 +243,7 @@ export class Kernel {
     tsdl.requestInterrupt();
     this.pendingInput?.reject(Object.assign(new Error("input interrupted"), { name: "KeyboardInterrupt" }));
     this.pendingInput = undefined;
-    if (this.engineInstance?.running) setTimeout(() => this.engineInstance?.abortCurrent(), INTERRUPT_GRACE_MS).unref();
+    if (this.engine?.running) setTimeout(() => this.engine.abortCurrent(), INTERRUPT_GRACE_MS).unref();
   }
 
   // ---- shell ---------------------------------------------------------------------------------------
@@ -422,7 +418,7 @@ export class Kernel {
     await this.reply(channel, msg, "shutdown_reply", { status: "ok", restart });
     await this.publish("status", { execution_state: "idle" }, msg);
     this.log(restart ? "restart requested: exiting for the manager to start a new kernel" : "shutdown requested");
-    this.engineInstance?.close();
+    this.engine?.close();
     setTimeout(() => process.exit(0), 50);
   }
 }
