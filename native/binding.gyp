@@ -2,9 +2,10 @@
   "targets": [
     {
       "target_name": "tsdl_native",
-      "sources": ["tsdl_native.c"],
-      "cflags": ["-O3", "-march=native"],
-      "libraries": ["-ldnnl"]
+      "sources": ["addon.cc", "matmul.cc", "conv.cc", "batch_norm.cc", "pooling.cc", "elementwise.cc"],
+      "cflags_cc": ["-O3", "-march=native", "-std=c++17", "-fexceptions", "-fopenmp"],
+      "cflags_cc!": ["-fno-exceptions", "-fno-rtti"],
+      "libraries": ["-ldnnl", "-lgomp"]
     }
   ]
 }

@@ -7,7 +7,7 @@ set -euo pipefail
 PKGS=(jupyter-notebook jupyter-client python3-nbclient jupyter-nbconvert python3-jupyter-kernel-test
       python3-pytest python3-ipykernel python3-pil dataset-fashion-mnist chromium
       libegl1 libegl-mesa0 libgles2 libgl1-mesa-dri libdnnl-dev)
-[ "${1:-}" = "bench" ] && PKGS+=(python3-torch)
+[ "${1:-}" = "bench" ] && PKGS+=(python3-torch libopenblas0-pthread)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

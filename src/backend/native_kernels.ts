@@ -1,24 +1,42 @@
-// tsdl's optional native kernels (native/, built against Debian's oneDNN by scripts/build-native.mjs):
-// matrix products of the WebAssembly backend computed by oneDNN's sgemm directly on the wasm heap, with
-// AVX-512 and every core, no copies. Registered over the wasm kernels when the addon loads; TSDL_NATIVE=0
-// turns them off. Without the addon nothing changes.
+// tsdl's optional native kernels (native/, built against Debian's oneDNN by scripts/build-native.mjs),
+// registered over the WebAssembly backend's kernels when the addon loads. They compute directly on the
+// wasm heap, where tfjs keeps the tensors, with AVX-512 and no copies:
+//   matrix products (oneDNN sgemm), Conv2D / FusedConv2D and both convolution gradients (oneDNN
+//   convolution primitives on NHWC), MaxPool and its gradient, and tsdl's fused training kernels
+//   (fused_kernels.ts: batch norm forward + gradient, optimizer updates in place).
+// TSDL_NATIVE=0 turns them off. Without the addon nothing changes: the wasm kernels run.
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as tf from "@tensorflow/tfjs";
 import { kernel, replaceWasmKernel, Scratch, type KernelFunc } from "./wasm_kernels.js";
+import { registerFusedKernels } from "./fused_kernels.js";
 
 type TensorInfo = tf.TensorInfo;
+type NativeKernel = (heap: ArrayBuffer, params: Float64Array) => void;
 
-interface Addon {
-  sgemm(heap: ArrayBuffer, ta: boolean, tb: boolean, m: number, n: number, k: number, ao: number, bo: number, co: number, batch: number, sa: number, sb: number, sc: number): void;
+export interface Addon {
+  sgemm: NativeKernel;
+  conv2d: NativeKernel;
+  maxPool: NativeKernel;
+  maxPoolGrad: NativeKernel;
+  batchNormTrain: NativeKernel;
+  batchNormGrad: NativeKernel;
+  sgdUpdate: NativeKernel;
+  adamUpdate: NativeKernel;
+  lerpInto: NativeKernel;
+  dropout: NativeKernel;
+  sumRows: NativeKernel;
+  binary: NativeKernel;
+  unary: NativeKernel;
+  threads(n?: number): number;
   version(): string;
 }
 
-interface WasmBackend {
+export interface WasmBackend {
   wasm: { HEAPF32: Float32Array };
-  dataIdMap: { get(id: object): { memoryOffset: number } };
+  dataIdMap: { get(id: object): { memoryOffset: number; refCount: number } | undefined };
   makeOutput(shape: number[], dtype: tf.DataType): TensorInfo;
 }
 
@@ -29,9 +47,9 @@ export const NATIVE_ADDON = join(packageRoot, "native", "build", "Release", "tsd
 export function loadNative(): { addon?: Addon; reason?: string } {
   if (process.env.TSDL_NATIVE === "0") return { reason: "TSDL_NATIVE=0" };
   if (!existsSync(NATIVE_ADDON)) return { reason: "not built (install Debian's libdnnl-dev, then npm run build)" };
-  // oneDNN's OpenMP threads spin while they wait: for the small products of a batch of 32, one thread is
-  // faster, and it never fights the main thread. OMP_NUM_THREADS chooses otherwise (read at load time).
-  process.env.OMP_NUM_THREADS ??= "1";
+  // OpenMP threads of oneDNN. Waiting threads sleep instead of spinning, so that between two kernels
+  // they never take a core from the main thread. OMP_NUM_THREADS / OMP_WAIT_POLICY choose otherwise.
+  process.env.OMP_WAIT_POLICY ??= "PASSIVE";
   try {
     return { addon: createRequire(import.meta.url)(NATIVE_ADDON) as Addon };
   } catch (e) {
@@ -39,8 +57,13 @@ export function loadNative(): { addon?: Addon; reason?: string } {
   }
 }
 
-function floatOffset(b: WasmBackend, t: TensorInfo): number {
-  return b.dataIdMap.get(t.dataId).memoryOffset / 4;
+/** Where a float32 tensor starts in the heap, counted in floats. */
+export function floatOffset(b: WasmBackend, t: TensorInfo): number {
+  return b.dataIdMap.get(t.dataId)!.memoryOffset / 4;
+}
+
+export function heap(b: WasmBackend): ArrayBuffer {
+  return b.wasm.HEAPF32.buffer as ArrayBuffer;
 }
 
 /** C = op(A)·op(B) for float32 operands of any batch rank (batches equal, or one side unbatched). */
@@ -64,8 +87,7 @@ function nativeMatMul(addon: Addon, fallback: KernelFunc): KernelFunc {
     const backend = args.backend as WasmBackend;
     const batchShape = batchShapeA.length >= batchShapeB.length ? batchShapeA : batchShapeB;
     const out = backend.makeOutput([...batchShape, m, n], "float32");
-    const batch = Math.max(batchA, batchB);
-    addon.sgemm(backend.wasm.HEAPF32.buffer as ArrayBuffer, !!transposeA, !!transposeB, m, n, k, floatOffset(backend, a), floatOffset(backend, b), floatOffset(backend, out), batch, batchA === 1 ? 0 : m * k, batchB === 1 ? 0 : k * n, m * n);
+    addon.sgemm(heap(backend), Float64Array.of(+!!transposeA, +!!transposeB, m, n, k, floatOffset(backend, a), floatOffset(backend, b), floatOffset(backend, out), batchA, batchB));
     return out;
   };
 }
@@ -88,11 +110,175 @@ function nativeFusedMatMul(fallback: KernelFunc): KernelFunc {
   };
 }
 
+interface ConvAttrs {
+  strides: number | [number, number];
+  pad: "valid" | "same" | number | number[][];
+  dataFormat?: string;
+  dilations?: number | [number, number];
+  dimRoundingMode?: "floor" | "round" | "ceil";
+}
+
+/**
+ * oneDNN's description of a tfjs convolution, or undefined where oneDNN would need what tfjs does not
+ * say (NCHW, a window that ends before the padding that tfjs' shape arithmetic assumed).
+ */
+function convGeometry(xShape: number[], filterShape: number[], a: ConvAttrs) {
+  if (a.dataFormat !== undefined && a.dataFormat !== "NHWC") return undefined;
+  const info = tf.backend_util.computeConv2DInfo(xShape as [number, number, number, number], filterShape as [number, number, number, number], a.strides, a.dilations ?? 1, a.pad as "valid", a.dimRoundingMode);
+  const { batchSize: N, inHeight: H, inWidth: W, inChannels: C, outHeight: OH, outWidth: OW, outChannels: OC, filterHeight: KH, filterWidth: KW } = info;
+  const { strideHeight: SH, strideWidth: SW, dilationHeight: DH, dilationWidth: DW } = info;
+  const { top, left } = info.padInfo;
+  // oneDNN wants the right/bottom padding that makes the output size exact.
+  const bottom = (OH - 1) * SH + (KH - 1) * DH + 1 - H - top;
+  const right = (OW - 1) * SW + (KW - 1) * DW + 1 - W - left;
+  if (bottom < 0 || right < 0 || top < 0 || left < 0 || N * OH * OW * OC === 0) return undefined;
+  return [N, H, W, C, OH, OW, OC, KH, KW, SH, SW, DH, DW, top, left, bottom, right];
+}
+
+function nativeConv2D(addon: Addon, fallback: KernelFunc, fused: boolean): KernelFunc {
+  return (args) => {
+    const { x, filter, bias } = args.inputs;
+    const a = args.attrs as unknown as ConvAttrs & { activation?: string };
+    const act = a.activation ?? "linear";
+    if (x.dtype !== "float32" || (fused && act !== "linear" && act !== "relu") || (fused && args.inputs.preluActivationWeights)) return fallback(args);
+    const g = convGeometry(x.shape, filter.shape, a);
+    if (!g) return fallback(args);
+    const hasBias = fused && bias !== undefined && tf.util.sizeFromShape(bias.shape) === g[6];
+    if (fused && bias !== undefined && !hasBias) return fallback(args); // a bias of another shape: broadcast by tfjs
+    const backend = args.backend as WasmBackend;
+    const out = backend.makeOutput([g[0], g[4], g[5], g[6]], "float32");
+    addon.conv2d(heap(backend), Float64Array.of(0, ...g, +hasBias, +(act === "relu"), floatOffset(backend, x), floatOffset(backend, filter), hasBias ? floatOffset(backend, bias) : -1, floatOffset(backend, out)));
+    return out;
+  };
+}
+
+function nativeConv2DBackpropInput(addon: Addon, fallback: KernelFunc): KernelFunc {
+  return (args) => {
+    const { dy, filter } = args.inputs;
+    const a = args.attrs as unknown as ConvAttrs & { inputShape: number[] };
+    if (dy.dtype !== "float32") return fallback(args);
+    const g = convGeometry(a.inputShape, filter.shape, a);
+    if (!g) return fallback(args);
+    const backend = args.backend as WasmBackend;
+    const out = backend.makeOutput(a.inputShape, "float32");
+    addon.conv2d(heap(backend), Float64Array.of(1, ...g, 0, 0, floatOffset(backend, out), floatOffset(backend, filter), -1, floatOffset(backend, dy)));
+    return out;
+  };
+}
+
+function nativeConv2DBackpropFilter(addon: Addon, fallback: KernelFunc): KernelFunc {
+  return (args) => {
+    const { x, dy } = args.inputs;
+    const a = args.attrs as unknown as ConvAttrs & { filterShape: number[] };
+    if (x.dtype !== "float32") return fallback(args);
+    const g = convGeometry(x.shape, a.filterShape, a);
+    if (!g) return fallback(args);
+    const backend = args.backend as WasmBackend;
+    const out = backend.makeOutput(a.filterShape, "float32");
+    addon.conv2d(heap(backend), Float64Array.of(2, ...g, 0, 0, floatOffset(backend, x), floatOffset(backend, out), -1, floatOffset(backend, dy)));
+    return out;
+  };
+}
+
+interface PoolAttrs {
+  filterSize: number | [number, number];
+  strides: number | [number, number];
+  pad: "valid" | "same" | number;
+  dimRoundingMode?: "floor" | "round" | "ceil";
+}
+
+function poolGeometry(xShape: number[], a: PoolAttrs) {
+  const info = tf.backend_util.computePool2DInfo(xShape as [number, number, number, number], a.filterSize, a.strides, 1, a.pad, a.dimRoundingMode);
+  if (info.dilationHeight !== 1 || info.dilationWidth !== 1) return undefined;
+  return [info.batchSize, info.inHeight, info.inWidth, info.inChannels, info.outHeight, info.outWidth, info.filterHeight, info.filterWidth, info.strideHeight, info.strideWidth, info.padInfo.top, info.padInfo.left];
+}
+
+function nativeMaxPool(addon: Addon, fallback: KernelFunc): KernelFunc {
+  return (args) => {
+    const { x } = args.inputs;
+    const g = x.dtype === "float32" && x.shape.length === 4 ? poolGeometry(x.shape, args.attrs as unknown as PoolAttrs) : undefined;
+    if (!g) return fallback(args);
+    const backend = args.backend as WasmBackend;
+    const out = backend.makeOutput([g[0], g[4], g[5], g[3]], "float32");
+    addon.maxPool(heap(backend), Float64Array.of(...g, floatOffset(backend, x), floatOffset(backend, out)));
+    return out;
+  };
+}
+
+/** MaxPoolGrad (inputs dy, input, output): each output's gradient goes to its window's first maximum. */
+function nativeMaxPoolGrad(addon: Addon, fallback: KernelFunc): KernelFunc {
+  return (args) => {
+    const { dy, input } = args.inputs;
+    const g = input.dtype === "float32" && input.shape.length === 4 ? poolGeometry(input.shape, args.attrs as unknown as PoolAttrs) : undefined;
+    if (!g) return fallback(args);
+    const backend = args.backend as WasmBackend;
+    const out = backend.makeOutput(input.shape, "float32");
+    addon.maxPoolGrad(heap(backend), Float64Array.of(...g, floatOffset(backend, input), floatOffset(backend, dy), floatOffset(backend, out)));
+    return out;
+  };
+}
+
+/** Sum over leading axes (a bias gradient: [N, H, W, C] -> [C]), which the wasm Sum transposes first. */
+function nativeSum(addon: Addon, fallback: KernelFunc): KernelFunc {
+  return (args) => {
+    const { x } = args.inputs;
+    const { axis, keepDims } = args.attrs as { axis: number | number[]; keepDims?: boolean };
+    const axes = tf.util.parseAxisParam(axis, x.shape).sort((p, q) => p - q);
+    const leading = axes.length > 0 && axes.length < x.shape.length && axes.every((a, i) => a === i);
+    if (x.dtype !== "float32" || !leading || tf.util.sizeFromShape(x.shape) === 0) return fallback(args);
+    const rest = x.shape.slice(axes.length);
+    const backend = args.backend as WasmBackend;
+    const out = backend.makeOutput(keepDims ? [...axes.map(() => 1), ...rest] : rest, "float32");
+    addon.sumRows(heap(backend), Float64Array.of(tf.util.sizeFromShape(x.shape.slice(0, axes.length)), tf.util.sizeFromShape(rest), floatOffset(backend, x), floatOffset(backend, out)));
+    return out;
+  };
+}
+
+// Below this many elements the wasm kernels are as fast (the call costs more than the loop).
+const ELEMENTWISE_MIN = 4096;
+
+/** Add/Sub/Mul/RealDiv of float32 tensors of one shape, or with a scalar second operand. */
+function nativeBinary(addon: Addon, op: number, fallback: KernelFunc): KernelFunc {
+  return (args) => {
+    const { a, b } = args.inputs;
+    const n = tf.util.sizeFromShape(a.shape);
+    const scalar = tf.util.sizeFromShape(b.shape) === 1 && b.shape.length <= a.shape.length;
+    if (a.dtype !== "float32" || b.dtype !== "float32" || n < ELEMENTWISE_MIN || !(scalar || tf.util.arraysEqual(a.shape, b.shape))) return fallback(args);
+    const backend = args.backend as WasmBackend;
+    const out = backend.makeOutput(a.shape, "float32");
+    addon.binary(heap(backend), Float64Array.of(op, n, +scalar, floatOffset(backend, a), floatOffset(backend, b), floatOffset(backend, out)));
+    return out;
+  };
+}
+
+function nativeUnary(addon: Addon, op: number, fallback: KernelFunc): KernelFunc {
+  return (args) => {
+    const { x } = args.inputs;
+    const n = tf.util.sizeFromShape(x.shape);
+    if (x.dtype !== "float32" || n < ELEMENTWISE_MIN) return fallback(args);
+    const backend = args.backend as WasmBackend;
+    const out = backend.makeOutput(x.shape, "float32");
+    addon.unary(heap(backend), Float64Array.of(op, n, ((args.attrs as { alpha?: number } | undefined)?.alpha ?? 0), floatOffset(backend, x), floatOffset(backend, out)));
+    return out;
+  };
+}
+
 /** Registers the native kernels over the wasm ones; returns what was registered, or why not. */
 export function registerNativeKernels(): { registered: boolean; description: string } {
   const { addon, reason } = loadNative();
   if (!addon) return { registered: false, description: `native kernels ${reason}` };
   replaceWasmKernel("BatchMatMul", nativeMatMul(addon, kernel("BatchMatMul")));
   replaceWasmKernel("_FusedMatMul", nativeFusedMatMul(kernel("_FusedMatMul")));
-  return { registered: true, description: `native ${addon.version()} matrix products` };
+  replaceWasmKernel("Conv2D", nativeConv2D(addon, kernel("Conv2D"), false));
+  replaceWasmKernel("FusedConv2D", nativeConv2D(addon, kernel("FusedConv2D"), true));
+  replaceWasmKernel("Conv2DBackpropInput", nativeConv2DBackpropInput(addon, kernel("Conv2DBackpropInput")));
+  replaceWasmKernel("Conv2DBackpropFilter", nativeConv2DBackpropFilter(addon, kernel("Conv2DBackpropFilter")));
+  replaceWasmKernel("MaxPool", nativeMaxPool(addon, kernel("MaxPool")));
+  replaceWasmKernel("MaxPoolGrad", nativeMaxPoolGrad(addon, kernel("MaxPoolGrad")));
+  replaceWasmKernel("Sum", nativeSum(addon, kernel("Sum")));
+  (["Add", "Sub", "Multiply", "RealDiv"] as const).forEach((name, op) => replaceWasmKernel(name, nativeBinary(addon, op, kernel(name))));
+  replaceWasmKernel("Relu", nativeUnary(addon, 0, kernel("Relu")));
+  replaceWasmKernel("Step", nativeUnary(addon, 1, kernel("Step")));
+  registerFusedKernels(addon);
+  return { registered: true, description: `native ${addon.version()} kernels (matrix products, convolutions, pooling, batch norm, dropout, optimizer updates)` };
 }

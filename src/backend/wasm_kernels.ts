@@ -195,6 +195,26 @@ function heapSlice(original: KernelFunc): KernelFunc {
   };
 }
 
+/**
+ * Identity shares its input's memory (reference counted, as the CPU backend and the wasm Reshape do)
+ * instead of copying it: tfjs clones every tensor it saves for a gradient, and every variable a model
+ * reads, so the copies cost 146 kernel-sized memcpys per MLP step. Kernels never write their inputs.
+ */
+function sharedIdentity(original: KernelFunc): KernelFunc {
+  return ({ inputs, backend, attrs }) => {
+    const { x } = inputs;
+    if (x.dtype === "string") return original({ inputs, backend, attrs });
+    (backend as { incRef(dataId: object): void }).incRef(x.dataId);
+    return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+  };
+}
+
+/** Cast to the same dtype (tfjs' Relu gradient casts a float mask to float) shares memory, as Identity. */
+function sharingCast(original: KernelFunc): KernelFunc {
+  const identity = kernel("Identity");
+  return (args) => (args.inputs.x.dtype === (args.attrs as { dtype: string }).dtype ? identity(args) : original(args));
+}
+
 /** Puts `kernelFunc` in place of the wasm kernel `kernelName`. */
 export function replaceWasmKernel(kernelName: string, kernelFunc: KernelFunc): void {
   if (tf.getKernel(kernelName, "wasm")) tf.unregisterKernel(kernelName, "wasm");
@@ -213,7 +233,9 @@ export function registerWasmKernels(): void {
     ["Conv2DBackpropInput", conv2DBackpropInput],
     ...matMuls,
     ["Slice", heapSlice(kernel("Slice"))],
+    ["Identity", sharedIdentity(kernel("Identity"))],
   ] as const) {
     replaceWasmKernel(kernelName, kernelFunc);
   }
+  replaceWasmKernel("Cast", sharingCast(kernel("Cast"))); // after Identity: it uses the sharing one
 }

@@ -11,6 +11,7 @@
 // gamma or beta that does not exist); this subclass fixes that and is registered under tfjs' class name,
 // so saved models load with it.
 import * as tf from "@tensorflow/tfjs";
+import { batchNormTraining, lerpInPlace } from "../../backend/fused_kernels.js";
 import { callable, type Callable } from "../callable.js";
 import { baseArgs, initializer, type BaseLayerOptions, type InitializerIdentifier } from "./common.js";
 
@@ -62,6 +63,10 @@ export function fixedClass(): BatchNormClass {
       return tf.tidy(() => {
         const x = Array.isArray(inputs) ? inputs[0] : inputs;
         const axis = this.axis < 0 ? x.rank + this.axis : this.axis;
+        if (axis === x.rank - 1) {
+          const fused = this.fusedTraining(x);
+          if (fused) return fused;
+        }
         const reductionAxes = [...Array(x.rank).keys()].filter((a) => a !== axis);
         const { mean, variance } = tf.moments(x, reductionAxes, true);
         const flatMean = tf.reshape(mean, [x.shape[axis]]);
@@ -78,6 +83,24 @@ export function fixedClass(): BatchNormClass {
         }
         return y;
       });
+    }
+
+    /** The same computation in tsdl's fused kernel (native backend), or undefined where it is not available. */
+    private fusedTraining(x: tf.Tensor): tf.Tensor | undefined {
+      const c = x.shape[x.rank - 1];
+      const gamma = this.scale && this.gamma ? this.gamma.read() : tf.ones([c]);
+      const beta = this.center && this.beta ? this.beta.read() : tf.zeros([c]);
+      const r = batchNormTraining(x, gamma, beta, this.epsilon);
+      if (!r) return undefined;
+      for (const [variable, value] of [
+        [this.movingMean, r.mean],
+        [this.movingVariance, r.variance],
+      ] as const) {
+        if (lerpInPlace(variable.read() as tf.Variable, value, 1 - this.momentum)) continue;
+        const old = variable.read();
+        variable.write(tf.sub(old, tf.mul(tf.sub(old, value), 1 - this.momentum)));
+      }
+      return r.y;
     }
   }
   tf.serialization.registerClass(BatchNormalization as unknown as tf.serialization.SerializableConstructor<tf.serialization.Serializable>);

@@ -1,14 +1,49 @@
 // Dropout: in training, zeroes a fraction `rate` of the inputs and scales the rest by 1/(1-rate).
+//
+// Porting note: as in Keras, a seeded Dropout draws a new mask at every step, from a sequence its seed
+// fixes (tfjs-layers 4.22 reuses one mask for every step when given a seed). On the native backend the
+// mask and the output come from one fused kernel; elsewhere from tfjs' dropout.
 import * as tf from "@tensorflow/tfjs";
+import { dropoutTraining } from "../../backend/fused_kernels.js";
 import { callable, type Callable } from "../callable.js";
 import { baseArgs, type BaseLayerOptions } from "./common.js";
 
 export interface DropoutOptions extends BaseLayerOptions {
-  /** Seed of the random mask. Default: random. */
+  /** Seed of the sequence of random masks. Default: random. */
   seed?: number;
+}
+
+interface TfDropout extends tf.layers.Layer {
+  rate: number;
+  seed?: number;
+  noiseShape?: number[];
+  getNoiseShape(x: tf.Tensor): number[] | undefined;
+}
+
+type DropoutClass = new (args: Record<string, unknown>) => TfDropout;
+let SeededDropout: DropoutClass | undefined;
+
+/** tsdl's Dropout class, registered under tfjs' name for loading saved models (idempotent). */
+export function dropoutClass(): DropoutClass {
+  if (SeededDropout) return SeededDropout;
+  const Base = tf.layers.dropout({ rate: 0.5 }).constructor as DropoutClass;
+  class Dropout extends Base {
+    static className = "Dropout";
+    private steps = 0;
+    call(inputs: tf.Tensor | tf.Tensor[], kwargs: Record<string, unknown>): tf.Tensor | tf.Tensor[] {
+      const x = Array.isArray(inputs) ? inputs[0] : inputs;
+      if (kwargs.training !== true || !(this.rate > 0 && this.rate < 1)) return super.call(inputs, kwargs);
+      const seed = this.seed === undefined ? Math.floor(Math.random() * 2 ** 52) : (Math.abs(Math.floor(this.seed)) % 2 ** 31) * 2 ** 20 + (this.steps++ % 2 ** 20);
+      return tf.tidy(() => (this.noiseShape == null ? dropoutTraining(x, this.rate, seed) : undefined) ?? tf.dropout(x, this.rate, this.getNoiseShape(x), seed));
+    }
+  }
+  tf.serialization.registerClass(Dropout as unknown as tf.serialization.SerializableConstructor<tf.serialization.Serializable>);
+  SeededDropout = Dropout;
+  return Dropout;
 }
 
 export function Dropout(rate: number, options: DropoutOptions = {}): Callable<tf.layers.Layer> {
   if (typeof rate !== "number" || !(rate >= 0 && rate < 1)) throw new Error(`Dropout: rate must be a number in [0, 1), got ${JSON.stringify(rate)}`);
-  return callable(tf.layers.dropout({ ...baseArgs("Dropout", options), rate, seed: options.seed }));
+  const Cls = dropoutClass();
+  return callable(new Cls({ ...baseArgs("Dropout", options), rate, seed: options.seed }));
 }

@@ -7,6 +7,7 @@ import { dirname, join, resolve } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { ready } from "../../backend/backend.js";
 import { fixedClass as registerBatchNormalization } from "../layers/batch_normalization.js";
+import { dropoutClass as registerDropout } from "../layers/dropout.js";
 import type { KerasModel } from "./model.js";
 
 interface TrainingMetadata {
@@ -76,6 +77,7 @@ export async function loadModel(path: string): Promise<KerasModel> {
     throw new Error(`loadModel: the weights in ${dir} have ${data.byteLength} bytes but model.json describes ${expected}; the folder is damaged`);
   }
   registerBatchNormalization();
+  registerDropout();
   const tfModel = await tf.loadLayersModel(
     tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs, weightData: data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) }),
   );

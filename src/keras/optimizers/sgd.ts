@@ -5,6 +5,7 @@
 //   w    = w + momentum * v - lr_t * g            (nesterov)
 //   w    = w + v                                  (classic momentum; plain SGD when momentum = 0)
 import * as tf from "@tensorflow/tfjs";
+import { sgdInPlace } from "../../backend/fused_kernels.js";
 
 export interface SGDOptions {
   /** Step size. Default 0.01. */
@@ -49,18 +50,19 @@ export class SGDOptimizer extends tf.Optimizer {
     for (const [name, grad] of pairs) {
       if (grad == null) continue;
       const variable = tf.engine().registeredVariables[name];
+      let v = this.velocities.get(name);
+      if (!v && this.momentum !== 0) {
+        v = tf.variable(tf.zerosLike(variable), false);
+        this.velocities.set(name, v);
+      }
+      if (sgdInPlace(variable, v, grad, lr, this.momentum, this.nesterov)) continue;
       tf.tidy(() => {
         if (this.momentum === 0) {
           variable.assign(tf.sub(variable, tf.mul(grad, lr)));
           return;
         }
-        let v = this.velocities.get(name);
-        if (!v) {
-          v = tf.variable(tf.zerosLike(variable), false);
-          this.velocities.set(name, v);
-        }
-        const newV = tf.sub(tf.mul(v, this.momentum), tf.mul(grad, lr));
-        v.assign(newV);
+        const newV = tf.sub(tf.mul(v!, this.momentum), tf.mul(grad, lr));
+        v!.assign(newV);
         const step = this.nesterov ? tf.sub(tf.mul(newV, this.momentum), tf.mul(grad, lr)) : newV;
         variable.assign(tf.add(variable, step));
       });

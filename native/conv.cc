@@ -1,0 +1,124 @@
+// 2-D convolution and its two gradients with oneDNN, on NHWC activations and HWIO filters (tfjs'
+// layouts) in place in the wasm heap. oneDNN picks its own weight layout ("any"); filters are reordered
+// into it (and weight gradients back out of it) on each call, which is cheap next to the convolution.
+// Primitives are made once per shape and kept.
+#include <dnnl.hpp>
+#include <map>
+#include <memory>
+#include <vector>
+#include "heap.h"
+
+using namespace dnnl;
+using tag = memory::format_tag;
+using dt = memory::data_type;
+
+namespace {
+
+engine& cpu() {
+  static engine e(engine::kind::cpu, 0);
+  return e;
+}
+stream& queue() {
+  static stream s(cpu());
+  return s;
+}
+
+struct Shape {
+  int64_t kind, N, H, W, C, OH, OW, OC, KH, KW, SH, SW, DH, DW, padT, padL, padB, padR, bias, relu;
+  std::vector<int64_t> key() const { return {kind, N, H, W, C, OH, OW, OC, KH, KW, SH, SW, DH, DW, padT, padL, padB, padR, bias, relu}; }
+  memory::desc src() const { return memory::desc({N, C, H, W}, dt::f32, tag::nhwc); }
+  memory::desc dst() const { return memory::desc({N, OC, OH, OW}, dt::f32, tag::nhwc); }
+  memory::desc weightsUser() const { return memory::desc({OC, C, KH, KW}, dt::f32, tag::hwio); }
+  memory::desc weightsAny() const { return memory::desc({OC, C, KH, KW}, dt::f32, tag::any); }
+  memory::dims strides() const { return {SH, SW}; }
+  memory::dims dilates() const { return {DH - 1, DW - 1}; }  // oneDNN counts the gaps
+  memory::dims padL_() const { return {padT, padL}; }
+  memory::dims padR_() const { return {padB, padR}; }
+  convolution_forward::primitive_desc forward() const {
+    auto d = bias ? convolution_forward::desc(prop_kind::forward_training, algorithm::convolution_direct, src(), weightsAny(),
+                                              memory::desc({OC}, dt::f32, tag::x), dst(), strides(), dilates(), padL_(), padR_())
+                  : convolution_forward::desc(prop_kind::forward_training, algorithm::convolution_direct, src(), weightsAny(), dst(),
+                                              strides(), dilates(), padL_(), padR_());
+    primitive_attr attr;
+    if (relu) {
+      post_ops ops;
+      ops.append_eltwise(1.0f, algorithm::eltwise_relu, 0.0f, 0.0f);
+      attr.set_post_ops(ops);
+    }
+    return convolution_forward::primitive_desc(d, attr, cpu());
+  }
+};
+
+struct Plan {
+  primitive conv;
+  memory::desc weightsInner;          // oneDNN's layout of the filter
+  bool reorderWeights = false;        // user HWIO != inner layout
+  dnnl::reorder reorder;                  // HWIO -> inner (forward, backward data) or inner -> HWIO (weight gradient)
+  std::unique_ptr<memory> weightsBuffer;  // the filter (or its gradient) in the inner layout
+};
+
+std::map<std::vector<int64_t>, Plan>& plans() {
+  static std::map<std::vector<int64_t>, Plan> p;
+  return p;
+}
+
+Plan& plan(const Shape& s) {
+  auto key = s.key();
+  auto found = plans().find(key);
+  if (found != plans().end()) return found->second;
+  Plan p;
+  auto fwd = s.forward();
+  if (s.kind == 0) {
+    p.conv = convolution_forward(fwd);
+    p.weightsInner = fwd.weights_desc();
+  } else if (s.kind == 1) {
+    convolution_backward_data::desc d(algorithm::convolution_direct, s.src(), s.weightsAny(), s.dst(), s.strides(), s.dilates(), s.padL_(), s.padR_());
+    convolution_backward_data::primitive_desc pd(d, cpu(), fwd);
+    p.conv = convolution_backward_data(pd);
+    p.weightsInner = pd.weights_desc();
+  } else {
+    convolution_backward_weights::desc d(algorithm::convolution_direct, s.src(), s.weightsAny(), s.dst(), s.strides(), s.dilates(), s.padL_(), s.padR_());
+    convolution_backward_weights::primitive_desc pd(d, cpu(), fwd);
+    p.conv = convolution_backward_weights(pd);
+    p.weightsInner = pd.diff_weights_desc();
+  }
+  p.reorderWeights = p.weightsInner != s.weightsUser();
+  if (p.reorderWeights) {
+    p.weightsBuffer = std::make_unique<memory>(p.weightsInner, cpu());
+    memory user(s.weightsUser(), cpu(), nullptr);
+    p.reorder = s.kind == 2 ? reorder(*p.weightsBuffer, user) : reorder(user, *p.weightsBuffer);
+  }
+  return plans().emplace(std::move(key), std::move(p)).first->second;
+}
+
+}  // namespace
+
+// params: kind (0 forward, 1 input gradient, 2 filter gradient), N, H, W, C, OH, OW, OC, KH, KW,
+//   strideH, strideW, dilationH, dilationW, padTop, padLeft, padBottom, padRight, hasBias, relu,
+//   srcOffset (x or dx), weightsOffset (W or dW), biasOffset, dstOffset (y or dy)
+void conv2d(const Heap& h, const Params& p) {
+  Shape s{p.i(0), p.i(1), p.i(2), p.i(3), p.i(4), p.i(5), p.i(6), p.i(7), p.i(8), p.i(9), p.i(10),
+          p.i(11), p.i(12), p.i(13), p.i(14), p.i(15), p.i(16), p.i(17), p.i(18), p.i(19)};
+  if (s.kind < 0 || s.kind > 2) throw std::range_error("tsdl_native.conv2d: kind must be 0, 1 or 2");
+  if (s.kind != 0 && (s.bias || s.relu)) throw std::range_error("tsdl_native.conv2d: bias and relu are forward-only");
+  float* src = h.at(p.i(20), s.N * s.H * s.W * s.C, "conv2d x");
+  float* wei = h.at(p.i(21), s.KH * s.KW * s.C * s.OC, "conv2d filter");
+  float* bias = s.bias ? h.at(p.i(22), s.OC, "conv2d bias") : nullptr;
+  float* dst = h.at(p.i(23), s.N * s.OH * s.OW * s.OC, "conv2d y");
+  use_threads(true);
+  Plan& pl = plan(s);
+  memory srcM(s.src(), cpu(), src), dstM(s.dst(), cpu(), dst), userW(s.weightsUser(), cpu(), wei);
+  memory& w = pl.reorderWeights ? *pl.weightsBuffer : userW;
+  if (pl.reorderWeights && s.kind != 2) pl.reorder.execute(queue(), userW, w);
+  if (s.kind == 0) {
+    std::unordered_map<int, memory> args{{DNNL_ARG_SRC, srcM}, {DNNL_ARG_WEIGHTS, w}, {DNNL_ARG_DST, dstM}};
+    if (bias) args.emplace(DNNL_ARG_BIAS, memory(memory::desc({s.OC}, dt::f32, tag::x), cpu(), bias));
+    pl.conv.execute(queue(), args);
+  } else if (s.kind == 1) {
+    pl.conv.execute(queue(), {{DNNL_ARG_DIFF_SRC, srcM}, {DNNL_ARG_WEIGHTS, w}, {DNNL_ARG_DIFF_DST, dstM}});
+  } else {
+    pl.conv.execute(queue(), {{DNNL_ARG_SRC, srcM}, {DNNL_ARG_DIFF_WEIGHTS, w}, {DNNL_ARG_DIFF_DST, dstM}});
+    if (pl.reorderWeights) pl.reorder.execute(queue(), w, userW);
+  }
+  queue().wait();
+}

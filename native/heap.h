@@ -1,0 +1,43 @@
+// Shared by tsdl's native kernels: every tensor lives in the WebAssembly backend's heap (one
+// ArrayBuffer); a kernel gets the heap and offsets into it, counted in floats.
+#pragma once
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+
+struct Heap {
+  float* base;
+  int64_t floats;
+  // A view of `count` floats at `offset`, checked to lie inside the heap.
+  float* at(int64_t offset, int64_t count, const char* what) const {
+    if (offset < 0 || count < 0 || offset + count > floats) {
+      throw std::range_error(std::string(what) + ": operand outside the wasm heap (offset " + std::to_string(offset) +
+                             ", " + std::to_string(count) + " floats, heap " + std::to_string(floats) + ")");
+    }
+    return base + offset;
+  }
+};
+
+// Parameters of a call, read from a Float64Array (offsets and sizes are exact below 2^53).
+struct Params {
+  const double* v;
+  size_t n;
+  int64_t i(size_t k) const { return k < n ? (int64_t)v[k] : throw std::range_error("tsdl_native: too few parameters"); }
+  float f(size_t k) const { return k < n ? (float)v[k] : throw std::range_error("tsdl_native: too few parameters"); }
+};
+
+void conv2d(const Heap& h, const Params& p);
+void batch_norm_train(const Heap& h, const Params& p);
+void batch_norm_grad(const Heap& h, const Params& p);
+void max_pool(const Heap& h, const Params& p);
+void max_pool_grad(const Heap& h, const Params& p);
+void sgd_update(const Heap& h, const Params& p);
+void adam_update(const Heap& h, const Params& p);
+void lerp_into(const Heap& h, const Params& p);
+void sgemm(const Heap& h, const Params& p);
+void dropout(const Heap& h, const Params& p);
+void sum_rows(const Heap& h, const Params& p);
+void binary(const Heap& h, const Params& p);
+void unary(const Heap& h, const Params& p);
+// OpenMP threads for oneDNN: all of them for convolutions, one for small products (see addon.cc).
+void use_threads(bool all);

@@ -1,0 +1,166 @@
+// tsdl's fused training kernels, registered by native_kernels.ts when the native addon loads. Composed
+// from tfjs ops, one batch-norm layer in training is ~15 kernels forward and ~30 backward, and an
+// optimizer step 6-10 kernels per variable; here each is one pass over the data:
+//
+//   TsdlBatchNormTraining(x, gamma, beta) -> [y, mean, variance]   (statistics of the batch, biased
+//     variance; x channels-last) with its gradient TsdlBatchNormTrainingGrad -> [dx, dgamma, dbeta]
+//   TsdlDropout(x) -> [y, mask], gradient dy * mask
+//   sgdInPlace / adamInPlace / lerpInPlace: optimizer updates and moving averages written into the
+//     variables' memory, where no other tensor shares it.
+//
+// Each entry point returns undefined/false when it cannot run (another backend, no addon, a shared
+// variable), and the caller takes the composed path, so results never depend on whether it ran.
+import * as tf from "@tensorflow/tfjs";
+import { floatOffset, heap, type Addon, type WasmBackend } from "./native_kernels.js";
+
+type TensorInfo = tf.TensorInfo;
+
+const BN = "TsdlBatchNormTraining";
+const BN_GRAD = "TsdlBatchNormTrainingGrad";
+const DROPOUT = "TsdlDropout";
+
+let addon: Addon | undefined;
+
+function channels(shape: number[]): [rows: number, c: number] {
+  const c = shape[shape.length - 1];
+  return [tf.util.sizeFromShape(shape) / c, c];
+}
+
+function batchNormKernel(args: { inputs: Record<string, TensorInfo>; backend: unknown; attrs: Record<string, unknown> }): TensorInfo[] {
+  const { x, gamma, beta } = args.inputs;
+  const b = args.backend as WasmBackend;
+  const [rows, c] = channels(x.shape);
+  const y = b.makeOutput(x.shape, "float32");
+  const mean = b.makeOutput([c], "float32");
+  const variance = b.makeOutput([c], "float32");
+  addon!.batchNormTrain(heap(b), Float64Array.of(rows, c, args.attrs.epsilon as number, floatOffset(b, x), floatOffset(b, gamma), floatOffset(b, beta), floatOffset(b, y), floatOffset(b, mean), floatOffset(b, variance)));
+  return [y, mean, variance];
+}
+
+function batchNormGradKernel(args: { inputs: Record<string, TensorInfo>; backend: unknown; attrs: Record<string, unknown> }): TensorInfo[] {
+  const { x, dy, gamma, mean, variance } = args.inputs;
+  const b = args.backend as WasmBackend;
+  const [rows, c] = channels(x.shape);
+  const dx = b.makeOutput(x.shape, "float32");
+  const dgamma = b.makeOutput([c], "float32");
+  const dbeta = b.makeOutput([c], "float32");
+  addon!.batchNormGrad(heap(b), Float64Array.of(rows, c, args.attrs.epsilon as number, floatOffset(b, x), floatOffset(b, dy), floatOffset(b, gamma), floatOffset(b, mean), floatOffset(b, variance), floatOffset(b, dx), floatOffset(b, dgamma), floatOffset(b, dbeta)));
+  return [dx, dgamma, dbeta];
+}
+
+function dropoutKernel(args: { inputs: Record<string, TensorInfo>; backend: unknown; attrs: Record<string, unknown> }): TensorInfo[] {
+  const { x } = args.inputs;
+  const b = args.backend as WasmBackend;
+  const y = b.makeOutput(x.shape, "float32");
+  const mask = b.makeOutput(x.shape, "float32");
+  addon!.dropout(heap(b), Float64Array.of(tf.util.sizeFromShape(x.shape), args.attrs.rate as number, args.attrs.seed as number, floatOffset(b, x), floatOffset(b, y), floatOffset(b, mask)));
+  return [y, mask];
+}
+
+/** Registers the fused kernels on the wasm backend (called once the addon has loaded). */
+export function registerFusedKernels(a: Addon): void {
+  addon = a;
+  for (const [kernelName, kernelFunc] of [
+    [BN, batchNormKernel],
+    [BN_GRAD, batchNormGradKernel],
+    [DROPOUT, dropoutKernel],
+  ] as const) {
+    if (tf.getKernel(kernelName, "wasm")) tf.unregisterKernel(kernelName, "wasm");
+    tf.registerKernel({ kernelName, backendName: "wasm", kernelFunc: kernelFunc as unknown as tf.KernelFunc });
+  }
+  if (!tf.getGradient(BN)) {
+    tf.registerGradient({
+      kernelName: BN,
+      inputsToSave: ["x", "gamma"],
+      outputsToSave: [false, true, true],
+      gradFunc: (dys, saved, attrs) => {
+        const [x, gamma, mean, variance] = saved;
+        const dy = (Array.isArray(dys) ? dys[0] : dys) as tf.Tensor;
+        // All three at once, here: tfjs calls each input's function in a tidy of its own, which would
+        // dispose the other two. Those no input asks for are freed with the rest of the backward pass.
+        const [dx, dgamma, dbeta] = tf.engine().runKernel(BN_GRAD, { x, dy, gamma, mean, variance }, attrs as never) as tf.Tensor[];
+        return { x: () => dx, gamma: () => dgamma, beta: () => dbeta };
+      },
+    });
+  }
+  if (!tf.getGradient(DROPOUT)) {
+    tf.registerGradient({
+      kernelName: DROPOUT,
+      outputsToSave: [false, true],
+      gradFunc: (dys, saved) => {
+        const dy = (Array.isArray(dys) ? dys[0] : dys) as tf.Tensor;
+        return { x: () => tf.mul(dy, saved[0]) };
+      },
+    });
+  }
+}
+
+function ready(): WasmBackend | undefined {
+  return addon && tf.getBackend() === "wasm" ? (tf.backend() as unknown as WasmBackend) : undefined;
+}
+
+/**
+ * Batch normalization of channels-last `x` by its own batch statistics, in one fused kernel with a fused
+ * gradient; undefined where the kernel is not available (the caller composes it from tfjs ops).
+ */
+export function batchNormTraining(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, epsilon: number): { y: tf.Tensor; mean: tf.Tensor; variance: tf.Tensor } | undefined {
+  if (!ready() || x.dtype !== "float32" || x.rank < 2 || x.size === 0) return undefined;
+  const [y, mean, variance] = tf.engine().runKernel(BN, { x, gamma, beta }, { epsilon }) as tf.Tensor[];
+  return { y, mean, variance };
+}
+
+/**
+ * Dropout of float32 `x` in one fused kernel (mask and output in one pass); `seed` (an integer below
+ * 2^53) picks the mask. Undefined where the kernel is not available.
+ */
+export function dropoutTraining(x: tf.Tensor, rate: number, seed: number): tf.Tensor | undefined {
+  if (!ready() || x.dtype !== "float32" || x.size === 0) return undefined;
+  const [y, mask] = tf.engine().runKernel(DROPOUT, { x }, { rate, seed }) as tf.Tensor[];
+  mask.dispose();
+  return y;
+}
+
+/** Heap offsets of `variables` if all can be written in place (float32, memory not shared). */
+function writable(b: WasmBackend, variables: tf.Tensor[]): number[] | undefined {
+  const out: number[] = [];
+  for (const v of variables) {
+    const d = (b.dataIdMap as unknown as Map<object, unknown>).has(v.dataId) ? b.dataIdMap.get(v.dataId) : undefined;
+    if (v.dtype !== "float32" || !d || d.refCount !== 1) return undefined;
+    out.push(d.memoryOffset / 4);
+  }
+  return out;
+}
+
+function readable(b: WasmBackend, t: tf.Tensor, size: number): number | undefined {
+  return t.dtype === "float32" && t.size === size && (b.dataIdMap as unknown as Map<object, unknown>).has(t.dataId) ? floatOffset(b, t) : undefined;
+}
+
+/** target <- target - (target - value) * weight, in place. */
+export function lerpInPlace(target: tf.Variable, value: tf.Tensor, weight: number): boolean {
+  const b = ready();
+  const w = b && writable(b, [target]);
+  const v = b && readable(b, value, target.size);
+  if (!b || !w || v === undefined) return false;
+  addon!.lerpInto(heap(b), Float64Array.of(target.size, weight, w[0], v));
+  return true;
+}
+
+/** Keras' SGD step on `variable` (and its velocity when momentum > 0), in place. */
+export function sgdInPlace(variable: tf.Variable, velocity: tf.Variable | undefined, grad: tf.Tensor, lr: number, momentum: number, nesterov: boolean): boolean {
+  const b = ready();
+  const w = b && writable(b, velocity ? [variable, velocity] : [variable]);
+  const g = b && readable(b, grad, variable.size);
+  if (!b || !w || g === undefined) return false;
+  addon!.sgdUpdate(heap(b), Float64Array.of(variable.size, lr, momentum, +nesterov, w[0], w[1] ?? -1, g));
+  return true;
+}
+
+/** Adam's step with bias corrections c1 = 1 - beta1^t, c2 = 1 - beta2^t, in place. */
+export function adamInPlace(variable: tf.Variable, m: tf.Variable, v: tf.Variable, grad: tf.Tensor, o: { lr: number; beta1: number; beta2: number; epsilon: number; c1: number; c2: number }): boolean {
+  const b = ready();
+  const w = b && writable(b, [variable, m, v]);
+  const g = b && readable(b, grad, variable.size);
+  if (!b || !w || g === undefined) return false;
+  addon!.adamUpdate(heap(b), Float64Array.of(variable.size, o.lr, o.beta1, o.beta2, o.epsilon, o.c1, o.c2, w[0], w[1], w[2], g));
+  return true;
+}
