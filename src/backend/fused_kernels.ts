@@ -21,6 +21,9 @@ const DROPOUT = "TsdlDropout";
 
 let addon: Addon | undefined;
 
+/** How often each fused path ran in this process (tests check that the fast path is the one taken). */
+export const fusedCalls = { batchNorm: 0, dropout: 0, lerp: 0, sgd: 0, adam: 0 };
+
 function channels(shape: number[]): [rows: number, c: number] {
   const c = shape[shape.length - 1];
   return [tf.util.sizeFromShape(shape) / c, c];
@@ -106,6 +109,7 @@ function ready(): WasmBackend | undefined {
 export function batchNormTraining(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, epsilon: number): { y: tf.Tensor; mean: tf.Tensor; variance: tf.Tensor } | undefined {
   if (!ready() || x.dtype !== "float32" || x.rank < 2 || x.size === 0) return undefined;
   const [y, mean, variance] = tf.engine().runKernel(BN, { x, gamma, beta }, { epsilon }) as tf.Tensor[];
+  fusedCalls.batchNorm++;
   return { y, mean, variance };
 }
 
@@ -117,6 +121,7 @@ export function dropoutTraining(x: tf.Tensor, rate: number, seed: number): tf.Te
   if (!ready() || x.dtype !== "float32" || x.size === 0) return undefined;
   const [y, mask] = tf.engine().runKernel(DROPOUT, { x }, { rate, seed }) as tf.Tensor[];
   mask.dispose();
+  fusedCalls.dropout++;
   return y;
 }
 
@@ -142,6 +147,7 @@ export function lerpInPlace(target: tf.Variable, value: tf.Tensor, weight: numbe
   const v = b && readable(b, value, target.size);
   if (!b || !w || v === undefined) return false;
   addon!.lerpInto(heap(b), Float64Array.of(target.size, weight, w[0], v));
+  fusedCalls.lerp++;
   return true;
 }
 
@@ -152,6 +158,7 @@ export function sgdInPlace(variable: tf.Variable, velocity: tf.Variable | undefi
   const g = b && readable(b, grad, variable.size);
   if (!b || !w || g === undefined) return false;
   addon!.sgdUpdate(heap(b), Float64Array.of(variable.size, lr, momentum, +nesterov, w[0], w[1] ?? -1, g));
+  fusedCalls.sgd++;
   return true;
 }
 
@@ -162,5 +169,6 @@ export function adamInPlace(variable: tf.Variable, m: tf.Variable, v: tf.Variabl
   const g = b && readable(b, grad, variable.size);
   if (!b || !w || g === undefined) return false;
   addon!.adamUpdate(heap(b), Float64Array.of(variable.size, o.lr, o.beta1, o.beta2, o.epsilon, o.c1, o.c2, w[0], w[1], w[2], g));
+  fusedCalls.adam++;
   return true;
 }

@@ -52,7 +52,7 @@ export class SGDOptimizer extends tf.Optimizer {
       const variable = tf.engine().registeredVariables[name];
       let v = this.velocities.get(name);
       if (!v && this.momentum !== 0) {
-        v = tf.variable(tf.zerosLike(variable), false);
+        v = tf.tidy(() => tf.variable(tf.zerosLike(variable), false)); // the zeros are the variable's own
         this.velocities.set(name, v);
       }
       if (sgdInPlace(variable, v, grad, lr, this.momentum, this.nesterov)) continue;

@@ -1,0 +1,213 @@
+// tsdl's native kernels (oneDNN + fused training kernels on the wasm heap) against tfjs' plain-JS
+// reference backend: forward results and gradients to 1e-4 of the largest value. Skipped, and said so,
+// where the addon is not built (no libdnnl-dev).
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { existsSync } from "node:fs";
+import * as tf from "@tensorflow/tfjs";
+import { ready } from "../../src/backend/backend.ts";
+import { NATIVE_ADDON } from "../../src/backend/native_kernels.ts";
+import { batchNormTraining, dropoutTraining, fusedCalls } from "../../src/backend/fused_kernels.ts";
+import { layers, keras, optimizers } from "../../src/index.ts";
+
+const skip = existsSync(NATIVE_ADDON) && process.env.TSDL_NATIVE !== "0" ? false : "native addon not built (install libdnnl-dev, npm run build)";
+
+function maxRelativeError(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  assert.equal(a.length, b.length);
+  let worst = 0;
+  let scale = 1e-30;
+  for (let i = 0; i < a.length; i++) {
+    worst = Math.max(worst, Math.abs(a[i] - b[i]));
+    scale = Math.max(scale, Math.abs(b[i]));
+  }
+  return worst / scale;
+}
+
+/** Runs `f` on wasm (native kernels) and on the JS backend; returns both results as flat arrays. */
+async function onBoth(f: () => tf.Tensor[]): Promise<[Float32Array[], Float32Array[]]> {
+  const out: Float32Array[][] = [];
+  for (const b of ["wasm", "cpu"]) {
+    await tf.setBackend(b);
+    const ts = f();
+    out.push(await Promise.all(ts.map(async (t) => (await t.data()) as Float32Array)));
+    tf.dispose(ts);
+  }
+  await tf.setBackend("wasm");
+  return [out[0], out[1]];
+}
+
+function assertClose(native: Float32Array[], reference: Float32Array[], names: string[], tolerance = 1e-4) {
+  names.forEach((name, i) => {
+    const e = maxRelativeError(native[i], reference[i]);
+    assert.ok(e < tolerance, `${name}: error ${e}`);
+  });
+}
+
+test("native kernels are registered on the default backend", { skip }, async () => {
+  const r = await ready();
+  assert.equal(r.name, "wasm");
+  assert.ok(r.native?.registered, r.native?.description);
+  for (const k of ["Conv2D", "FusedConv2D", "MaxPool", "MaxPoolGrad", "TsdlBatchNormTraining", "TsdlBatchNormTrainingGrad", "TsdlDropout"]) assert.ok(tf.getKernel(k, "wasm"), k);
+});
+
+for (const c of [
+  { x: [2, 9, 9, 3], size: 2, strides: 2, pad: "valid" },
+  { x: [2, 9, 9, 3], size: 3, strides: 2, pad: "same" },
+  { x: [3, 8, 7, 5], size: 3, strides: 1, pad: "same" },
+  { x: [32, 30, 30, 32], size: 2, strides: 2, pad: "valid" }, // seed 002
+] as const) {
+  test(`maxPool ${c.size}x${c.size}/${c.strides} ${c.pad} on ${c.x}: forward and gradient`, { skip }, async () => {
+    await ready();
+    const [n, r] = await onBoth(() => {
+      // Rounded values make ties inside windows: the gradient must go to the same (first) maximum.
+      const x = tf.round(tf.mul(tf.randomNormal([...c.x], 0, 1, "float32", 7), 2)) as tf.Tensor4D;
+      const dyw = tf.randomNormal(tf.maxPool(x, c.size, c.strides, c.pad).shape, 0, 1, "float32", 8);
+      const y = tf.maxPool(x, c.size, c.strides, c.pad);
+      const dx = tf.grad((a: tf.Tensor) => tf.sum(tf.mul(tf.maxPool(a as tf.Tensor4D, c.size, c.strides, c.pad), dyw)))(x);
+      return [y, dx];
+    });
+    assertClose(n, r, ["y", "dx"], 1e-6);
+  });
+}
+
+for (const c of [
+  { x: [2, 7, 7, 3], f: [3, 3, 3, 4], strides: 1, pad: "same" },
+  { x: [3, 11, 10, 5], f: [3, 3, 5, 6], strides: 2, pad: "same" },
+  { x: [32, 16, 16, 32], f: [3, 3, 32, 64], strides: 1, pad: "same" }, // seed 002's conv3
+] as const) {
+  test(`fused conv2d (bias, relu) on ${c.x} * ${c.f}: inference kernel, and gradients through bias and relu`, { skip }, async () => {
+    await ready();
+    const [n, r] = await onBoth(() => {
+      const x = tf.randomNormal([...c.x], 0, 1, "float32", 1) as tf.Tensor4D;
+      const w = tf.randomNormal([...c.f], 0, 0.3, "float32", 2) as tf.Tensor4D;
+      const bias = tf.randomNormal([c.f[3]], 0, 1, "float32", 3) as tf.Tensor1D;
+      const y = tf.fused.conv2d({ x, filter: w, strides: c.strides, pad: c.pad, bias, activation: "relu" });
+      const dyw = tf.randomNormal(y.shape, 0, 1, "float32", 4);
+      const [dx, dw, db] = tf.grads((a: tf.Tensor, b: tf.Tensor, d: tf.Tensor) =>
+        tf.sum(tf.mul(tf.fused.conv2d({ x: a as tf.Tensor4D, filter: b as tf.Tensor4D, strides: c.strides, pad: c.pad, bias: d, activation: "relu" }), dyw)),
+      )([x, w, bias]);
+      return [y, dx, dw, db];
+    });
+    assertClose(n, r, ["y", "dx", "dw", "dbias"]);
+  });
+}
+
+for (const shape of [[32, 300], [32, 30, 30, 32], [5, 3]]) {
+  test(`fused batch norm in training on ${shape}: y, batch statistics and gradients equal tfjs' composed ops`, { skip }, async () => {
+    await ready();
+    const c = shape[shape.length - 1];
+    const axes = shape.slice(0, -1).map((_, i) => i);
+    const make = () => {
+      const x = tf.add(tf.mul(tf.randomNormal(shape, 0, 1, "float32", 11), 3), 1.5);
+      const gamma = tf.randomNormal([c], 1, 0.2, "float32", 12);
+      const beta = tf.randomNormal([c], 0, 0.5, "float32", 13);
+      const dyw = tf.randomNormal(shape, 0, 1, "float32", 14);
+      return { x, gamma, beta, dyw };
+    };
+    const composed = (x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor) => {
+      const { mean, variance } = tf.moments(x, axes);
+      return { y: tf.add(tf.mul(tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, 1e-3))), gamma), beta), mean, variance };
+    };
+    await tf.setBackend("wasm");
+    const w = make();
+    const fused = batchNormTraining(w.x, w.gamma, w.beta, 1e-3);
+    assert.ok(fused, "the fused kernel runs on wasm with the addon");
+    const fusedGrads = tf.grads((x: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(batchNormTraining(x, g, b, 1e-3)!.y, w.dyw)))([w.x, w.gamma, w.beta]);
+    const native = await Promise.all([fused.y, fused.mean, fused.variance, ...fusedGrads].map(async (t) => (await t.data()) as Float32Array));
+    tf.dispose([w.x, w.gamma, w.beta, w.dyw, fused.y, fused.mean, fused.variance, ...fusedGrads]);
+    await tf.setBackend("cpu");
+    const v = make();
+    const ref = composed(v.x, v.gamma, v.beta);
+    assert.equal(batchNormTraining(v.x, v.gamma, v.beta, 1e-3), undefined, "no fused kernel on the JS backend");
+    const refGrads = tf.grads((x: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(composed(x, g, b).y, v.dyw)))([v.x, v.gamma, v.beta]);
+    const reference = await Promise.all([ref.y, ref.mean, ref.variance, ...refGrads].map(async (t) => (await t.data()) as Float32Array));
+    await tf.setBackend("wasm");
+    assertClose(native, reference, ["y", "mean", "variance", "dx", "dgamma", "dbeta"]);
+  });
+}
+
+test("fused dropout: kept values scaled by 1/(1-rate), the rate dropped, the mask reproducible from the seed, gradient through the mask", { skip }, async () => {
+  await ready();
+  const x = tf.add(tf.randomUniform([64, 1000], 0, 1, "float32", 5), 1);
+  const before = tf.memory().numTensors;
+  const y1 = dropoutTraining(x, 0.3, 1234)!;
+  const y2 = dropoutTraining(x, 0.3, 1234)!;
+  const y3 = dropoutTraining(x, 0.3, 1235)!;
+  assert.equal(tf.memory().numTensors, before + 3, "the mask is not kept");
+  const [xv, a, b, c] = await Promise.all([x, y1, y2, y3].map((t) => t.data()));
+  let dropped = 0;
+  let same = 0;
+  for (let i = 0; i < a.length; i++) {
+    if (a[i] === 0) dropped++;
+    else assert.ok(Math.abs(a[i] - xv[i] / 0.7) < 1e-5 * a[i], `kept value ${i} scaled`);
+    if ((a[i] === 0) === (c[i] === 0)) same++;
+  }
+  assert.deepEqual(a, b, "same seed, same mask");
+  assert.ok(Math.abs(dropped / a.length - 0.3) < 0.01, `dropped ${dropped / a.length}`);
+  assert.ok(same / a.length < 0.7, "another seed, another mask");
+  const g = tf.grad((t: tf.Tensor) => tf.sum(dropoutTraining(t, 0.3, 1234)!))(x);
+  const gv = await g.data();
+  for (let i = 0; i < a.length; i++) assert.ok(Math.abs(gv[i] - (a[i] === 0 ? 0 : 1 / 0.7)) < 1e-5, `gradient ${i}`);
+  tf.dispose([x, y1, y2, y3, g]);
+});
+
+test("leading-axis sums and big elementwise ops equal the JS backend", { skip }, async () => {
+  await ready();
+  const [n, r] = await onBoth(() => {
+    const a = tf.randomNormal([8, 20, 20, 16], 0, 1, "float32", 21);
+    const b = tf.randomNormal([8, 20, 20, 16], 0, 1, "float32", 22);
+    const s = tf.scalar(0.7);
+    return [tf.sum(a, [0, 1, 2]), tf.sum(a, [0, 1, 2], true), tf.sum(a, 0), tf.add(a, b), tf.sub(a, b), tf.mul(a, b), tf.div(a, tf.add(tf.abs(b), 1)), tf.mul(a, s), tf.div(a, s), tf.relu(a), tf.step(a, 0.25), tf.cast(a, "float32")];
+  });
+  assertClose(n, r, ["sum NHW", "sum keepDims", "sum N", "add", "sub", "mul", "div", "mul scalar", "div scalar", "relu", "step", "cast"], 1e-5);
+});
+
+/** Trains a small BN model 3 steps with `optimizer` on one backend; returns its weights. */
+async function trainedWeights(backendName: string, optimizer: () => import("@tensorflow/tfjs").Optimizer): Promise<Float32Array[]> {
+  await tf.setBackend(backendName);
+  const x = tf.randomNormal([16, 6], 0, 1, "float32", 31);
+  const y = tf.randomUniform([16], 0, 3, "int32", 32);
+  const m = keras.Sequential([layers.Dense(5, { inputShape: [6], useBias: false }), layers.BatchNormalization(), layers.Activation("relu"), layers.Dense(3, { activation: "softmax" })]);
+  const kernels = m.tf.weights.map((w, i) => (w.name.includes("kernel") ? tf.randomNormal(w.shape, 0, 0.5, "float32", 40 + i) : w.read()));
+  m.tf.setWeights(kernels);
+  tf.dispose(kernels.filter((k, i) => k !== m.tf.weights[i].read())); // the variables own their values alone
+  m.compile({ loss: "sparse_categorical_crossentropy", optimizer: optimizer() });
+  await m.fit(x, y, { epochs: 3, batchSize: 16, verbose: 0, shuffle: false });
+  const out = await Promise.all(m.tf.weights.map(async (w) => (await w.read().data()) as Float32Array));
+  tf.dispose([x, y]);
+  m.dispose?.();
+  await tf.setBackend("wasm");
+  return out;
+}
+
+for (const [name, make] of [
+  ["SGD nesterov", () => optimizers.SGD({ lr: 0.1, momentum: 0.9, nesterov: true, decay: 0.01 })],
+  ["SGD", () => optimizers.SGD({ lr: 0.1 })],
+  ["Adam", () => optimizers.Adam({ lr: 0.01 })],
+] as const) {
+  test(`${name}: in-place native updates (and batch norm's moving averages) equal the JS backend's after 3 steps`, { skip }, async () => {
+    await ready();
+    const before = { ...fusedCalls };
+    const native = await trainedWeights("wasm", make);
+    const counts = name === "Adam" ? fusedCalls.adam - before.adam : fusedCalls.sgd - before.sgd;
+    assert.equal(counts, 3 * 5, "every trainable variable (5) was updated in place at every step (3)");
+    assert.equal(fusedCalls.lerp - before.lerp, 3 * 2, "moving mean and variance updated in place");
+    assert.equal(fusedCalls.batchNorm - before.batchNorm, 3, "batch norm ran fused");
+    const reference = await trainedWeights("cpu", make);
+    assertClose(native, reference, native.map((_, i) => `weight ${i}`));
+  });
+}
+
+test("an in-place update never changes a tensor that shares the variable's memory", { skip }, async () => {
+  await ready();
+  const v = tf.variable(tf.ones([10000]));
+  const snapshot = v.clone(); // Identity shares memory on wasm
+  const opt = optimizers.SGD({ lr: 0.5 });
+  opt.applyGradients({ [v.name]: tf.ones([10000]) });
+  assert.equal((await snapshot.data())[0], 1, "the clone kept its value");
+  assert.equal((await v.data())[0], 0.5, "the variable was updated");
+  opt.applyGradients({ [v.name]: tf.ones([10000]) });
+  assert.equal((await v.data())[0], 0, "later updates");
+  assert.equal((await snapshot.data())[0], 1);
+  tf.dispose([v, snapshot]);
+});
