@@ -41,13 +41,13 @@ async function measure(make: () => { model: ReturnType<typeof cnn>["model"]; x: 
   const { model, x, y } = make();
   const n = x.shape[0];
   const rounds = Math.max(1, Math.ceil((steps * BATCH) / n));
-  await model.fit(x.slice(0, BATCH), y.slice(0, BATCH), { epochs: 1, batchSize: BATCH, verbose: 0 }); // warm-up
+  await model.fit(x, y, { epochs: 1, batchSize: BATCH, verbose: 0 }); // warm-up: one epoch, as the PyTorch peer
   const tensorsBefore = tf.memory().numTensors;
   let t0 = performance.now();
   await model.fit(x, y, { epochs: rounds, batchSize: BATCH, verbose: 0, shuffle: true });
   const train = (rounds * n) / ((performance.now() - t0) / 1000);
   const leaked = tf.memory().numTensors - tensorsBefore;
-  await model.predict(x.slice(0, BATCH), { batchSize: BATCH });
+  (await model.predict(x, { batchSize: BATCH })).dispose(); // warm-up
   t0 = performance.now();
   for (let r = 0; r < rounds; r++) (await model.predict(x, { batchSize: BATCH })).dispose();
   const infer = (rounds * n) / ((performance.now() - t0) / 1000);

@@ -102,5 +102,8 @@ NAPI_MODULE_INIT() {
   add(env, exports, "sumRows", call<sum_rows>);
   add(env, exports, "binary", call<binary>);
   add(env, exports, "unary", call<unary>);
+  add(env, exports, "crossEntropy", call<cross_entropy>);
+  add(env, exports, "crossEntropyGrad", call<cross_entropy_grad>);
+  add(env, exports, "accuracy", call<accuracy>);
   return exports;
 }

@@ -128,3 +128,90 @@ void unary(const Heap& h, const Params& p) {
     default: throw std::range_error("tsdl_native.unary: unknown op");
   }
 }
+
+// Keras' cross-entropy of probabilities (renormalised rows, clipped to [eps, 1 - eps]) per sample, and
+// its gradient. Labels are one-hot rows (float) or class indices (int32; one out of range gives 0, as a
+// one-hot row of zeros does). The clip passes gradient where eps <= q <= 1 - eps (tfjs' clipByValue).
+//   L = -sum_i y_i log(clip(q_i)),  q = p / sum(p)
+//   dL/dp_j = (g_j - sum_i g_i q_i) / sum(p),  g_i = -y_i / q_i where not clipped, else 0
+namespace {
+struct CrossEntropy {
+  int64_t n, C;
+  bool sparse;
+  float eps;
+  const float* p;
+  const float* onehot;
+  const int32_t* index;
+  CrossEntropy(const Heap& h, const Params& p_) : n(p_.i(0)), C(p_.i(1)), sparse(p_.i(2) != 0), eps(p_.f(3)) {
+    if (n <= 0 || C <= 0) throw std::range_error("tsdl_native.crossEntropy: empty input");
+    p = h.at(p_.i(4), n * C, "crossEntropy predictions");
+    const float* labels = h.at(p_.i(5), sparse ? n : n * C, "crossEntropy labels");
+    onehot = sparse ? nullptr : labels;
+    index = sparse ? reinterpret_cast<const int32_t*>(labels) : nullptr;
+  }
+  float y(int64_t r, int64_t i) const { return sparse ? (index[r] == i ? 1.0f : 0.0f) : onehot[r * C + i]; }
+};
+}  // namespace
+
+// params: n, C, sparse, epsilon, predictions, labels, out [n]
+void cross_entropy(const Heap& h, const Params& p) {
+  const CrossEntropy ce(h, p);
+  float* out = h.at(p.i(6), ce.n, "crossEntropy out");
+  for (int64_t r = 0; r < ce.n; r++) {
+    const float* pr = ce.p + r * ce.C;
+    float s = 0.0f;
+    for (int64_t i = 0; i < ce.C; i++) s += pr[i];
+    float loss = 0.0f;
+    for (int64_t i = 0; i < ce.C; i++) {
+      const float yi = ce.y(r, i);
+      if (yi == 0.0f) continue;
+      const float q = std::fmin(std::fmax(pr[i] / s, ce.eps), 1.0f - ce.eps);
+      loss -= yi * std::log(q);
+    }
+    out[r] = loss;
+  }
+}
+
+// params: n, C, sparse, epsilon, predictions, labels, dy [n], dp [n, C]
+void cross_entropy_grad(const Heap& h, const Params& p) {
+  const CrossEntropy ce(h, p);
+  const float* dy = h.at(p.i(6), ce.n, "crossEntropyGrad dy");
+  float* dp = h.at(p.i(7), ce.n * ce.C, "crossEntropyGrad dp");
+  for (int64_t r = 0; r < ce.n; r++) {
+    const float* pr = ce.p + r * ce.C;
+    float* dr = dp + r * ce.C;
+    float s = 0.0f;
+    for (int64_t i = 0; i < ce.C; i++) s += pr[i];
+    float t = 0.0f;
+    for (int64_t i = 0; i < ce.C; i++) {
+      const float q = pr[i] / s;
+      const float yi = ce.y(r, i);
+      const float g = (yi != 0.0f && q >= ce.eps && q <= 1.0f - ce.eps) ? -yi / q : 0.0f;
+      dr[i] = g;
+      t += g * q;
+    }
+    const float k = dy[r] / s;
+    for (int64_t i = 0; i < ce.C; i++) dr[i] = (dr[i] - t) * k;
+  }
+}
+
+// Accuracy per sample: 1 where the row's first largest prediction is the label (a class index, or the
+// first largest entry of a one-hot row), else 0.  params: n, C, sparse, predictions, labels, out [n]
+void accuracy(const Heap& h, const Params& p) {
+  const int64_t n = p.i(0), C = p.i(1);
+  const bool sparse = p.i(2) != 0;
+  if (n <= 0 || C <= 0) throw std::range_error("tsdl_native.accuracy: empty input");
+  const float* pred = h.at(p.i(3), n * C, "accuracy predictions");
+  const float* labels = h.at(p.i(4), sparse ? n : n * C, "accuracy labels");
+  float* out = h.at(p.i(5), n, "accuracy out");
+  auto argmax = [C](const float* row) {
+    int64_t best = 0;
+    for (int64_t i = 1; i < C; i++)
+      if (row[i] > row[best]) best = i;
+    return best;
+  };
+  for (int64_t r = 0; r < n; r++) {
+    const int64_t want = sparse ? reinterpret_cast<const int32_t*>(labels)[r] : argmax(labels + r * C);
+    out[r] = argmax(pred + r * C) == want ? 1.0f : 0.0f;
+  }
+}

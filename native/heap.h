@@ -39,5 +39,8 @@ void dropout(const Heap& h, const Params& p);
 void sum_rows(const Heap& h, const Params& p);
 void binary(const Heap& h, const Params& p);
 void unary(const Heap& h, const Params& p);
+void cross_entropy(const Heap& h, const Params& p);
+void cross_entropy_grad(const Heap& h, const Params& p);
+void accuracy(const Heap& h, const Params& p);
 // OpenMP threads for oneDNN: all of them for convolutions, one for small products (see addon.cc).
 void use_threads(bool all);

@@ -2,6 +2,7 @@
 // oneDNN's matmul primitive, made once per shape and kept. (oneDNN's sgemm() entry point is not used:
 // its kernels in 2.6 corrupt the heap when a signal such as the profiler's or a Ctrl-C lands mid-call.)
 #include <dnnl.hpp>
+#include <cstdlib>
 #include <map>
 #include <vector>
 #include "heap.h"
@@ -57,7 +58,8 @@ void sgemm(const Heap& h, const Params& p) {
   float* a = h.at(p.i(5), batchA * m * k, "sgemm A");
   float* b = h.at(p.i(6), batchB * k * n, "sgemm B");
   float* c = h.at(p.i(7), batch * m * n, "sgemm C");
-  use_threads(batch * m * n * k >= (int64_t)1 << 24);
+  static const int64_t parallel_min = getenv("TSDL_MT_MIN") ? atoll(getenv("TSDL_MT_MIN")) : (int64_t)1 << 24;
+  use_threads(batch * m * n * k >= parallel_min);
   MatMulPlan& pl = plan(ta, tb, m, n, k, batchA, batchB);
   pl.prim.execute(queue(), {{DNNL_ARG_SRC, memory(pl.a, cpu(), a)}, {DNNL_ARG_WEIGHTS, memory(pl.b, cpu(), b)}, {DNNL_ARG_DST, memory(pl.c, cpu(), c)}});
   queue().wait();

@@ -5,6 +5,8 @@
 //   TsdlBatchNormTraining(x, gamma, beta) -> [y, mean, variance]   (statistics of the batch, biased
 //     variance; x channels-last) with its gradient TsdlBatchNormTrainingGrad -> [dx, dgamma, dbeta]
 //   TsdlDropout(x) -> [y, mask], gradient dy * mask
+//   TsdlCrossEntropy(p, labels) -> per-sample Keras cross-entropy, gradient TsdlCrossEntropyGrad
+//   TsdlAccuracy(p, labels) -> per-sample 1/0 (no gradient)
 //   sgdInPlace / adamInPlace / lerpInPlace: optimizer updates and moving averages written into the
 //     variables' memory, where no other tensor shares it.
 //
@@ -18,11 +20,14 @@ type TensorInfo = tf.TensorInfo;
 const BN = "TsdlBatchNormTraining";
 const BN_GRAD = "TsdlBatchNormTrainingGrad";
 const DROPOUT = "TsdlDropout";
+const XENT = "TsdlCrossEntropy";
+const XENT_GRAD = "TsdlCrossEntropyGrad";
+const ACCURACY = "TsdlAccuracy";
 
 let addon: Addon | undefined;
 
 /** How often each fused path ran in this process (tests check that the fast path is the one taken). */
-export const fusedCalls = { batchNorm: 0, dropout: 0, lerp: 0, sgd: 0, adam: 0 };
+export const fusedCalls = { batchNorm: 0, dropout: 0, crossEntropy: 0, lerp: 0, sgd: 0, adam: 0 };
 
 function channels(shape: number[]): [rows: number, c: number] {
   const c = shape[shape.length - 1];
@@ -60,6 +65,37 @@ function dropoutKernel(args: { inputs: Record<string, TensorInfo>; backend: unkn
   return [y, mask];
 }
 
+type XentAttrs = { sparse: boolean; epsilon: number };
+
+function crossEntropyParams(b: WasmBackend, inputs: Record<string, TensorInfo>, attrs: XentAttrs): number[] {
+  const { p, labels } = inputs;
+  const c = p.shape[p.shape.length - 1];
+  return [tf.util.sizeFromShape(p.shape) / c, c, +attrs.sparse, attrs.epsilon, floatOffset(b, p), floatOffset(b, labels)];
+}
+
+function crossEntropyKernel(args: { inputs: Record<string, TensorInfo>; backend: unknown; attrs: Record<string, unknown> }): TensorInfo {
+  const b = args.backend as WasmBackend;
+  const out = b.makeOutput(args.inputs.p.shape.slice(0, -1), "float32");
+  addon!.crossEntropy(heap(b), Float64Array.of(...crossEntropyParams(b, args.inputs, args.attrs as XentAttrs), floatOffset(b, out)));
+  return out;
+}
+
+function crossEntropyGradKernel(args: { inputs: Record<string, TensorInfo>; backend: unknown; attrs: Record<string, unknown> }): TensorInfo {
+  const b = args.backend as WasmBackend;
+  const dp = b.makeOutput(args.inputs.p.shape, "float32");
+  addon!.crossEntropyGrad(heap(b), Float64Array.of(...crossEntropyParams(b, args.inputs, args.attrs as XentAttrs), floatOffset(b, args.inputs.dy), floatOffset(b, dp)));
+  return dp;
+}
+
+function accuracyKernel(args: { inputs: Record<string, TensorInfo>; backend: unknown; attrs: Record<string, unknown> }): TensorInfo {
+  const b = args.backend as WasmBackend;
+  const { p, labels } = args.inputs;
+  const c = p.shape[p.shape.length - 1];
+  const out = b.makeOutput(p.shape.slice(0, -1), "float32");
+  addon!.accuracy(heap(b), Float64Array.of(tf.util.sizeFromShape(p.shape) / c, c, +(args.attrs as XentAttrs).sparse, floatOffset(b, p), floatOffset(b, labels), floatOffset(b, out)));
+  return out;
+}
+
 /** Registers the fused kernels on the wasm backend (called once the addon has loaded). */
 export function registerFusedKernels(a: Addon): void {
   addon = a;
@@ -67,6 +103,9 @@ export function registerFusedKernels(a: Addon): void {
     [BN, batchNormKernel],
     [BN_GRAD, batchNormGradKernel],
     [DROPOUT, dropoutKernel],
+    [XENT, crossEntropyKernel],
+    [XENT_GRAD, crossEntropyGradKernel],
+    [ACCURACY, accuracyKernel],
   ] as const) {
     if (tf.getKernel(kernelName, "wasm")) tf.unregisterKernel(kernelName, "wasm");
     tf.registerKernel({ kernelName, backendName: "wasm", kernelFunc: kernelFunc as unknown as tf.KernelFunc });
@@ -93,6 +132,19 @@ export function registerFusedKernels(a: Addon): void {
       gradFunc: (dys, saved) => {
         const dy = (Array.isArray(dys) ? dys[0] : dys) as tf.Tensor;
         return { x: () => tf.mul(dy, saved[0]) };
+      },
+    });
+  }
+  if (!tf.getGradient(XENT)) {
+    tf.registerGradient({
+      kernelName: XENT,
+      inputsToSave: ["p", "labels"],
+      gradFunc: (dy, saved, attrs) => {
+        const [p, labels] = saved;
+        return {
+          p: () => tf.engine().runKernel(XENT_GRAD, { p, labels, dy: dy as tf.Tensor }, attrs as never) as tf.Tensor,
+          labels: () => tf.zerosLike(labels),
+        };
       },
     });
   }
@@ -125,6 +177,31 @@ export function dropoutTraining(x: tf.Tensor, rate: number, seed: number): tf.Te
   return y;
 }
 
+/**
+ * Keras' cross-entropy of probability rows `p` [n, C] (renormalised, clipped to [epsilon, 1-epsilon]) per
+ * sample, fused with its gradient. `labels`: one-hot rows [n, C], or class indices [n] (sparse).
+ * Undefined where the kernel is not available.
+ */
+export function crossEntropy(p: tf.Tensor, labels: tf.Tensor, sparse: boolean, epsilon: number): tf.Tensor | undefined {
+  if (!ready() || p.dtype !== "float32" || p.rank !== 2 || p.size === 0) return undefined;
+  if (sparse ? labels.size !== p.shape[0] : !tf.util.arraysEqual(labels.shape, p.shape)) return undefined;
+  fusedCalls.crossEntropy++;
+  return tf.tidy(() => {
+    const l = sparse ? tf.cast(tf.reshape(labels, [-1]), "int32") : tf.cast(labels, "float32");
+    return tf.engine().runKernel(XENT, { p, labels: l }, { sparse, epsilon }) as tf.Tensor;
+  });
+}
+
+/** Accuracy per sample (1 or 0) of probability rows against one-hot rows or class indices; undefined where not available. */
+export function accuracy(p: tf.Tensor, labels: tf.Tensor, sparse: boolean): tf.Tensor | undefined {
+  if (!ready() || p.dtype !== "float32" || p.rank !== 2 || p.size === 0) return undefined;
+  if (sparse ? labels.size !== p.shape[0] : !tf.util.arraysEqual(labels.shape, p.shape)) return undefined;
+  return tf.tidy(() => {
+    const l = sparse ? tf.cast(tf.reshape(labels, [-1]), "int32") : tf.cast(labels, "float32");
+    return tf.engine().runKernel(ACCURACY, { p, labels: l }, { sparse }) as tf.Tensor;
+  });
+}
+
 /** Heap offsets of `variables` if all can be written in place (float32, memory not shared). */
 function writable(b: WasmBackend, variables: tf.Tensor[]): number[] | undefined {
   const out: number[] = [];
@@ -148,6 +225,17 @@ export function lerpInPlace(target: tf.Variable, value: tf.Tensor, weight: numbe
   if (!b || !w || v === undefined) return false;
   addon!.lerpInto(heap(b), Float64Array.of(target.size, weight, w[0], v));
   fusedCalls.lerp++;
+  return true;
+}
+
+/** target[i] += values[i] * weights[i] for float32 scalars `values`, in place (fit's running totals). */
+export function accumulateInPlace(target: tf.Tensor, values: tf.Tensor[], weights: number[]): boolean {
+  const b = ready();
+  const t = b && writable(b, [target]);
+  const v = b && values.map((x) => readable(b, x, 1));
+  if (!b || !t || !v || v.some((o) => o === undefined) || target.size !== values.length) return false;
+  // w -= lr * g with lr = -weight: the momentum-free SGD step is an axpy.
+  v.forEach((o, i) => addon!.sgdUpdate(heap(b), Float64Array.of(1, -weights[i], 0, 0, t[0] + i, -1, o!)));
   return true;
 }
 

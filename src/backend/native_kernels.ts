@@ -30,6 +30,9 @@ export interface Addon {
   sumRows: NativeKernel;
   binary: NativeKernel;
   unary: NativeKernel;
+  crossEntropy: NativeKernel;
+  crossEntropyGrad: NativeKernel;
+  accuracy: NativeKernel;
   threads(n?: number): number;
   version(): string;
 }
@@ -280,5 +283,5 @@ export function registerNativeKernels(): { registered: boolean; description: str
   replaceWasmKernel("Relu", nativeUnary(addon, 0, kernel("Relu")));
   replaceWasmKernel("Step", nativeUnary(addon, 1, kernel("Step")));
   registerFusedKernels(addon);
-  return { registered: true, description: `native ${addon.version()} kernels (matrix products, convolutions, pooling, batch norm, dropout, optimizer updates)` };
+  return { registered: true, description: `native ${addon.version()} kernels (matrix products, convolutions, pooling, batch norm, dropout, cross-entropy, optimizer updates)` };
 }

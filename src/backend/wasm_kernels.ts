@@ -209,6 +209,36 @@ function sharedIdentity(original: KernelFunc): KernelFunc {
   };
 }
 
+/**
+ * GatherV2 along the first axis (the shuffled batches of fit): one row copy per index. The wasm kernel
+ * walks every element through stride arithmetic: 0.6 ms for 32 rows of 784 floats, most of a training
+ * step of an MLP.
+ */
+function rowGather(original: KernelFunc): KernelFunc {
+  return ({ inputs, backend, attrs }) => {
+    const { x, indices } = inputs;
+    const { axis, batchDims } = attrs as { axis: number | number[]; batchDims?: number };
+    const parsedAxis = tf.util.parseAxisParam(axis, x.shape)[0];
+    if (parsedAxis !== 0 || (batchDims ?? 0) !== 0 || x.dtype === "string" || indices.dtype !== "int32") return original({ inputs, backend, attrs });
+    const b = backend as HeapBackend;
+    const rows = x.shape[0];
+    const rowSize = tf.util.sizeFromShape(x.shape.slice(1));
+    const idx = b.typedArrayFromHeap(indices) as Int32Array;
+    const out = b.makeOutput([...indices.shape, ...x.shape.slice(1)], x.dtype);
+    const src = b.typedArrayFromHeap(x);
+    const dst = b.typedArrayFromHeap(out);
+    for (let i = 0; i < idx.length; i++) {
+      const r = idx[i];
+      if (!(r >= 0 && r < rows)) {
+        (backend as WasmBackendLike).disposeData(out.dataId);
+        throw new Error(`GatherV2: the index value ${r} is not in [0, ${rows - 1}]`);
+      }
+      dst.set(src.subarray(r * rowSize, (r + 1) * rowSize), i * rowSize);
+    }
+    return out;
+  };
+}
+
 /** Cast to the same dtype (tfjs' Relu gradient casts a float mask to float) shares memory, as Identity. */
 function sharingCast(original: KernelFunc): KernelFunc {
   const identity = kernel("Identity");
@@ -237,5 +267,6 @@ export function registerWasmKernels(): void {
   ] as const) {
     replaceWasmKernel(kernelName, kernelFunc);
   }
-  replaceWasmKernel("Cast", sharingCast(kernel("Cast"))); // after Identity: it uses the sharing one
+  replaceWasmKernel("Cast", sharingCast(kernel("Cast")));
+  replaceWasmKernel("GatherV2", rowGather(kernel("GatherV2"))); // after Identity: it uses the sharing one
 }

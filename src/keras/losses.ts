@@ -1,5 +1,7 @@
-// Keras losses, computed per sample (the training loop averages over the batch).
+// Keras losses, computed per sample (the training loop averages over the batch). The cross-entropies
+// run as one fused kernel (and one for the gradient) on the native backend.
 import * as tf from "@tensorflow/tfjs";
+import { crossEntropy } from "../backend/fused_kernels.js";
 
 /** A loss: (yTrue, yPred) -> one value per sample. */
 export type LossFunction = (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.Tensor;
@@ -8,6 +10,8 @@ const EPSILON = 1e-7; // Keras' backend epsilon
 
 /** Cross-entropy of probabilities, as Keras: renormalise, clip to [eps, 1-eps], -sum(y log p). */
 export function categoricalCrossentropy(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor {
+  const fused = crossEntropy(yPred, yTrue, false, EPSILON);
+  if (fused) return fused;
   return tf.tidy(() => {
     const p = tf.clipByValue(tf.div(yPred, tf.sum(yPred, -1, true)), EPSILON, 1 - EPSILON);
     return tf.neg(tf.sum(tf.mul(tf.cast(yTrue, "float32"), tf.log(p)), -1));
@@ -16,6 +20,8 @@ export function categoricalCrossentropy(yTrue: tf.Tensor, yPred: tf.Tensor): tf.
 
 /** Cross-entropy with integer class labels (shape [batch] or [batch, 1]). */
 export function sparseCategoricalCrossentropy(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor {
+  const fused = crossEntropy(yPred, yTrue, true, EPSILON);
+  if (fused) return fused;
   return tf.tidy(() => {
     const classes = yPred.shape[yPred.shape.length - 1]!;
     const labels = tf.cast(tf.reshape(yTrue, [-1]), "int32");

@@ -1,15 +1,17 @@
-// Keras metrics, as per-sample values that the training loop sums on the device.
+// Keras metrics, as per-sample values that the training loop sums on the device. The accuracies are one
+// fused kernel on the native backend.
 import * as tf from "@tensorflow/tfjs";
+import { accuracy } from "../backend/fused_kernels.js";
 import type { ResolvedLoss } from "./losses.js";
 
 export type MetricFunction = (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.Tensor;
 
 export function categoricalAccuracy(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor {
-  return tf.tidy(() => tf.cast(tf.equal(tf.argMax(yTrue, -1), tf.argMax(yPred, -1)), "float32"));
+  return accuracy(yPred, yTrue, false) ?? tf.tidy(() => tf.cast(tf.equal(tf.argMax(yTrue, -1), tf.argMax(yPred, -1)), "float32"));
 }
 
 export function sparseCategoricalAccuracy(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor {
-  return tf.tidy(() => tf.cast(tf.equal(tf.cast(tf.reshape(yTrue, [-1]), "int32"), tf.cast(tf.argMax(yPred, -1), "int32")), "float32"));
+  return accuracy(yPred, yTrue, true) ?? tf.tidy(() => tf.cast(tf.equal(tf.cast(tf.reshape(yTrue, [-1]), "int32"), tf.cast(tf.argMax(yPred, -1), "int32")), "float32"));
 }
 
 export function binaryAccuracy(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor {

@@ -7,7 +7,7 @@ import { existsSync } from "node:fs";
 import * as tf from "@tensorflow/tfjs";
 import { ready } from "../../src/backend/backend.ts";
 import { NATIVE_ADDON } from "../../src/backend/native_kernels.ts";
-import { batchNormTraining, dropoutTraining, fusedCalls } from "../../src/backend/fused_kernels.ts";
+import { accuracy, batchNormTraining, crossEntropy, dropoutTraining, fusedCalls } from "../../src/backend/fused_kernels.ts";
 import { layers, keras, optimizers } from "../../src/index.ts";
 
 const skip = existsSync(NATIVE_ADDON) && process.env.TSDL_NATIVE !== "0" ? false : "native addon not built (install libdnnl-dev, npm run build)";
@@ -162,18 +162,50 @@ test("leading-axis sums and big elementwise ops equal the JS backend", { skip },
   assertClose(n, r, ["sum NHW", "sum keepDims", "sum N", "add", "sub", "mul", "div", "mul scalar", "div scalar", "relu", "step", "cast"], 1e-5);
 });
 
+for (const sparse of [true, false]) {
+  test(`fused ${sparse ? "sparse " : ""}categorical cross-entropy and accuracy equal tfjs' composed ops, with clipping and unnormalised rows`, { skip }, async () => {
+    await ready();
+    const make = () => {
+      // Rows: softmax outputs, one saturated (clipped at 1 - 1e-7 and at 1e-7), one not summing to 1.
+      const logits = tf.randomNormal([6, 5], 0, 2, "float32", 51);
+      const p = tf.concat([tf.softmax(logits), tf.tensor2d([[1, 0, 0, 0, 0], [0.2, 0.4, 0.1, 0.3, 0.6]])]);
+      const index = tf.tensor1d([0, 1, 2, 3, 4, 0, 3, 4], "int32");
+      return { p, labels: sparse ? index : tf.oneHot(index, 5), dyw: tf.randomNormal([8], 0, 1, "float32", 52) };
+    };
+    const composed = (p: tf.Tensor, labels: tf.Tensor) => {
+      const y = sparse ? tf.oneHot(tf.cast(labels, "int32"), 5) : labels;
+      const q = tf.clipByValue(tf.div(p, tf.sum(p, -1, true)), 1e-7, 1 - 1e-7);
+      return { loss: tf.neg(tf.sum(tf.mul(y, tf.log(q)), -1)), acc: tf.cast(tf.equal(tf.argMax(y, -1), tf.argMax(p, -1)), "float32") };
+    };
+    await tf.setBackend("wasm");
+    const w = make();
+    const before = fusedCalls.crossEntropy;
+    const fused = [crossEntropy(w.p, w.labels, sparse, 1e-7)!, accuracy(w.p, w.labels, sparse)!, tf.grad((p: tf.Tensor) => tf.sum(tf.mul(crossEntropy(p, w.labels, sparse, 1e-7)!, w.dyw)))(w.p)];
+    assert.equal(fusedCalls.crossEntropy - before, 2, "the fused kernel ran");
+    const native = await Promise.all(fused.map(async (t) => (await t.data()) as Float32Array));
+    tf.dispose([w.p, w.labels, w.dyw, ...fused]);
+    await tf.setBackend("cpu");
+    const v = make();
+    const r = composed(v.p, v.labels);
+    const reference = await Promise.all([r.loss, r.acc, tf.grad((p: tf.Tensor) => tf.sum(tf.mul(composed(p, v.labels).loss, v.dyw)))(v.p)].map(async (t) => (await t.data()) as Float32Array));
+    await tf.setBackend("wasm");
+    assertClose(native, reference, ["loss", "accuracy", "gradient"]);
+  });
+}
+
 /** Trains a small BN model 3 steps with `optimizer` on one backend; returns its weights. */
 async function trainedWeights(backendName: string, optimizer: () => import("@tensorflow/tfjs").Optimizer): Promise<Float32Array[]> {
   await tf.setBackend(backendName);
   const x = tf.randomNormal([16, 6], 0, 1, "float32", 31);
   const y = tf.randomUniform([16], 0, 3, "int32", 32);
   const m = keras.Sequential([layers.Dense(5, { inputShape: [6], useBias: false }), layers.BatchNormalization(), layers.Activation("relu"), layers.Dense(3, { activation: "softmax" })]);
-  const kernels = m.tf.weights.map((w, i) => (w.name.includes("kernel") ? tf.randomNormal(w.shape, 0, 0.5, "float32", 40 + i) : w.read()));
+  const kernels = m.tf.weights.map((w, i) => (w.name.includes("kernel") ? tf.randomNormal(w.shape as number[], 0, 0.5, "float32", 40 + i) : w.read()));
   m.tf.setWeights(kernels);
   tf.dispose(kernels.filter((k, i) => k !== m.tf.weights[i].read())); // the variables own their values alone
-  m.compile({ loss: "sparse_categorical_crossentropy", optimizer: optimizer() });
-  await m.fit(x, y, { epochs: 3, batchSize: 16, verbose: 0, shuffle: false });
+  m.compile({ loss: "sparse_categorical_crossentropy", optimizer: optimizer(), metrics: ["acc"] });
+  const h = await m.fit(x, y, { epochs: 3, batchSize: 16, verbose: 0, shuffle: false });
   const out = await Promise.all(m.tf.weights.map(async (w) => (await w.read().data()) as Float32Array));
+  out.push(Float32Array.from(h.history.loss as number[]), Float32Array.from(h.history.acc as number[]));
   tf.dispose([x, y]);
   m.dispose?.();
   await tf.setBackend("wasm");
@@ -185,7 +217,7 @@ for (const [name, make] of [
   ["SGD", () => optimizers.SGD({ lr: 0.1 })],
   ["Adam", () => optimizers.Adam({ lr: 0.01 })],
 ] as const) {
-  test(`${name}: in-place native updates (and batch norm's moving averages) equal the JS backend's after 3 steps`, { skip }, async () => {
+  test(`${name}: in-place native updates (batch norm's moving averages, the loss and accuracy fit reports) equal the JS backend's after 3 steps`, { skip }, async () => {
     await ready();
     const before = { ...fusedCalls };
     const native = await trainedWeights("wasm", make);
@@ -194,7 +226,7 @@ for (const [name, make] of [
     assert.equal(fusedCalls.lerp - before.lerp, 3 * 2, "moving mean and variance updated in place");
     assert.equal(fusedCalls.batchNorm - before.batchNorm, 3, "batch norm ran fused");
     const reference = await trainedWeights("cpu", make);
-    assertClose(native, reference, native.map((_, i) => `weight ${i}`));
+    assertClose(native, reference, native.map((_, i) => (i < native.length - 2 ? `weight ${i}` : i === native.length - 2 ? "History loss" : "History acc")));
   });
 }
 

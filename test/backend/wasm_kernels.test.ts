@@ -146,3 +146,25 @@ test("the native oneDNN kernels are in use exactly when the addon is built; fuse
   assert.ok(maxRelativeError(res[0], res[1]) < 1e-5);
   await tf.setBackend("wasm");
 });
+
+test("GatherV2 along the first axis (fit's shuffled batches) matches the JS backend; a bad index is an error", async () => {
+  await ready();
+  const out: unknown[][] = [];
+  for (const b of ["wasm", "cpu"]) {
+    await tf.setBackend(b);
+    const x = tf.randomNormal([50, 4, 3], 0, 1, "float32", 61);
+    const idx = tf.tensor1d([49, 0, 7, 7, 23], "int32");
+    const idx2 = tf.tensor2d([[1, 2], [3, 4]], [2, 2], "int32");
+    const rows = [
+      await tf.gather(x, idx).array(),
+      await tf.gather(tf.cast(x, "int32"), idx).array(),
+      await tf.gather(tf.greater(x, 0), idx).array(),
+      await tf.gather(x, idx2).array(),
+      await tf.gather(x, tf.tensor1d([2, 0], "int32"), 1).array(), // another axis: the stock kernel
+    ];
+    out.push(rows);
+    assert.throws(() => tf.gather(x, tf.tensor1d([3, 50], "int32")), /GatherV2: the index value 50 is not in \[0, 49\]/);
+  }
+  assert.deepEqual(out[0], out[1]);
+  await tf.setBackend("wasm");
+});

@@ -8,6 +8,7 @@ import * as tf from "@tensorflow/tfjs";
 import { ready } from "../../backend/backend.js";
 import { fixedClass as registerBatchNormalization } from "../layers/batch_normalization.js";
 import { dropoutClass as registerDropout } from "../layers/dropout.js";
+import { denseClass as registerDense } from "../layers/dense.js";
 import type { KerasModel } from "./model.js";
 
 interface TrainingMetadata {
@@ -78,6 +79,7 @@ export async function loadModel(path: string): Promise<KerasModel> {
   }
   registerBatchNormalization();
   registerDropout();
+  registerDense();
   const tfModel = await tf.loadLayersModel(
     tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs, weightData: data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) }),
   );

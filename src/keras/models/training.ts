@@ -5,6 +5,7 @@
 // yields to the event loop after every batch, so Kernel > Interrupt and display updates get through.
 import * as tf from "@tensorflow/tfjs";
 import { ready } from "../../backend/backend.js";
+import { accumulateInPlace } from "../../backend/fused_kernels.js";
 import { KeyboardInterrupt, interruptSignal } from "../../interrupt.js";
 import { Callback, type Logs, type TrainingParams } from "../callbacks/callback.js";
 import { History } from "../callbacks/history.js";
@@ -114,13 +115,15 @@ class Totals {
   private sums: tf.Tensor | undefined;
   samples = 0;
   constructor(readonly keys: string[]) {}
-  add(values: tf.Tensor, size: number): void {
-    const old = this.sums;
-    this.sums = old ? tf.add(old, values) : values;
-    if (old) {
+  /** Adds `values[i] * weights[i]` (scalars, which it frees) to the sums. */
+  add(values: tf.Tensor[], weights: number[], size: number): void {
+    this.sums ??= tf.zeros([values.length]);
+    if (!accumulateInPlace(this.sums, values, weights)) {
+      const old = this.sums;
+      this.sums = tf.tidy(() => tf.add(old, tf.stack(values.map((v, i) => (weights[i] === 1 ? v : tf.mul(v, weights[i]))))));
       old.dispose();
-      values.dispose();
     }
+    tf.dispose(values);
     this.samples += size;
   }
   async read(prefix = ""): Promise<Logs> {
@@ -189,15 +192,23 @@ function positiveInt(what: string, v: number | undefined, fallback: number): num
 
 /** Lets the event loop run (interrupts, display updates) between batches. */
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+const YIELD_EVERY_MS = 10;
 
-/** The values of one training step: [loss, ...metric sums] times the batch size, on the device. */
-function trainStep(model: KerasModel & { optimizer: tf.Optimizer; loss: NonNullable<KerasModel["loss"]> }, x: Inputs, y: tf.Tensor, size: number): tf.Tensor {
-  const variables = model.tf.trainableWeights.map((w) => w.read() as tf.Variable);
-  let metricSums: tf.Tensor[] = [];
+/** A yield at most every 10 ms: batches take well under a millisecond on small models. */
+function throttledYield(): () => Promise<void> | undefined {
+  let last = performance.now();
+  return () => {
+    if (performance.now() - last < YIELD_EVERY_MS) return undefined;
+    return yieldToEventLoop().then(() => void (last = performance.now()));
+  };
+}
+
+/** One training step; returns [mean loss, ...metric sums] (scalars on the device). */
+function trainStep(model: KerasModel & { optimizer: tf.Optimizer; loss: NonNullable<KerasModel["loss"]> }, variables: tf.Variable[], x: Inputs, y: tf.Tensor): tf.Tensor[] {
+  let yPred: tf.Tensor | undefined;
   const loss = model.optimizer.minimize(
     () => {
-      const yPred = model.tf.apply(x, { training: true }) as tf.Tensor;
-      metricSums = model.metrics.map((m) => tf.keep(tf.sum(m.fn(y, yPred))));
+      yPred = tf.keep(model.tf.apply(x, { training: true }) as tf.Tensor);
       const regularization = (model.tf.losses as unknown as (() => tf.Scalar)[]).map((f) => f());
       const data = tf.mean(model.loss.fn(y, yPred)) as tf.Scalar;
       return regularization.length ? (tf.addN([data, ...regularization]) as tf.Scalar) : data;
@@ -205,16 +216,18 @@ function trainStep(model: KerasModel & { optimizer: tf.Optimizer; loss: NonNulla
     true,
     variables,
   )!;
-  const values = tf.tidy(() => tf.stack([tf.mul(loss, size), ...metricSums]));
-  loss.dispose();
-  metricSums.forEach((t) => t.dispose());
-  return values;
+  // Metrics from the same predictions, after the step and off the gradient tape (as Keras, they see
+  // the predictions made before the update).
+  const metrics = tf.tidy(() => model.metrics.map((m) => tf.sum(m.fn(y, yPred!))));
+  yPred!.dispose();
+  return [loss, ...metrics];
 }
 
-function evalStep(model: KerasModel & { loss: NonNullable<KerasModel["loss"]> }, x: Inputs, y: tf.Tensor): tf.Tensor {
+/** One evaluation step; returns [loss sum, ...metric sums]. */
+function evalStep(model: KerasModel & { loss: NonNullable<KerasModel["loss"]> }, x: Inputs, y: tf.Tensor): tf.Tensor[] {
   return tf.tidy(() => {
     const yPred = model.tf.apply(x, { training: false }) as tf.Tensor;
-    return tf.stack([tf.sum(model.loss.fn(y, yPred)), ...model.metrics.map((m) => tf.sum(m.fn(y, yPred)))]);
+    return [tf.sum(model.loss.fn(y, yPred)), ...model.metrics.map((m) => tf.sum(m.fn(y, yPred)))];
   });
 }
 
@@ -295,10 +308,18 @@ export async function fitModel(model: KerasModel, xArg: unknown, yArg: unknown, 
   const call = async (f: (cb: Callback) => void | Promise<void>) => {
     for (const cb of callbacks) await f(cb);
   };
+  // Per batch, only the callbacks that do something then are called (no await per no-op).
+  const onBatchBegin = callbacks.filter((c) => c.onBatchBegin !== Callback.prototype.onBatchBegin);
+  const onBatchEnd = callbacks.filter((c) => c.onBatchEnd !== Callback.prototype.onBatchEnd);
+  const maybeYield = throttledYield();
+  // The trainable variables as of this call (as Keras, a change of `trainable` takes effect at the next
+  // compile or fit), read each epoch since callbacks may swap weights between epochs.
+  let variables: tf.Variable[] = [];
   try {
     await call((cb) => cb.onTrainBegin());
     for (let epoch = initialEpoch; epoch < epochs && !model.stopTraining; epoch++) {
       await call((cb) => cb.onEpochBegin(epoch));
+      variables = model.tf.trainableWeights.map((w) => w.read() as tf.Variable);
       const totals = new Totals(metricKeys);
       let step = 0;
       try {
@@ -314,8 +335,9 @@ export async function fitModel(model: KerasModel, xArg: unknown, yArg: unknown, 
           if (!b.y) throw new Error("fit: the generator yielded a batch without labels; expected [x, y]");
           try {
             if (step === 0 && isBatchSource(train)) checkData(model, b.x, b.y, "fit (generator batch)");
-            await call((cb) => cb.onBatchBegin(step));
-            totals.add(trainStep(model as never, b.x, b.y, b.size), b.size);
+            for (const cb of onBatchBegin) await cb.onBatchBegin(step);
+            const values = trainStep(model as never, variables, b.x, b.y);
+            totals.add(values, values.map((_, i) => (i === 0 ? b.size : 1)), b.size);
           } finally {
             // Every batch is this loop's own: a gather, a slice, or what a generator handed over.
             disposeInputs(b.x);
@@ -323,9 +345,9 @@ export async function fitModel(model: KerasModel, xArg: unknown, yArg: unknown, 
           }
           const wantLogs = batchLogsWanted.length > 0 || (progbar?.wantsBatchLogs(step) ?? false);
           const logs = wantLogs ? await totals.read() : undefined;
-          await call((cb) => cb.onBatchEnd(step, logs));
+          for (const cb of onBatchEnd) await cb.onBatchEnd(step, logs);
           step++;
-          await yieldToEventLoop();
+          await maybeYield(); // interrupts and display updates get in every 10 ms
           if (model.stopTraining) break;
         }
         if (step === 0) throw new Error("fit: the training data yielded no batches");
@@ -356,17 +378,19 @@ async function evaluateLoop(
 ): Promise<Logs> {
   const totals = new Totals(["loss", ...model.metrics.map((m) => m.name)]);
   const signal = interruptSignal();
+  const maybeYield = throttledYield();
   try {
     for await (const b of batches(data, batchSize, false, isBatchSource(data) ? stepsOf(data, steps, "evaluate") : undefined, "evaluate")) {
       try {
         if (signal.aborted) throw new KeyboardInterrupt("evaluation interrupted");
         if (!b.y) throw new Error("evaluate: the generator yielded a batch without labels; expected [x, y]");
-        totals.add(evalStep(model, b.x, b.y), b.size);
+        const values = evalStep(model, b.x, b.y);
+        totals.add(values, values.map(() => 1), b.size);
       } finally {
         disposeInputs(b.x);
         b.y?.dispose();
       }
-      await yieldToEventLoop();
+      await maybeYield();
     }
     return await totals.read(prefix);
   } finally {
@@ -417,6 +441,7 @@ export async function predictModel(model: KerasModel, xArg: unknown, options: Pr
   }
   const parts: tf.Tensor[] = [];
   const signal = interruptSignal();
+  const maybeYield = throttledYield();
   try {
     for await (const b of batches(data, batchSize, false, isBatchSource(data) ? stepsOf(data, options.steps, "predict") : undefined, "predict")) {
       try {
@@ -426,7 +451,7 @@ export async function predictModel(model: KerasModel, xArg: unknown, options: Pr
         disposeInputs(b.x);
         b.y?.dispose();
       }
-      await yieldToEventLoop();
+      await maybeYield();
     }
     const out = parts.length === 1 ? parts[0] : tf.concat(parts, 0);
     if (parts.length > 1) parts.forEach((p) => p.dispose());
