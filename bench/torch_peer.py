@@ -11,6 +11,8 @@ from torch import nn  # noqa: E402
 
 torch.set_num_threads(int(os.environ.get("TORCH_THREADS", "2")))
 BATCH = 32
+WARMUP_EPOCHS = 3
+MLP_STEPS, CNN_STEPS = 1000, 32  # as bench/training.ts
 
 
 def mlp():
@@ -50,7 +52,8 @@ def measure(make, steps):
             loss.backward()
             opt.step()
 
-    epoch()  # warm-up
+    for _ in range(WARMUP_EPOCHS):  # warm-up, as bench/training.ts
+        epoch()
     t0 = time.perf_counter()
     for _ in range(rounds):
         epoch()
@@ -66,6 +69,6 @@ def measure(make, steps):
 
 
 if __name__ == "__main__":
-    out = {"torch": torch.__version__, "threads": torch.get_num_threads(), "mlp": measure(mlp, 200), "cnn": measure(cnn, 8)}
+    out = {"torch": torch.__version__, "threads": torch.get_num_threads(), "mlp": measure(mlp, MLP_STEPS), "cnn": measure(cnn, CNN_STEPS)}
     print(json.dumps(out))
     sys.exit(0)

@@ -5,6 +5,11 @@ import * as tf from "@tensorflow/tfjs";
 import { ready, keras, layers, optimizers } from "../src/index.ts";
 
 const BATCH = 32;
+// Same as bench/torch_peer.py: warm-up epochs, then the measured steps. Steady state is what a real
+// training run sees (V8 takes a few hundred steps to optimise tfjs' code paths).
+const WARMUP_EPOCHS = 3;
+export const MLP_STEPS = 1000;
+export const CNN_STEPS = 32;
 
 function mlp() {
   const block = (u: number) => [layers.Dense(u, { useBias: false }), layers.BatchNormalization(), layers.Activation("relu")];
@@ -41,7 +46,9 @@ async function measure(make: () => { model: ReturnType<typeof cnn>["model"]; x: 
   const { model, x, y } = make();
   const n = x.shape[0];
   const rounds = Math.max(1, Math.ceil((steps * BATCH) / n));
-  await model.fit(x, y, { epochs: 1, batchSize: BATCH, verbose: 0 }); // warm-up: one epoch, as the PyTorch peer
+  // Warm-up, as the PyTorch peer (plain JS, a minute per CNN batch, gets one batch).
+  if (tf.getBackend() === "cpu") await model.fit(x.slice(0, BATCH), y.slice(0, BATCH), { epochs: 1, batchSize: BATCH, verbose: 0 });
+  else await model.fit(x, y, { epochs: WARMUP_EPOCHS, batchSize: BATCH, verbose: 0 });
   const tensorsBefore = tf.memory().numTensors;
   let t0 = performance.now();
   await model.fit(x, y, { epochs: rounds, batchSize: BATCH, verbose: 0, shuffle: true });
@@ -99,9 +106,9 @@ for (const name of requested.length ? requested : ["wasm", "cpu"]) {
     results[name] = { error: (e as Error).message };
     continue;
   }
-  const cnnSteps = name === "cpu" ? 1 : 8; // plain JS takes about a minute per CNN batch
+  const cnnSteps = name === "cpu" ? 1 : CNN_STEPS; // plain JS takes about a minute per CNN batch
   results[name] = {
-    mlp: await measure(mlp, name === "cpu" ? 20 : 200),
+    mlp: await measure(mlp, name === "cpu" ? 20 : MLP_STEPS),
     cnn: await measure(cnn, cnnSteps),
     rssMiB: process.memoryUsage().rss / 2 ** 20,
     fitOverhead: name === "cpu" ? undefined : await fitOverhead(200),

@@ -93,6 +93,7 @@ NAPI_MODULE_INIT() {
   add(env, exports, "conv2d", call<conv2d>);
   add(env, exports, "batchNormTrain", call<batch_norm_train>);
   add(env, exports, "batchNormGrad", call<batch_norm_grad>);
+  add(env, exports, "batchNormInfer", call<batch_norm_infer>);
   add(env, exports, "maxPool", call<max_pool>);
   add(env, exports, "maxPoolGrad", call<max_pool_grad>);
   add(env, exports, "sgdUpdate", call<sgd_update>);

@@ -92,3 +92,26 @@ void batch_norm_grad(const Heap& h, const Params& p) {
     for (int64_t c = 0; c < C; c++) dxr[c] = a[c] * dyr[c] - b[c] - k[c] * ((xr[c] - m[c]) * inv[c]);
   }
 }
+
+// Batch normalization in inference: y = (x - mean) / sqrt(variance + eps) * scale + offset, each a
+// vector over the last axis. params: rows, C, epsilon, x, mean, variance, offset (-1: 0), scale (-1: 1), y
+void batch_norm_infer(const Heap& h, const Params& p) {
+  const int64_t rows = p.i(0), C = p.i(1);
+  const double eps = p.v[2];
+  const float* x = h.at(p.i(3), rows * C, "batchNorm x");
+  const float* mean = h.at(p.i(4), C, "batchNorm mean");
+  const float* var = h.at(p.i(5), C, "batchNorm variance");
+  const float* offset = p.i(6) >= 0 ? h.at(p.i(6), C, "batchNorm offset") : nullptr;
+  const float* scale = p.i(7) >= 0 ? h.at(p.i(7), C, "batchNorm scale") : nullptr;
+  float* y = h.at(p.i(8), rows * C, "batchNorm y");
+  std::vector<float> a(C), b(C);
+  for (int64_t c = 0; c < C; c++) {
+    a[c] = (float)((scale ? scale[c] : 1.0f) / std::sqrt((double)var[c] + eps));
+    b[c] = (offset ? offset[c] : 0.0f) - mean[c] * a[c];
+  }
+  for (int64_t r = 0; r < rows; r++) {
+    const float* xr = x + r * C;
+    float* yr = y + r * C;
+    for (int64_t c = 0; c < C; c++) yr[c] = xr[c] * a[c] + b[c];
+  }
+}

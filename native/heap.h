@@ -29,6 +29,7 @@ struct Params {
 void conv2d(const Heap& h, const Params& p);
 void batch_norm_train(const Heap& h, const Params& p);
 void batch_norm_grad(const Heap& h, const Params& p);
+void batch_norm_infer(const Heap& h, const Params& p);
 void max_pool(const Heap& h, const Params& p);
 void max_pool_grad(const Heap& h, const Params& p);
 void sgd_update(const Heap& h, const Params& p);

@@ -23,6 +23,7 @@ export interface Addon {
   maxPoolGrad: NativeKernel;
   batchNormTrain: NativeKernel;
   batchNormGrad: NativeKernel;
+  batchNormInfer: NativeKernel;
   sgdUpdate: NativeKernel;
   adamUpdate: NativeKernel;
   lerpInto: NativeKernel;
@@ -69,47 +70,75 @@ export function heap(b: WasmBackend): ArrayBuffer {
   return b.wasm.HEAPF32.buffer as ArrayBuffer;
 }
 
-/** C = op(A)·op(B) for float32 operands of any batch rank (batches equal, or one side unbatched). */
+/**
+ * C = op(A)·op(B) (+ bias row, relu) for float32 operands of any batch rank (batches equal, or one side
+ * unbatched) as one oneDNN matmul; undefined for what it does not cover.
+ */
+function product(addon: Addon, args: Parameters<KernelFunc>[0], bias: TensorInfo | undefined, relu: boolean): TensorInfo | undefined {
+  const { a, b } = args.inputs;
+  const { transposeA, transposeB } = args.attrs as { transposeA?: boolean; transposeB?: boolean };
+  if (a.dtype !== "float32" || b.dtype !== "float32" || a.shape.length < 2 || b.shape.length < 2) return undefined;
+  const ra = a.shape.length;
+  const rb = b.shape.length;
+  const m = transposeA ? a.shape[ra - 1] : a.shape[ra - 2];
+  const k = transposeA ? a.shape[ra - 2] : a.shape[ra - 1];
+  const k2 = transposeB ? b.shape[rb - 1] : b.shape[rb - 2];
+  const n = transposeB ? b.shape[rb - 2] : b.shape[rb - 1];
+  const batchShapeA = a.shape.slice(0, -2);
+  const batchShapeB = b.shape.slice(0, -2);
+  const batchA = tf.util.sizeFromShape(batchShapeA);
+  const batchB = tf.util.sizeFromShape(batchShapeB);
+  const sameBatch = tf.util.arraysEqual(batchShapeA, batchShapeB);
+  if (k !== k2 || !(sameBatch || batchA === 1 || batchB === 1) || m * n * k === 0) return undefined;
+  if (bias && (bias.dtype !== "float32" || tf.util.sizeFromShape(bias.shape) !== n)) return undefined;
+  const backend = args.backend as WasmBackend;
+  const batchShape = batchShapeA.length >= batchShapeB.length ? batchShapeA : batchShapeB;
+  const out = backend.makeOutput([...batchShape, m, n], "float32");
+  addon.sgemm(heap(backend), Float64Array.of(+!!transposeA, +!!transposeB, m, n, k, floatOffset(backend, a), floatOffset(backend, b), floatOffset(backend, out), batchA, batchB, bias ? floatOffset(backend, bias) : -1, +relu));
+  return out;
+}
+
 function nativeMatMul(addon: Addon, fallback: KernelFunc): KernelFunc {
-  return (args) => {
-    const { a, b } = args.inputs;
-    const { transposeA, transposeB } = args.attrs as { transposeA?: boolean; transposeB?: boolean };
-    if (a.dtype !== "float32" || b.dtype !== "float32" || a.shape.length < 2 || b.shape.length < 2) return fallback(args);
-    const ra = a.shape.length;
-    const rb = b.shape.length;
-    const m = transposeA ? a.shape[ra - 1] : a.shape[ra - 2];
-    const k = transposeA ? a.shape[ra - 2] : a.shape[ra - 1];
-    const k2 = transposeB ? b.shape[rb - 1] : b.shape[rb - 2];
-    const n = transposeB ? b.shape[rb - 2] : b.shape[rb - 1];
-    const batchShapeA = a.shape.slice(0, -2);
-    const batchShapeB = b.shape.slice(0, -2);
-    const batchA = tf.util.sizeFromShape(batchShapeA);
-    const batchB = tf.util.sizeFromShape(batchShapeB);
-    const sameBatch = tf.util.arraysEqual(batchShapeA, batchShapeB);
-    if (k !== k2 || !(sameBatch || batchA === 1 || batchB === 1) || m * n * k === 0) return fallback(args);
-    const backend = args.backend as WasmBackend;
-    const batchShape = batchShapeA.length >= batchShapeB.length ? batchShapeA : batchShapeB;
-    const out = backend.makeOutput([...batchShape, m, n], "float32");
-    addon.sgemm(heap(backend), Float64Array.of(+!!transposeA, +!!transposeB, m, n, k, floatOffset(backend, a), floatOffset(backend, b), floatOffset(backend, out), batchA, batchB));
-    return out;
-  };
+  return (args) => product(addon, args, undefined, false) ?? fallback(args);
 }
 
 const ACTIVATION_KERNEL: Record<string, string | undefined> = { relu: "Relu", relu6: "Relu6", elu: "Elu", sigmoid: "Sigmoid", leakyrelu: "LeakyRelu", prelu: "Prelu", linear: undefined };
 
-/** Dense's forward pass: the native product (BatchMatMul, by then ours), then bias and activation. */
-function nativeFusedMatMul(fallback: KernelFunc): KernelFunc {
+/**
+ * Dense's forward pass: one oneDNN matmul with the bias and relu fused in; other activations run after
+ * the native product.
+ */
+function nativeFusedMatMul(addon: Addon, fallback: KernelFunc): KernelFunc {
   return (args) => {
     const { a, b, bias, preluActivationWeights } = args.inputs;
     const { activation, leakyreluAlpha, transposeA, transposeB } = args.attrs as { activation?: string; leakyreluAlpha?: number; transposeA?: boolean; transposeB?: boolean };
     const act = activation ?? "linear";
     if (!(act in ACTIVATION_KERNEL) || a.dtype !== "float32") return fallback(args);
+    if (act === "linear" || act === "relu") {
+      const out = product(addon, args, bias, act === "relu");
+      if (out) return out;
+    }
     const s = new Scratch(args.backend);
     let y = s.run("BatchMatMul", { a, b }, { transposeA, transposeB });
     if (bias) y = s.run("Add", { a: y, b: bias });
     const k = ACTIVATION_KERNEL[act];
     if (k) y = s.run(k, k === "Prelu" ? { x: y, alpha: preluActivationWeights } : { x: y }, k === "LeakyRelu" ? { alpha: leakyreluAlpha ?? 0.2 } : {});
     return s.keep(y);
+  };
+}
+
+/** Inference batch norm with per-channel (last axis) statistics, as tf.batchNorm gives them. */
+function nativeFusedBatchNorm(addon: Addon, fallback: KernelFunc): KernelFunc {
+  return (args) => {
+    const { x, mean, variance, offset, scale } = args.inputs;
+    const c = x.shape[x.shape.length - 1];
+    const vec = (t: TensorInfo | undefined) => t === undefined || (t.dtype === "float32" && tf.util.sizeFromShape(t.shape) === c && t.shape.length <= x.shape.length);
+    if (x.dtype !== "float32" || x.shape.length < 2 || !vec(mean) || !vec(variance) || !vec(offset) || !vec(scale) || tf.util.sizeFromShape(x.shape) === 0) return fallback(args);
+    const backend = args.backend as WasmBackend;
+    const out = backend.makeOutput(x.shape, "float32");
+    const at = (t: TensorInfo | undefined) => (t ? floatOffset(backend, t) : -1);
+    addon.batchNormInfer(heap(backend), Float64Array.of(tf.util.sizeFromShape(x.shape) / c, c, (args.attrs as { varianceEpsilon: number }).varianceEpsilon, at(x), at(mean), at(variance), at(offset), at(scale), at(out)));
+    return out;
   };
 }
 
@@ -271,7 +300,8 @@ export function registerNativeKernels(): { registered: boolean; description: str
   const { addon, reason } = loadNative();
   if (!addon) return { registered: false, description: `native kernels ${reason}` };
   replaceWasmKernel("BatchMatMul", nativeMatMul(addon, kernel("BatchMatMul")));
-  replaceWasmKernel("_FusedMatMul", nativeFusedMatMul(kernel("_FusedMatMul")));
+  replaceWasmKernel("_FusedMatMul", nativeFusedMatMul(addon, kernel("_FusedMatMul")));
+  replaceWasmKernel("FusedBatchNorm", nativeFusedBatchNorm(addon, kernel("FusedBatchNorm")));
   replaceWasmKernel("Conv2D", nativeConv2D(addon, kernel("Conv2D"), false));
   replaceWasmKernel("FusedConv2D", nativeConv2D(addon, kernel("FusedConv2D"), true));
   replaceWasmKernel("Conv2DBackpropInput", nativeConv2DBackpropInput(addon, kernel("Conv2DBackpropInput")));
