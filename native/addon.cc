@@ -55,8 +55,6 @@ napi_value version(napi_env env, napi_callback_info) {
   return out;
 }
 
-// The most threads a kernel may use: OMP_NUM_THREADS, or every core (OpenMP's default).
-int max_threads = omp_get_max_threads();
 int current_threads = -1;
 
 // threads(n?): sets the most threads a kernel may use; returns it.
@@ -78,6 +76,9 @@ void add(napi_env env, napi_value exports, const char* name, napi_callback f) {
 }
 
 }  // namespace
+
+// The most threads a kernel may use: OMP_NUM_THREADS, or every core (OpenMP's default).
+int max_threads = omp_get_max_threads();
 
 // oneDNN reads OpenMP's thread count at each call. Convolutions split well over every core; the
 // products of a batch of 32 are faster on one thread than paying OpenMP's wake-ups (measured).

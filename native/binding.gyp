@@ -3,7 +3,7 @@
     {
       "target_name": "tsdl_native",
       "sources": ["addon.cc", "matmul.cc", "conv.cc", "batch_norm.cc", "pooling.cc", "elementwise.cc"],
-      "cflags_cc": ["-O3", "-march=native", "-std=c++17", "-fexceptions", "-fopenmp"],
+      "cflags_cc": ["-O3", "-march=native", "-std=c++17", "-fexceptions", "-fopenmp", "-fno-math-errno"],
       "cflags_cc!": ["-fno-exceptions", "-fno-rtti"],
       "libraries": ["-ldnnl", "-lgomp"]
     }

@@ -1,7 +1,11 @@
-// Optimizer updates and moving averages written in place into tfjs variables (the caller makes sure no
-// other tensor shares their memory): one pass per variable instead of a handful of tfjs kernels each.
+// Elementwise passes of training: optimizer updates and moving averages written in place into tfjs
+// variables (the caller makes sure no other tensor shares their memory), dropout, and the activations'
+// big elementwise ops, where the wasm kernels run at 1-2 GB/s. Each loop is written over a range of
+// restrict pointers, so that it vectorises (see each() in heap.h).
 #include <cmath>
 #include "heap.h"
+
+#define R __restrict
 
 // Keras' SGD: v = momentum * v - lr * g;  w += nesterov ? momentum * v - lr * g : v  (momentum 0: w -= lr * g)
 // params: n, lr, momentum, nesterov, w, v (-1 when momentum is 0), g
@@ -11,16 +15,27 @@ void sgd_update(const Heap& h, const Params& p) {
   const bool nesterov = p.i(3) != 0;
   float* w = h.at(p.i(4), n, "sgdUpdate variable");
   const float* g = h.at(p.i(6), n, "sgdUpdate gradient");
-  if (mom == 0.0f) {
-    for (int64_t i = 0; i < n; i++) w[i] -= lr * g[i];
-    return;
-  }
-  float* v = h.at(p.i(5), n, "sgdUpdate velocity");
-  for (int64_t i = 0; i < n; i++) {
-    const float vi = mom * v[i] - lr * g[i];
-    v[i] = vi;
-    w[i] += nesterov ? mom * vi - lr * g[i] : vi;
-  }
+  float* v = mom == 0.0f ? nullptr : h.at(p.i(5), n, "sgdUpdate velocity");
+  each(n, [=](int64_t lo, int64_t hi) {
+    float* R W = w;
+    float* R V = v;
+    const float* R G = g;
+    if (!V) {
+      for (int64_t i = lo; i < hi; i++) W[i] -= lr * G[i];
+    } else if (nesterov) {
+      for (int64_t i = lo; i < hi; i++) {
+        const float vi = mom * V[i] - lr * G[i];
+        V[i] = vi;
+        W[i] += mom * vi - lr * G[i];
+      }
+    } else {
+      for (int64_t i = lo; i < hi; i++) {
+        const float vi = mom * V[i] - lr * G[i];
+        V[i] = vi;
+        W[i] += vi;
+      }
+    }
+  });
 }
 
 // tfjs' (and Keras') Adam: m = b1 m + (1-b1) g;  v = b2 v + (1-b2) g²;
@@ -33,13 +48,19 @@ void adam_update(const Heap& h, const Params& p) {
   float* m = h.at(p.i(8), n, "adamUpdate first moment");
   float* v = h.at(p.i(9), n, "adamUpdate second moment");
   const float* g = h.at(p.i(10), n, "adamUpdate gradient");
-  for (int64_t i = 0; i < n; i++) {
-    const float mi = b1 * m[i] + (1.0f - b1) * g[i];
-    const float vi = b2 * v[i] + (1.0f - b2) * g[i] * g[i];
-    m[i] = mi;
-    v[i] = vi;
-    w[i] -= lr * (mi / c1) / (std::sqrt(vi / c2) + eps);
-  }
+  each(n, [=](int64_t lo, int64_t hi) {
+    float* R W = w;
+    float* R M = m;
+    float* R V = v;
+    const float* R G = g;
+    for (int64_t i = lo; i < hi; i++) {
+      const float mi = b1 * M[i] + (1.0f - b1) * G[i];
+      const float vi = b2 * V[i] + (1.0f - b2) * G[i] * G[i];
+      M[i] = mi;
+      V[i] = vi;
+      W[i] -= lr * (mi / c1) / (std::sqrt(vi / c2) + eps);
+    }
+  });
 }
 
 // target = target * (1 - weight) + value * weight  (Keras' moving mean and variance of batch norm:
@@ -49,84 +70,110 @@ void lerp_into(const Heap& h, const Params& p) {
   const float a = p.f(1);
   float* t = h.at(p.i(2), n, "lerpInto target");
   const float* v = h.at(p.i(3), n, "lerpInto value");
-  for (int64_t i = 0; i < n; i++) t[i] -= (t[i] - v[i]) * a;
+  each(n, [=](int64_t lo, int64_t hi) {
+    float* R T = t;
+    const float* R V = v;
+    for (int64_t i = lo; i < hi; i++) T[i] -= (T[i] - V[i]) * a;
+  });
 }
 
-// Dropout's mask and output in one pass: each element is kept with probability 1 - rate and scaled by
-// 1 / (1 - rate). The mask (0 or the scale) is the gradient's multiplier. Random bits come from
-// splitmix64 of (seed, index), so a call is reproducible from its seed.
-// params: n, rate, seed, x, y, mask
+// Dropout's mask: each element is kept with probability 1 - rate and scaled by 1 / (1 - rate) (the
+// mask holds 0 or the scale); with x and y (offsets >= 0) also y = x * mask in the same pass. Random
+// bits: a 32-bit integer hash (Wellons' lowbias32) of the index and the seed, so a call is
+// reproducible from its seed. params: n, rate, seed (below 2^53), x (-1: none), y (-1: none), mask
 void dropout(const Heap& h, const Params& p) {
   const int64_t n = p.i(0);
   const double rate = p.v[1];
   const uint64_t seed = (uint64_t)p.i(2);
-  const float* x = h.at(p.i(3), n, "dropout x");
-  float* y = h.at(p.i(4), n, "dropout y");
+  const uint32_t s0 = (uint32_t)seed, s1 = (uint32_t)(seed >> 32) * 0x85EBCA6Bu;
+  const float* x = p.i(3) >= 0 ? h.at(p.i(3), n, "dropout x") : nullptr;
+  float* y = x ? h.at(p.i(4), n, "dropout y") : nullptr;
   float* mask = h.at(p.i(5), n, "dropout mask");
   const float scale = (float)(1.0 / (1.0 - rate));
-  const uint64_t threshold = (uint64_t)(rate * 18446744073709551616.0);  // rate * 2^64
-  for (int64_t i = 0; i < n; i++) {
-    uint64_t z = seed + (uint64_t)i * 0x9E3779B97F4A7C15ull;
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    z ^= z >> 31;
-    mask[i] = z >= threshold ? scale : 0.0f;
-    y[i] = x[i] * mask[i];
-  }
+  const uint32_t threshold = (uint32_t)std::fmin(rate * 4294967296.0, 4294967295.0);
+  each(n, [=](int64_t lo, int64_t hi) {
+    const float* R X = x;
+    float* R Y = y;
+    float* R M = mask;
+    const float sc = scale;  // locals, not the closure's fields: a select of two registers vectorises
+    const uint32_t th = threshold, a0 = s0, a1 = s1;
+    for (int64_t i = lo; i < hi; i++) {
+      uint32_t z = ((uint32_t)i * 0x9E3779B9u + a0) ^ a1;
+      z ^= z >> 16;
+      z *= 0x7FEB352Du;
+      z ^= z >> 15;
+      z *= 0x846CA68Bu;
+      z ^= z >> 16;
+      const float k = z >= th ? sc : 0.0f;
+      M[i] = k;
+    }
+    if (Y)
+      for (int64_t i = lo; i < hi; i++) Y[i] = X[i] * M[i];
+  });
 }
 
 // Sum over the leading axes of a row-major tensor: x [rows, cols] -> out [cols] (a bias gradient).
 // params: rows, cols, x, out
 void sum_rows(const Heap& h, const Params& p) {
   const int64_t rows = p.i(0), cols = p.i(1);
-  const float* x = h.at(p.i(2), rows * cols, "sumRows x");
-  float* out = h.at(p.i(3), cols, "sumRows out");
+  const float* R x = h.at(p.i(2), rows * cols, "sumRows x");
+  float* R out = h.at(p.i(3), cols, "sumRows out");
   for (int64_t c = 0; c < cols; c++) out[c] = 0.0f;
   for (int64_t r = 0; r < rows; r++) {
-    const float* xr = x + r * cols;
+    const float* R xr = x + r * cols;
     for (int64_t c = 0; c < cols; c++) out[c] += xr[c];
   }
 }
 
-// Elementwise kernels for the big activations of a convnet, where the wasm ones run at 1-2 GB/s.
-// binary: op 0 add, 1 sub, 2 mul, 3 div; b is a scalar when bScalar. params: op, n, bScalar, a, b, out
+// binary: op 0 add, 1 sub, 2 mul, 3 div, 4 relu gradient (a * step(b): a = dy, b = relu's output, as
+// tfjs' dy * step(x), so an infinite dy where b <= 0 gives NaN there too); b is a scalar when bScalar.
+// params: op, n, bScalar, a, b, out
 void binary(const Heap& h, const Params& p) {
   const int64_t op = p.i(0), n = p.i(1);
   const bool scalar = p.i(2) != 0;
+  if (op < 0 || op > 4 || (op == 4 && scalar)) throw std::range_error("tsdl_native.binary: unknown op");
   const float* a = h.at(p.i(3), n, "binary a");
   const float* b = h.at(p.i(4), scalar ? 1 : n, "binary b");
   float* out = h.at(p.i(5), n, "binary out");
-  if (scalar) {
-    const float s = b[0];
-    switch (op) {
-      case 0: for (int64_t i = 0; i < n; i++) out[i] = a[i] + s; break;
-      case 1: for (int64_t i = 0; i < n; i++) out[i] = a[i] - s; break;
-      case 2: for (int64_t i = 0; i < n; i++) out[i] = a[i] * s; break;
-      case 3: for (int64_t i = 0; i < n; i++) out[i] = a[i] / s; break;
-      default: throw std::range_error("tsdl_native.binary: unknown op");
+  each(n, [=](int64_t lo, int64_t hi) {
+    const float* R A = a;
+    const float* R B = b;
+    float* R O = out;
+    const float s = B[0];
+    switch (op * 2 + scalar) {
+      case 0: for (int64_t i = lo; i < hi; i++) O[i] = A[i] + B[i]; break;
+      case 1: for (int64_t i = lo; i < hi; i++) O[i] = A[i] + s; break;
+      case 2: for (int64_t i = lo; i < hi; i++) O[i] = A[i] - B[i]; break;
+      case 3: for (int64_t i = lo; i < hi; i++) O[i] = A[i] - s; break;
+      case 4: for (int64_t i = lo; i < hi; i++) O[i] = A[i] * B[i]; break;
+      case 5: for (int64_t i = lo; i < hi; i++) O[i] = A[i] * s; break;
+      case 6: for (int64_t i = lo; i < hi; i++) O[i] = A[i] / B[i]; break;
+      case 7: for (int64_t i = lo; i < hi; i++) O[i] = A[i] / s; break;
+      case 8: for (int64_t i = lo; i < hi; i++) O[i] = A[i] * (B[i] > 0.0f ? 1.0f : 0.0f); break;
     }
-    return;
-  }
-  switch (op) {
-    case 0: for (int64_t i = 0; i < n; i++) out[i] = a[i] + b[i]; break;
-    case 1: for (int64_t i = 0; i < n; i++) out[i] = a[i] - b[i]; break;
-    case 2: for (int64_t i = 0; i < n; i++) out[i] = a[i] * b[i]; break;
-    case 3: for (int64_t i = 0; i < n; i++) out[i] = a[i] / b[i]; break;
-    default: throw std::range_error("tsdl_native.binary: unknown op");
-  }
+  });
 }
 
-// unary: op 0 relu, 1 step (x > 0 ? 1 : alpha; NaN stays NaN, as tfjs' Step). params: op, n, alpha, x, out
+// unary: op 0 relu, 1 step (x > 0 ? 1 : alpha); NaN stays NaN in both, as in tfjs. params: op, n, alpha, x, out
 void unary(const Heap& h, const Params& p) {
   const int64_t op = p.i(0), n = p.i(1);
+  if (op < 0 || op > 1) throw std::range_error("tsdl_native.unary: unknown op");
   const float alpha = p.f(2);
   const float* x = h.at(p.i(3), n, "unary x");
   float* out = h.at(p.i(4), n, "unary out");
-  switch (op) {
-    case 0: for (int64_t i = 0; i < n; i++) out[i] = x[i] > 0.0f ? x[i] : (x[i] != x[i] ? x[i] : 0.0f); break;
-    case 1: for (int64_t i = 0; i < n; i++) out[i] = x[i] > 0.0f ? 1.0f : (x[i] != x[i] ? x[i] : alpha); break;
-    default: throw std::range_error("tsdl_native.unary: unknown op");
-  }
+  each(n, [=](int64_t lo, int64_t hi) {
+    const float* R X = x;
+    float* R O = out;
+    const float al = alpha;
+    if (op == 0) {
+      for (int64_t i = lo; i < hi; i++) O[i] = X[i] < 0.0f ? 0.0f : X[i];
+    } else {
+      for (int64_t i = lo; i < hi; i++) {
+        const float v = X[i], r = v > 0.0f ? 1.0f : al;
+        O[i] = v != v ? v : r;
+      }
+    }
+  });
 }
 
 // Keras' cross-entropy of probabilities (renormalised rows, clipped to [eps, 1 - eps]) per sample, and

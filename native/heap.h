@@ -43,5 +43,22 @@ void unary(const Heap& h, const Params& p);
 void cross_entropy(const Heap& h, const Params& p);
 void cross_entropy_grad(const Heap& h, const Params& p);
 void accuracy(const Heap& h, const Params& p);
+// Elementwise passes over at least this many floats split across the OpenMP threads (they are bound
+// by memory bandwidth, which one core does not saturate).
+constexpr int64_t PARALLEL_MIN = 1 << 20;
+
 // OpenMP threads for oneDNN: all of them for convolutions, one for small products (see addon.cc).
 void use_threads(bool all);
+
+extern int max_threads;
+
+// f(lo, hi) over [0, n), split into one range per thread from PARALLEL_MIN elements on. f loops over
+// its range itself, so that the compiler vectorises a plain loop (GCC turns a lambda called per index
+// inside `omp simd` into gathers and scatters, 10x slower).
+template <typename F>
+inline void each(int64_t n, F f) {
+  const int64_t parts = n >= PARALLEL_MIN ? max_threads : 1;
+  use_threads(parts > 1);
+#pragma omp parallel for schedule(static) if (parts > 1)
+  for (int64_t t = 0; t < parts; t++) f(n * t / parts, n * (t + 1) / parts);
+}

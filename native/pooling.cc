@@ -40,31 +40,63 @@ void max_pool(const Heap& h, const Params& p) {
 }
 
 // params: N, H, W, C, OH, OW, KH, KW, strideH, strideW, padTop, padLeft, x, dy, dx
+// Windows that tile the input (stride = size, no padding, the usual 2x2 pooling) write each cell of dx
+// once; otherwise dx is cleared and gradients are added (windows may overlap).
 void max_pool_grad(const Heap& h, const Params& p) {
   const Pool s(p);
   const float* x = h.at(p.i(12), s.N * s.H * s.W * s.C, "maxPoolGrad x");
   const float* dy = h.at(p.i(13), s.N * s.OH * s.OW * s.C, "maxPoolGrad dy");
   float* dx = h.at(p.i(14), s.N * s.H * s.W * s.C, "maxPoolGrad dx");
-  std::memset(dx, 0, sizeof(float) * s.N * s.H * s.W * s.C);
-  std::vector<float> best(s.C);
-  std::vector<int64_t> where(s.C);
-  for (int64_t n = 0; n < s.N; n++)
+  const bool tiles = s.SH == s.KH && s.SW == s.KW && s.padT == 0 && s.padL == 0 && s.OH * s.KH == s.H && s.OW * s.KW == s.W;
+  if (!tiles) std::memset(dx, 0, sizeof(float) * s.N * s.H * s.W * s.C);
+  const int64_t C = s.C;
+  use_threads(s.N * s.H * s.W * C >= PARALLEL_MIN);
+#pragma omp parallel for schedule(static) if (s.N * s.H * s.W * C >= PARALLEL_MIN)  // images write apart
+  for (int64_t n = 0; n < s.N; n++) {
+    std::vector<float> best(C);
+    std::vector<int32_t> where(C);  // the window cell (kh * KW + kw) holding each channel's maximum
     for (int64_t oh = 0; oh < s.OH; oh++)
       for (int64_t ow = 0; ow < s.OW; ow++) {
-        for (int64_t c = 0; c < s.C; c++) best[c] = -FLT_MAX, where[c] = -1;
+        bool first = true;
         for (int64_t kh = 0; kh < s.KH; kh++) {
           const int64_t ih = oh * s.SH + kh - s.padT;
           if (ih < 0 || ih >= s.H) continue;
           for (int64_t kw = 0; kw < s.KW; kw++) {
             const int64_t iw = ow * s.SW + kw - s.padL;
             if (iw < 0 || iw >= s.W) continue;
-            const int64_t base = ((n * s.H + ih) * s.W + iw) * s.C;
-            for (int64_t c = 0; c < s.C; c++)
-              if (x[base + c] > best[c] || where[c] < 0) best[c] = x[base + c], where[c] = base + c;
+            const float* xr = x + ((n * s.H + ih) * s.W + iw) * C;
+            const int32_t cell = (int32_t)(kh * s.KW + kw);
+            float* b = best.data();
+            int32_t* w = where.data();
+            if (first) {
+              for (int64_t c = 0; c < C; c++) b[c] = xr[c], w[c] = cell;
+              first = false;
+            } else {
+              for (int64_t c = 0; c < C; c++) {
+                const bool gt = xr[c] > b[c];
+                b[c] = gt ? xr[c] : b[c];
+                w[c] = gt ? cell : w[c];
+              }
+            }
           }
         }
-        const float* dyr = dy + ((n * s.OH + oh) * s.OW + ow) * s.C;
-        for (int64_t c = 0; c < s.C; c++)
-          if (where[c] >= 0) dx[where[c]] += dyr[c];
+        if (first) continue;  // a window entirely in the padding
+        const float* dyr = dy + ((n * s.OH + oh) * s.OW + ow) * C;
+        for (int64_t kh = 0; kh < s.KH; kh++) {
+          const int64_t ih = oh * s.SH + kh - s.padT;
+          if (ih < 0 || ih >= s.H) continue;
+          for (int64_t kw = 0; kw < s.KW; kw++) {
+            const int64_t iw = ow * s.SW + kw - s.padL;
+            if (iw < 0 || iw >= s.W) continue;
+            float* dxr = dx + ((n * s.H + ih) * s.W + iw) * C;
+            const int32_t cell = (int32_t)(kh * s.KW + kw);
+            const int32_t* w = where.data();
+            if (tiles)
+              for (int64_t c = 0; c < C; c++) dxr[c] = w[c] == cell ? dyr[c] : 0.0f;
+            else
+              for (int64_t c = 0; c < C; c++) dxr[c] += w[c] == cell ? dyr[c] : 0.0f;
+          }
+        }
       }
+  }
 }

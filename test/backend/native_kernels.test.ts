@@ -7,7 +7,7 @@ import { existsSync } from "node:fs";
 import * as tf from "@tensorflow/tfjs";
 import { ready } from "../../src/backend/backend.ts";
 import { NATIVE_ADDON } from "../../src/backend/native_kernels.ts";
-import { accuracy, batchNormTraining, crossEntropy, dropoutTraining, fusedCalls } from "../../src/backend/fused_kernels.ts";
+import { accuracy, batchNormTraining, conv2dBiasRelu, crossEntropy, dropoutTraining, fusedCalls } from "../../src/backend/fused_kernels.ts";
 import { layers, keras, optimizers } from "../../src/index.ts";
 
 const skip = existsSync(NATIVE_ADDON) && process.env.TSDL_NATIVE !== "0" ? false : "native addon not built (install libdnnl-dev, npm run build)";
@@ -47,7 +47,7 @@ test("native kernels are registered on the default backend", { skip }, async () 
   const r = await ready();
   assert.equal(r.name, "wasm");
   assert.ok(r.native?.registered, r.native?.description);
-  for (const k of ["Conv2D", "FusedConv2D", "MaxPool", "MaxPoolGrad", "TsdlBatchNormTraining", "TsdlBatchNormTrainingGrad", "TsdlDropout"]) assert.ok(tf.getKernel(k, "wasm"), k);
+  for (const k of ["Conv2D", "FusedConv2D", "MaxPool", "MaxPoolGrad", "TsdlBatchNormTraining", "TsdlBatchNormTrainingGrad", "TsdlDropoutMask", "TsdlCrossEntropy", "TsdlCrossEntropyGrad", "TsdlAccuracy", "TsdlConv2DBiasRelu", "TsdlReluGrad"]) assert.ok(tf.getKernel(k, "wasm"), k);
 });
 
 for (const c of [
@@ -133,7 +133,7 @@ test("fused dropout: kept values scaled by 1/(1-rate), the rate dropped, the mas
   const y1 = dropoutTraining(x, 0.3, 1234)!;
   const y2 = dropoutTraining(x, 0.3, 1234)!;
   const y3 = dropoutTraining(x, 0.3, 1235)!;
-  assert.equal(tf.memory().numTensors, before + 3, "the mask is not kept");
+  assert.equal(tf.memory().numTensors, before + 3, "the masks are not kept");
   const [xv, a, b, c] = await Promise.all([x, y1, y2, y3].map((t) => t.data()));
   let dropped = 0;
   let same = 0;
@@ -243,3 +243,55 @@ test("an in-place update never changes a tensor that shares the variable's memor
   assert.equal((await snapshot.data())[0], 1);
   tf.dispose([v, snapshot]);
 });
+
+test("batch norm in inference (tf.batchNorm with per-channel statistics) equals the JS backend", { skip }, async () => {
+  await ready();
+  for (const shape of [[7, 5], [2, 4, 3, 6]]) {
+    const c = shape[shape.length - 1];
+    const [n, r] = await onBoth(() => {
+      const x = tf.randomNormal(shape, 1, 2, "float32", 71);
+      const mean = tf.randomNormal([c], 0, 1, "float32", 72);
+      const variance = tf.randomUniform([c], 0.5, 2, "float32", 73);
+      const offset = tf.randomNormal([c], 0, 1, "float32", 74);
+      const scale = tf.randomNormal([c], 1, 0.3, "float32", 75);
+      return [tf.batchNorm(x, mean, variance, offset, scale, 1e-3), tf.batchNorm(x, mean, variance, undefined, undefined, 1e-3), tf.batchNorm(x, mean, variance, offset, undefined, 0.1)];
+    });
+    assertClose(n, r, ["offset and scale", "neither", "offset only"], 1e-5);
+  }
+});
+
+for (const c of [
+  { x: [4, 9, 9, 3], f: [3, 3, 3, 8], strides: [1, 1], pad: "valid", activation: "relu" },
+  { x: [3, 10, 11, 4], f: [3, 3, 4, 5], strides: [2, 2], pad: "same", activation: "relu" },
+  { x: [2, 8, 8, 6], f: [2, 2, 6, 4], strides: [1, 1], pad: "same", activation: "linear" },
+] as const) {
+  test(`Conv2D's training op (conv + bias + ${c.activation} in one kernel) on ${c.x} * ${c.f}, ${c.pad}: output and gradients equal tfjs' composed ops`, { skip }, async () => {
+    await ready();
+    const make = () => ({
+      x: tf.randomNormal([...c.x], 0, 1, "float32", 81) as tf.Tensor4D,
+      w: tf.randomNormal([...c.f], 0, 0.4, "float32", 82) as tf.Tensor4D,
+      b: tf.randomNormal([c.f[3]], 0, 0.5, "float32", 83),
+    });
+    const dyFor = (y: tf.Tensor) => tf.randomNormal(y.shape, 0, 1, "float32", 84);
+    await tf.setBackend("wasm");
+    const v = make();
+    const y = conv2dBiasRelu(v.x, v.w, v.b, [...c.strides], c.pad, c.activation)!;
+    assert.ok(y, "the fused op runs on wasm with the addon");
+    const dyw = dyFor(y);
+    const grads = tf.grads((x: tf.Tensor, w: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(conv2dBiasRelu(x as tf.Tensor4D, w as tf.Tensor4D, b, [...c.strides], c.pad, c.activation)!, dyw)))([v.x, v.w, v.b]);
+    const native = await Promise.all([y, ...grads].map(async (t) => (await t.data()) as Float32Array));
+    tf.dispose([v.x, v.w, v.b, y, dyw, ...grads]);
+    await tf.setBackend("cpu");
+    const r = make();
+    const composed = (x: tf.Tensor, w: tf.Tensor, b: tf.Tensor) => {
+      const z = tf.add(tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, [...c.strides], c.pad), b);
+      return c.activation === "relu" ? tf.relu(z) : z;
+    };
+    const ry = composed(r.x, r.w, r.b);
+    const rdy = dyFor(ry);
+    const rgrads = tf.grads((x: tf.Tensor, w: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(composed(x, w, b), rdy)))([r.x, r.w, r.b]);
+    const reference = await Promise.all([ry, ...rgrads].map(async (t) => (await t.data()) as Float32Array));
+    await tf.setBackend("wasm");
+    assertClose(native, reference, ["y", "dx", "dfilter", "dbias"]);
+  });
+}

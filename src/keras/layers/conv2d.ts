@@ -1,6 +1,7 @@
 // Conv2D: 2-D convolution over channels-last images, `activation(conv(input, kernel) + bias)`.
 import * as tf from "@tensorflow/tfjs";
 import { tfjsActivation, type ActivationIdentifier } from "../activations.js";
+import { conv2dBiasRelu } from "../../backend/fused_kernels.js";
 import { callable, type Callable } from "../callable.js";
 import { baseArgs, initializer, padding, pair, type BaseLayerOptions, type InitializerIdentifier } from "./common.js";
 
@@ -25,6 +26,44 @@ export interface Conv2DOptions extends BaseLayerOptions {
  * `Conv2D(32, [3, 3], { activation: "relu" })` or `Conv2D(32, { kernelSize: [3, 3] })`.
  * Porting note: only channels-last data (Keras' default) is supported.
  */
+interface TfConv2D extends tf.layers.Layer {
+  kernel: tf.LayerVariable;
+  bias: tf.LayerVariable | null;
+  strides: [number, number];
+  padding: "same" | "valid";
+  dilationRate: number | [number, number];
+  activation: { getClassName(): string };
+}
+
+type Conv2DClass = new (args: Record<string, unknown>) => TfConv2D;
+let TrainingConv2D: Conv2DClass | undefined;
+
+/**
+ * tsdl's Conv2D class, registered under tfjs' name for loading saved models (idempotent). In training
+ * on the native backend a relu/linear convolution with bias runs as one fused oneDNN call (tfjs does
+ * not fuse under a gradient: conv, add, relu, then three passes back).
+ */
+export function conv2dClass(): Conv2DClass {
+  if (TrainingConv2D) return TrainingConv2D;
+  const Base = tf.layers.conv2d({ filters: 1, kernelSize: 1 }).constructor as Conv2DClass;
+  class Conv2D extends Base {
+    static className = "Conv2D";
+    call(inputs: tf.Tensor | tf.Tensor[], kwargs: Record<string, unknown>): tf.Tensor | tf.Tensor[] {
+      const x = Array.isArray(inputs) ? inputs[0] : inputs;
+      const act = this.activation.getClassName().toLowerCase();
+      const dilation = typeof this.dilationRate === "number" ? [this.dilationRate, this.dilationRate] : this.dilationRate;
+      if (kwargs.training === true && x.rank === 4 && this.bias && (act === "relu" || act === "linear") && dilation.every((d) => d === 1)) {
+        const y = tf.tidy(() => conv2dBiasRelu(x as tf.Tensor4D, this.kernel.read() as tf.Tensor4D, this.bias!.read(), this.strides, this.padding, act as "relu"));
+        if (y) return y;
+      }
+      return super.call(inputs, kwargs);
+    }
+  }
+  tf.serialization.registerClass(Conv2D as unknown as tf.serialization.SerializableConstructor<tf.serialization.Serializable>);
+  TrainingConv2D = Conv2D;
+  return Conv2D;
+}
+
 export function Conv2D(filters: number, kernelSizeOrOptions?: number | number[] | Conv2DOptions, maybeOptions: Conv2DOptions = {}): Callable<tf.layers.Layer> {
   const options = typeof kernelSizeOrOptions === "object" && !Array.isArray(kernelSizeOrOptions) ? kernelSizeOrOptions : maybeOptions;
   const kernelArg = typeof kernelSizeOrOptions === "object" && !Array.isArray(kernelSizeOrOptions) ? options.kernelSize : kernelSizeOrOptions;
@@ -32,8 +71,9 @@ export function Conv2D(filters: number, kernelSizeOrOptions?: number | number[] 
   if (!Number.isInteger(filters) || filters <= 0) throw new Error(`Conv2D: filters must be a positive integer, got ${JSON.stringify(filters)}`);
   const kernelSize = pair(kernelArg, where, "kernelSize");
   if (!kernelSize) throw new Error(`${where}: kernelSize is required, e.g. Conv2D(${filters}, [3, 3])`);
+  const Cls = conv2dClass();
   return callable(
-    tf.layers.conv2d({
+    new Cls({
       ...baseArgs("Conv2D", options),
       filters,
       kernelSize,

@@ -9,6 +9,7 @@ import { ready } from "../../backend/backend.js";
 import { fixedClass as registerBatchNormalization } from "../layers/batch_normalization.js";
 import { dropoutClass as registerDropout } from "../layers/dropout.js";
 import { denseClass as registerDense } from "../layers/dense.js";
+import { conv2dClass as registerConv2D } from "../layers/conv2d.js";
 import type { KerasModel } from "./model.js";
 
 interface TrainingMetadata {
@@ -80,6 +81,7 @@ export async function loadModel(path: string): Promise<KerasModel> {
   registerBatchNormalization();
   registerDropout();
   registerDense();
+  registerConv2D();
   const tfModel = await tf.loadLayersModel(
     tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs, weightData: data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) }),
   );
