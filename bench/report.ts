@@ -3,10 +3,18 @@ import { readFileSync, writeFileSync, existsSync } from "node:fs";
 import { cpus, hostname } from "node:os";
 import { join } from "node:path";
 
-const [tsdlFile, torchFile, dataFile] = process.argv.slice(2);
+const [tsdlFile, tsdlWasmFile, torchFile, dataFile] = process.argv.slice(2);
 const read = (f: string | undefined) => (f && existsSync(f) && readFileSync(f, "utf8").trim() ? JSON.parse(readFileSync(f, "utf8").trim().split("\n").pop()!) : undefined);
-const tsdl = read(tsdlFile) as Record<string, { mlp: Record<string, number>; cnn: Record<string, number>; rssMiB: number } | { error: string }>;
-const torch = read(torchFile) as { torch: string; threads: number; mlp: Record<string, number>; cnn: Record<string, number> } | undefined;
+interface MemoryRun {
+  tensors: number[];
+  rssMiB: number[];
+  wasmHeapMiB: number[];
+  tensorsFlat: boolean;
+  rssGrowthAfterEpoch2MiB: number;
+}
+type Run = { mlp: Record<string, number>; cnn: Record<string, number>; rssMiB: number; peakRssMiB?: number; memory?: { mlp: MemoryRun; cnn: MemoryRun } } | { error: string };
+const tsdl = { ...read(tsdlFile), ...read(tsdlWasmFile) } as Record<string, Run>;
+const torch = read(torchFile) as { torch: string; threads: number; mlp: Record<string, number>; cnn: Record<string, number>; peakRssMiB?: number } | undefined;
 const data = read(dataFile);
 const kernelFile = join(import.meta.dirname, "kernel_latency.json");
 const kernel = existsSync(kernelFile) ? JSON.parse(readFileSync(kernelFile, "utf8")) : undefined;
@@ -14,25 +22,34 @@ const kernel = existsSync(kernelFile) ? JSON.parse(readFileSync(kernelFile, "utf
 const rows: string[] = [];
 const fmt = (n: number | undefined) => (n === undefined ? "—" : n >= 100 ? n.toFixed(0) : n.toFixed(2));
 const ratio = (a: number | undefined, b: number | undefined) => (a && b ? `${(a / b).toFixed(3)}x` : "—");
-rows.push(`${"backend".padEnd(10)} ${"MLP train".padStart(10)} ${"MLP infer".padStart(10)} ${"CNN train".padStart(10)} ${"CNN infer".padStart(10)}   ratios to PyTorch (train/infer, MLP; CNN)`);
+rows.push(`${"backend".padEnd(12)} ${"MLP train".padStart(10)} ${"MLP infer".padStart(10)} ${"CNN train".padStart(10)} ${"CNN infer".padStart(10)}   ratios to PyTorch (train/infer, MLP; CNN)`);
 for (const [name, r] of Object.entries(tsdl)) {
   if ("error" in r) {
-    rows.push(`${name.padEnd(10)} ${r.error}`);
+    rows.push(`${name.padEnd(12)} ${r.error}`);
     continue;
   }
   rows.push(
-    `${name.padEnd(10)} ${fmt(r.mlp.trainSamplesPerS).padStart(10)} ${fmt(r.mlp.inferSamplesPerS).padStart(10)} ${fmt(r.cnn.trainSamplesPerS).padStart(10)} ${fmt(r.cnn.inferSamplesPerS).padStart(10)}   ` +
+    `${name.padEnd(12)} ${fmt(r.mlp.trainSamplesPerS).padStart(10)} ${fmt(r.mlp.inferSamplesPerS).padStart(10)} ${fmt(r.cnn.trainSamplesPerS).padStart(10)} ${fmt(r.cnn.inferSamplesPerS).padStart(10)}   ` +
       `${ratio(r.mlp.trainSamplesPerS, torch?.mlp.trainSamplesPerS)}/${ratio(r.mlp.inferSamplesPerS, torch?.mlp.inferSamplesPerS)}; ${ratio(r.cnn.trainSamplesPerS, torch?.cnn.trainSamplesPerS)}/${ratio(r.cnn.inferSamplesPerS, torch?.cnn.inferSamplesPerS)}`,
   );
 }
-if (torch) rows.push(`${"pytorch".padEnd(10)} ${fmt(torch.mlp.trainSamplesPerS).padStart(10)} ${fmt(torch.mlp.inferSamplesPerS).padStart(10)} ${fmt(torch.cnn.trainSamplesPerS).padStart(10)} ${fmt(torch.cnn.inferSamplesPerS).padStart(10)}   (torch ${torch.torch}, ${torch.threads} threads)`);
-else rows.push("pytorch    not available (install Debian's python3-torch)");
+if (torch) rows.push(`${"pytorch".padEnd(12)} ${fmt(torch.mlp.trainSamplesPerS).padStart(10)} ${fmt(torch.mlp.inferSamplesPerS).padStart(10)} ${fmt(torch.cnn.trainSamplesPerS).padStart(10)} ${fmt(torch.cnn.inferSamplesPerS).padStart(10)}   (torch ${torch.torch}, ${torch.threads} threads)`);
+else rows.push("pytorch      not available (install Debian's python3-torch)");
 console.log("samples/s, batch 32");
 console.log(rows.join("\n"));
 for (const [name, r] of Object.entries(tsdl)) {
   const o = (r as { fitOverhead?: { bareStepMs: number; fitStepMs: number; overhead: number } }).fitOverhead;
   if (o) console.log(`fit overhead (${name}, MLP): ${o.fitStepMs.toFixed(2)} ms/step in fit vs ${o.bareStepMs.toFixed(2)} ms bare (${(100 * o.overhead).toFixed(1)}%; target < 10%)`);
 }
+for (const [name, r] of Object.entries(tsdl)) {
+  if ("error" in r) continue;
+  for (const net of ["mlp", "cnn"] as const) {
+    const m = r.memory?.[net];
+    if (m) console.log(`memory (${name}, ${net.toUpperCase()}, ${m.tensors.length} epochs): tensors ${m.tensorsFlat ? `flat at ${m.tensors[0]}` : `NOT flat: ${m.tensors.join(" ")}`}; RSS ${m.rssMiB[0]} -> ${m.rssMiB[m.rssMiB.length - 1]} MiB (${m.rssGrowthAfterEpoch2MiB >= 0 ? "+" : ""}${m.rssGrowthAfterEpoch2MiB.toFixed(1)} MiB after epoch 2); wasm heap ${m.wasmHeapMiB[0]} -> ${m.wasmHeapMiB[m.wasmHeapMiB.length - 1]} MiB`);
+  }
+  if (r.peakRssMiB) console.log(`peak RSS (${name}): ${r.peakRssMiB.toFixed(0)} MiB`);
+}
+if (torch?.peakRssMiB) console.log(`peak RSS (pytorch): ${torch.peakRssMiB.toFixed(0)} MiB`);
 if (data) {
   console.log(`decode+resize to 224x224: tsdl ${fmt(data.decodeResize224.tsdlImagesPerS)} images/s, PIL ${fmt(data.decodeResize224.pilImagesPerS)} images/s (${data.decodeResize224.ratio.toFixed(2)}x)`);
   console.log(`time per step: generator ${data.stepTime.generatorStepMs.toFixed(1)} ms, in memory ${data.stepTime.memoryStepMs.toFixed(1)} ms (${(100 * data.stepTime.overhead).toFixed(1)}% overhead)`);

@@ -2,6 +2,7 @@
 Prints one JSON line: samples/s for training and inference."""
 import json
 import os
+import resource
 import sys
 import time
 
@@ -70,5 +71,6 @@ def measure(make, steps):
 
 if __name__ == "__main__":
     out = {"torch": torch.__version__, "threads": torch.get_num_threads(), "mlp": measure(mlp, MLP_STEPS), "cnn": measure(cnn, CNN_STEPS)}
+    out["peakRssMiB"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps(out))
     sys.exit(0)

@@ -1,8 +1,10 @@
 // Training and inference throughput of the seed-003 MLP and the seed-002 CNN on every backend that
 // works here (same batch size and step counts as bench/torch_peer.py). Prints one JSON line.
-//   npx tsx bench/training.ts [backend...]      (default: every backend that loads)
+//   npx tsx bench/training.ts [backend...]      (default: wasm cpu; TSDL_NATIVE=0 for wasm without the addon)
 import * as tf from "@tensorflow/tfjs";
-import { ready, keras, layers, optimizers } from "../src/index.ts";
+import { ready, keras, layers, optimizers, callbacks } from "../src/index.ts";
+
+const { LambdaCallback } = callbacks;
 
 const BATCH = 32;
 // Same as bench/torch_peer.py: warm-up epochs, then the measured steps. Steady state is what a real
@@ -90,6 +92,26 @@ async function fitOverhead(steps: number) {
   return { bareStepMs: bareMs, fitStepMs: fitMs, overhead: fitMs / bareMs - 1 };
 }
 
+/**
+ * Tensors, RSS and the wasm heap after each of `epochs` epochs of fit: flat means no tensor is left
+ * behind and memory stops growing once the first epochs have sized the heap.
+ */
+async function memoryAcross(make: typeof mlp | typeof cnn, epochs: number) {
+  const { model, x, y } = make();
+  const tensors: number[] = [];
+  const rssMiB: number[] = [];
+  const heapMiB: number[] = [];
+  const heap = () => ((tf.backend() as unknown as { wasm?: { HEAPU8: Uint8Array } }).wasm?.HEAPU8.length ?? 0) / 2 ** 20;
+  await model.fit(x, y, {
+    epochs,
+    batchSize: BATCH,
+    verbose: 0,
+    callbacks: [new LambdaCallback({ onEpochEnd: () => void (tensors.push(tf.memory().numTensors), rssMiB.push(process.memoryUsage().rss / 2 ** 20), heapMiB.push(heap())) })],
+  });
+  const growth = rssMiB[rssMiB.length - 1] - rssMiB[1];
+  return { epochs, tensors, rssMiB: rssMiB.map((v) => Math.round(v)), wasmHeapMiB: heapMiB, tensorsFlat: tensors.every((t) => t === tensors[0]), rssGrowthAfterEpoch2MiB: growth };
+}
+
 const requested = process.argv.slice(2);
 const results: Record<string, unknown> = {};
 for (const name of requested.length ? requested : ["wasm", "cpu"]) {
@@ -107,12 +129,16 @@ for (const name of requested.length ? requested : ["wasm", "cpu"]) {
     continue;
   }
   const cnnSteps = name === "cpu" ? 1 : CNN_STEPS; // plain JS takes about a minute per CNN batch
-  results[name] = {
+  // wasm is reported as "wasm+native" when tsdl's native kernels run on it.
+  const key = name === "wasm" && (await ready()).native?.registered ? "wasm+native" : name;
+  results[key] = {
     mlp: await measure(mlp, name === "cpu" ? 20 : MLP_STEPS),
     cnn: await measure(cnn, cnnSteps),
-    rssMiB: process.memoryUsage().rss / 2 ** 20,
     fitOverhead: name === "cpu" ? undefined : await fitOverhead(200),
+    memory: name === "cpu" ? undefined : { mlp: await memoryAcross(mlp, 20), cnn: await memoryAcross(cnn, 20) },
+    rssMiB: process.memoryUsage().rss / 2 ** 20,
+    peakRssMiB: process.resourceUsage().maxRSS / 1024,
   };
-  console.error(`${name}: ${JSON.stringify(results[name])}`);
+  console.error(`${key}: ${JSON.stringify(results[key])}`);
 }
 console.log(JSON.stringify(results));

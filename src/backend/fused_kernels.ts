@@ -1,4 +1,5 @@
-// tsdl's fused training kernels, registered by native_kernels.ts when the native addon loads. Composed
+// tsdl's fused training kernels on the WebAssembly backend: native (the addon's, registered by
+// native_kernels.ts) or, without the addon, the same functions in JavaScript (js_kernels.ts). Composed
 // from tfjs ops, one batch-norm layer in training is ~15 kernels forward and ~30 backward, and an
 // optimizer step 6-10 kernels per variable; here each is one pass over the data:
 //
@@ -7,8 +8,8 @@
 //   TsdlDropoutMask() -> a dropout mask (x * mask is tfjs' Multiply, with its gradient)
 //   TsdlCrossEntropy(p, labels) -> per-sample Keras cross-entropy, gradient TsdlCrossEntropyGrad
 //   TsdlAccuracy(p, labels) -> per-sample 1/0 (no gradient)
-//   TsdlConv2DBiasRelu(x, filter, bias) -> relu(conv + bias) in one oneDNN call, gradient through
-//     TsdlReluGrad and the convolution's two gradient kernels
+//   TsdlConv2DBiasRelu(x, filter, bias) -> relu(conv + bias) as one FusedConv2D call (oneDNN or
+//     XNNPACK), gradient through TsdlReluGrad and the convolution's two gradient kernels
 //   sgdInPlace / adamInPlace / lerpInPlace: optimizer updates and moving averages written into the
 //     variables' memory, where no other tensor shares it.
 //
@@ -16,6 +17,9 @@
 // variable), and the caller takes the composed path, so results never depend on whether it ran.
 import * as tf from "@tensorflow/tfjs";
 import { floatOffset, heap, type Addon, type WasmBackend } from "./native_kernels.js";
+
+/** What the fused kernels call: the native addon, or js_kernels.ts. */
+export type FusedKernelSet = Pick<Addon, "batchNormTrain" | "batchNormGrad" | "dropout" | "crossEntropy" | "crossEntropyGrad" | "accuracy" | "binary" | "sgdUpdate" | "adamUpdate" | "lerpInto">;
 
 type TensorInfo = tf.TensorInfo;
 
@@ -28,7 +32,7 @@ const ACCURACY = "TsdlAccuracy";
 const CONV = "TsdlConv2DBiasRelu";
 const RELU_GRAD = "TsdlReluGrad";
 
-let addon: Addon | undefined;
+let addon: FusedKernelSet | undefined;
 
 /** How often each fused path ran in this process (tests check that the fast path is the one taken). */
 export const fusedCalls = { batchNorm: 0, dropout: 0, crossEntropy: 0, lerp: 0, sgd: 0, adam: 0 };
@@ -108,8 +112,8 @@ function reluGradKernel(args: { inputs: Record<string, TensorInfo>; backend: unk
   return out;
 }
 
-/** Registers the fused kernels on the wasm backend (called once the addon has loaded). */
-export function registerFusedKernels(a: Addon): void {
+/** Registers the fused kernels on the wasm backend, computed by `a` (native or JavaScript). */
+export function registerFusedKernels(a: FusedKernelSet): void {
   addon = a;
   for (const [kernelName, kernelFunc] of [
     [BN, batchNormKernel],
@@ -226,8 +230,8 @@ export function accuracy(p: tf.Tensor, labels: tf.Tensor, sparse: boolean): tf.T
 }
 
 /**
- * `activation(conv2d(x, filter) + bias)` for training, relu or linear, NHWC, undilated: one oneDNN
- * convolution with the bias and relu fused in, and a gradient that takes relu's derivative in one pass.
+ * `activation(conv2d(x, filter) + bias)` for training, relu or linear, NHWC, undilated: one convolution
+ * with the bias and relu fused in, and a gradient that takes relu's derivative in one pass.
  * Undefined where the kernel is not available (tfjs' fused.conv2d, which does not fuse under a gradient).
  */
 export function conv2dBiasRelu(x: tf.Tensor4D, filter: tf.Tensor4D, bias: tf.Tensor | undefined, strides: [number, number], pad: "same" | "valid", activation: "relu" | "linear"): tf.Tensor4D | undefined {

@@ -4,7 +4,8 @@
 //   matrix products (oneDNN sgemm), Conv2D / FusedConv2D and both convolution gradients (oneDNN
 //   convolution primitives on NHWC), MaxPool and its gradient, and tsdl's fused training kernels
 //   (fused_kernels.ts: batch norm forward + gradient, optimizer updates in place).
-// TSDL_NATIVE=0 turns them off. Without the addon nothing changes: the wasm kernels run.
+// TSDL_NATIVE=0 turns them off. Without the addon the wasm kernels run, and the fused training kernels
+// run in JavaScript (js_kernels.ts).
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
@@ -12,6 +13,7 @@ import { fileURLToPath } from "node:url";
 import * as tf from "@tensorflow/tfjs";
 import { kernel, replaceWasmKernel, Scratch, type KernelFunc } from "./wasm_kernels.js";
 import { registerFusedKernels } from "./fused_kernels.js";
+import { jsKernels } from "./js_kernels.js";
 
 type TensorInfo = tf.TensorInfo;
 type NativeKernel = (heap: ArrayBuffer, params: Float64Array) => void;
@@ -298,7 +300,10 @@ function nativeUnary(addon: Addon, op: number, fallback: KernelFunc): KernelFunc
 /** Registers the native kernels over the wasm ones; returns what was registered, or why not. */
 export function registerNativeKernels(): { registered: boolean; description: string } {
   const { addon, reason } = loadNative();
-  if (!addon) return { registered: false, description: `native kernels ${reason}` };
+  if (!addon) {
+    registerFusedKernels(jsKernels);
+    return { registered: false, description: `native kernels ${reason}; the fused training kernels run in JavaScript` };
+  }
   replaceWasmKernel("BatchMatMul", nativeMatMul(addon, kernel("BatchMatMul")));
   replaceWasmKernel("_FusedMatMul", nativeFusedMatMul(addon, kernel("_FusedMatMul")));
   replaceWasmKernel("FusedBatchNorm", nativeFusedBatchNorm(addon, kernel("FusedBatchNorm")));

@@ -19,7 +19,7 @@ interface TfDense extends tf.layers.Layer {
   kernel: tf.LayerVariable;
   bias: tf.LayerVariable | null;
   useBias: boolean;
-  activation: { apply(x: tf.Tensor): tf.Tensor };
+  activation: { apply(x: tf.Tensor): tf.Tensor; getClassName(): string };
 }
 
 type DenseClass = new (args: Record<string, unknown>) => TfDense;
@@ -29,7 +29,8 @@ let TrainingDense: DenseClass | undefined;
  * tsdl's Dense class, registered under tfjs' name for loading saved models (idempotent). In training it
  * computes `x · kernel`, the bias and the activation as separate ops: tfjs' fused product computes the
  * gradient of all its inputs, and the first layer's input gradient (a [batch, 784] x [784, 300]
- * product for an MNIST MLP, a sixth of the step) is never needed. Inference keeps the fused kernel.
+ * product for an MNIST MLP, a sixth of the step) is never needed. Inference keeps the fused kernel,
+ * with the bias inside it whatever the activation.
  */
 export function denseClass(): DenseClass {
   if (TrainingDense) return TrainingDense;
@@ -38,10 +39,18 @@ export function denseClass(): DenseClass {
     static className = "Dense";
     call(inputs: tf.Tensor | tf.Tensor[], kwargs: Record<string, unknown>): tf.Tensor | tf.Tensor[] {
       const x = Array.isArray(inputs) ? inputs[0] : inputs;
-      if (kwargs.training !== true || x.rank !== 2) return super.call(inputs, kwargs);
+      if (x.rank !== 2) return super.call(inputs, kwargs);
+      const bias = this.useBias && this.bias ? this.bias.read() : undefined;
+      if (kwargs.training !== true) {
+        // Inference: the bias always inside the product (tfjs-layers adds it apart unless the
+        // activation is one its fused kernel knows, e.g. before a softmax).
+        const act = this.activation.getClassName().toLowerCase();
+        if (act === "relu" || act === "linear") return super.call(inputs, kwargs);
+        return tf.tidy(() => this.activation.apply(tf.fused.matMul({ a: x as tf.Tensor2D, b: this.kernel.read() as tf.Tensor2D, bias })));
+      }
       return tf.tidy(() => {
         let y = tf.matMul(x, this.kernel.read());
-        if (this.useBias && this.bias) y = tf.add(y, this.bias.read());
+        if (bias) y = tf.add(y, bias);
         return this.activation.apply(y);
       });
     }

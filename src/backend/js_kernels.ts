@@ -1,0 +1,211 @@
+// tsdl's fused training kernels written in JavaScript over the wasm heap, for when the native addon is
+// not built: the same calls and the same arithmetic as native/ (batch_norm.cc, elementwise.cc), one
+// loop each instead of the dozens of tfjs kernels they replace. The heavy kernels (products,
+// convolutions) stay on the WebAssembly backend's XNNPACK.
+//
+// Each operand is a subarray view, indexed from 0: V8 indexes a typed array 5-10x slower with an
+// offset it holds as a double (which every parameter read from a Float64Array is).
+import type { FusedKernelSet } from "./fused_kernels.js";
+
+/** `count` floats at float offset `at` of the heap. */
+function view(heap: ArrayBuffer, at: number, count: number): Float32Array {
+  return new Float32Array(heap, at * 4, count);
+}
+
+function batchNormTrain(heap: ArrayBuffer, p: Float64Array): void {
+  const [rows, C, eps] = p;
+  const x = view(heap, p[3], rows * C);
+  const gamma = p[4] >= 0 ? view(heap, p[4], C) : undefined;
+  const beta = p[5] >= 0 ? view(heap, p[5], C) : undefined;
+  const y = view(heap, p[6], rows * C);
+  const meanOut = view(heap, p[7], C);
+  const varOut = view(heap, p[8], C);
+  // One pass for both sums (in double: E[x²] - mean² loses nothing that float32 inputs carry).
+  const s = new Float64Array(C);
+  const ss = new Float64Array(C);
+  for (let r = 0, i = 0; r < rows; r++)
+    for (let c = 0; c < C; c++, i++) {
+      const v = x[i];
+      s[c] += v;
+      ss[c] += v * v;
+    }
+  const mean = new Float32Array(C);
+  for (let c = 0; c < C; c++) mean[c] = s[c] / rows;
+  const scale = new Float32Array(C);
+  const shift = new Float32Array(C);
+  for (let c = 0; c < C; c++) {
+    const v = Math.max(0, ss[c] / rows - (s[c] / rows) ** 2);
+    meanOut[c] = mean[c];
+    varOut[c] = v;
+    const k = (gamma ? gamma[c] : 1) / Math.sqrt(v + eps);
+    scale[c] = k;
+    shift[c] = (beta ? beta[c] : 0) - mean[c] * k;
+  }
+  for (let r = 0, i = 0; r < rows; r++) for (let c = 0; c < C; c++, i++) y[i] = x[i] * scale[c] + shift[c];
+}
+
+function batchNormGrad(heap: ArrayBuffer, p: Float64Array): void {
+  const [rows, C, eps] = p;
+  const x = view(heap, p[3], rows * C);
+  const dy = view(heap, p[4], rows * C);
+  const gamma = p[5] >= 0 ? view(heap, p[5], C) : undefined;
+  const mean = view(heap, p[6], C);
+  const variance = view(heap, p[7], C);
+  const dx = view(heap, p[8], rows * C);
+  const dgamma = p[9] >= 0 ? view(heap, p[9], C) : undefined;
+  const dbeta = p[10] >= 0 ? view(heap, p[10], C) : undefined;
+  const inv = new Float32Array(C);
+  const sdy = new Float64Array(C);
+  const sdyx = new Float64Array(C);
+  for (let c = 0; c < C; c++) inv[c] = 1 / Math.sqrt(variance[c] + eps);
+  for (let r = 0, i = 0; r < rows; r++)
+    for (let c = 0; c < C; c++, i++) {
+      sdy[c] += dy[i];
+      sdyx[c] += dy[i] * (x[i] - mean[c]) * inv[c];
+    }
+  const a = new Float32Array(C);
+  const b = new Float32Array(C);
+  const k = new Float32Array(C);
+  for (let c = 0; c < C; c++) {
+    const g = gamma ? gamma[c] : 1;
+    if (dgamma) dgamma[c] = sdyx[c];
+    if (dbeta) dbeta[c] = sdy[c];
+    a[c] = g * inv[c];
+    b[c] = (g * inv[c] * sdy[c]) / rows;
+    k[c] = (g * inv[c] * sdyx[c]) / rows;
+  }
+  for (let r = 0, i = 0; r < rows; r++) for (let c = 0; c < C; c++, i++) dx[i] = a[c] * dy[i] - b[c] - k[c] * (x[i] - mean[c]) * inv[c];
+}
+
+/** The mask only (the JavaScript path never asks for x * mask in the same pass). */
+function dropout(heap: ArrayBuffer, p: Float64Array): void {
+  const [n, rate, seed] = p;
+  const mask = view(heap, p[5], n);
+  const s0 = seed >>> 0;
+  const s1 = Math.imul(Math.floor(seed / 2 ** 32) >>> 0, 0x85ebca6b) >>> 0;
+  const scale = 1 / (1 - rate);
+  const threshold = Math.min(rate * 4294967296, 4294967295);
+  for (let i = 0; i < n; i++) {
+    let z = ((Math.imul(i, 0x9e3779b9) + s0) ^ s1) >>> 0;
+    z ^= z >>> 16;
+    z = Math.imul(z, 0x7feb352d);
+    z ^= z >>> 15;
+    z = Math.imul(z, 0x846ca68b);
+    z ^= z >>> 16;
+    mask[i] = z >>> 0 >= threshold ? scale : 0;
+  }
+}
+
+/** y(r, i): class-index labels are int32 in the heap, one-hot rows float32. */
+function labels(heap: ArrayBuffer, sparse: boolean, at: number, n: number, C: number): (r: number, i: number) => number {
+  if (sparse) {
+    const idx = new Int32Array(heap, at * 4, n);
+    return (r, i) => (idx[r] === i ? 1 : 0);
+  }
+  const y = view(heap, at, n * C);
+  return (r, i) => y[r * C + i];
+}
+
+function crossEntropy(heap: ArrayBuffer, p: Float64Array): void {
+  const [n, C, sparse, eps] = p;
+  const pr = view(heap, p[4], n * C);
+  const y = labels(heap, sparse !== 0, p[5], n, C);
+  const out = view(heap, p[6], n);
+  for (let r = 0; r < n; r++) {
+    let s = 0;
+    for (let i = 0; i < C; i++) s += pr[r * C + i];
+    let loss = 0;
+    for (let i = 0; i < C; i++) {
+      const yi = y(r, i);
+      if (yi !== 0) loss -= yi * Math.log(Math.min(Math.max(pr[r * C + i] / s, eps), 1 - eps));
+    }
+    out[r] = loss;
+  }
+}
+
+function crossEntropyGrad(heap: ArrayBuffer, p: Float64Array): void {
+  const [n, C, sparse, eps] = p;
+  const pr = view(heap, p[4], n * C);
+  const y = labels(heap, sparse !== 0, p[5], n, C);
+  const dy = view(heap, p[6], n);
+  const dp = view(heap, p[7], n * C);
+  for (let r = 0; r < n; r++) {
+    let s = 0;
+    for (let i = 0; i < C; i++) s += pr[r * C + i];
+    let t = 0;
+    for (let i = 0; i < C; i++) {
+      const q = pr[r * C + i] / s;
+      const yi = y(r, i);
+      const g = yi !== 0 && q >= eps && q <= 1 - eps ? -yi / q : 0;
+      dp[r * C + i] = g;
+      t += g * q;
+    }
+    const k = dy[r] / s;
+    for (let i = 0; i < C; i++) dp[r * C + i] = (dp[r * C + i] - t) * k;
+  }
+}
+
+function accuracy(heap: ArrayBuffer, p: Float64Array): void {
+  const [n, C, sparse] = p;
+  const pr = view(heap, p[3], n * C);
+  const out = view(heap, p[5], n);
+  const idx = sparse ? new Int32Array(heap, p[4] * 4, n) : undefined;
+  const onehot = sparse ? undefined : view(heap, p[4], n * C);
+  const argmax = (a: Float32Array, o: number) => {
+    let best = 0;
+    for (let i = 1; i < C; i++) if (a[o + i] > a[o + best]) best = i;
+    return best;
+  };
+  for (let r = 0; r < n; r++) out[r] = argmax(pr, r * C) === (idx ? idx[r] : argmax(onehot!, r * C)) ? 1 : 0;
+}
+
+/** Only the relu gradient (op 4) is used from JavaScript: dy * step(y). */
+function binary(heap: ArrayBuffer, p: Float64Array): void {
+  const [op, n] = p;
+  if (op !== 4) throw new Error(`tsdl js kernels: binary op ${op} is native-only`);
+  const dy = view(heap, p[3], n);
+  const y = view(heap, p[4], n);
+  const out = view(heap, p[5], n);
+  // +(y > 0), not a ?: which V8 compiles to a branch that mispredicts on half the activations (3x slower).
+  for (let i = 0; i < n; i++) out[i] = dy[i] * +(y[i] > 0);
+}
+
+function sgdUpdate(heap: ArrayBuffer, p: Float64Array): void {
+  const [n, lr, mom, nesterov] = p;
+  const w = view(heap, p[4], n);
+  const g = view(heap, p[6], n);
+  if (mom === 0) {
+    for (let i = 0; i < n; i++) w[i] -= lr * g[i];
+    return;
+  }
+  const v = view(heap, p[5], n);
+  for (let i = 0; i < n; i++) {
+    const vi = mom * v[i] - lr * g[i];
+    v[i] = vi;
+    w[i] += nesterov ? mom * vi - lr * g[i] : vi;
+  }
+}
+
+function adamUpdate(heap: ArrayBuffer, p: Float64Array): void {
+  const [n, lr, b1, b2, eps, c1, c2] = p;
+  const w = view(heap, p[7], n);
+  const m = view(heap, p[8], n);
+  const v = view(heap, p[9], n);
+  const g = view(heap, p[10], n);
+  for (let i = 0; i < n; i++) {
+    const mi = b1 * m[i] + (1 - b1) * g[i];
+    const vi = b2 * v[i] + (1 - b2) * g[i] * g[i];
+    m[i] = mi;
+    v[i] = vi;
+    w[i] -= (lr * (mi / c1)) / (Math.sqrt(vi / c2) + eps);
+  }
+}
+
+function lerpInto(heap: ArrayBuffer, p: Float64Array): void {
+  const [n, a] = p;
+  const t = view(heap, p[2], n);
+  const v = view(heap, p[3], n);
+  for (let i = 0; i < n; i++) t[i] -= (t[i] - v[i]) * a;
+}
+
+export const jsKernels: FusedKernelSet = { batchNormTrain, batchNormGrad, dropout, crossEntropy, crossEntropyGrad, accuracy, binary, sgdUpdate, adamUpdate, lerpInto };
