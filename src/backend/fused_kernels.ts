@@ -239,6 +239,27 @@ export function conv2dBiasRelu(x: tf.Tensor4D, filter: tf.Tensor4D, bias: tf.Ten
   return tf.engine().runKernel(CONV, { x, filter, bias }, { strides, pad, dataFormat: "NHWC", dilations: [1, 1], activation }) as tf.Tensor4D;
 }
 
+interface WasmInternals {
+  dataIdNextNumber: number;
+  wasm: { tfjs: { registerTensor(id: number, size: number, memoryOffset: number): void; disposeData(id: number): void } };
+  dataIdMap: { get(id: object): { id: number; memoryOffset: number } };
+}
+
+/**
+ * After writing a tensor's memory in place: gives it a new id in the wasm module, which drops what the
+ * module cached for the old one (XNNPACK keeps each matmul/convolution operator, with its packed
+ * weights, per weight tensor id, assuming tensors never change).
+ */
+function rekey(b: WasmBackend, tensors: tf.Tensor[]): void {
+  const w = b as unknown as WasmInternals;
+  for (const t of tensors) {
+    const d = w.dataIdMap.get(t.dataId);
+    w.wasm.tfjs.disposeData(d.id);
+    d.id = w.dataIdNextNumber++;
+    w.wasm.tfjs.registerTensor(d.id, t.size, d.memoryOffset);
+  }
+}
+
 /** Heap offsets of `variables` if all can be written in place (float32, memory not shared). */
 function writable(b: WasmBackend, variables: tf.Tensor[]): number[] | undefined {
   const out: number[] = [];
@@ -261,6 +282,7 @@ export function lerpInPlace(target: tf.Variable, value: tf.Tensor, weight: numbe
   const v = b && readable(b, value, target.size);
   if (!b || !w || v === undefined) return false;
   addon!.lerpInto(heap(b), Float64Array.of(target.size, weight, w[0], v));
+  rekey(b, [target]);
   fusedCalls.lerp++;
   return true;
 }
@@ -273,6 +295,7 @@ export function accumulateInPlace(target: tf.Tensor, values: tf.Tensor[], weight
   if (!b || !t || !v || v.some((o) => o === undefined) || target.size !== values.length) return false;
   // w -= lr * g with lr = -weight: the momentum-free SGD step is an axpy.
   v.forEach((o, i) => addon!.sgdUpdate(heap(b), Float64Array.of(1, -weights[i], 0, 0, t[0] + i, -1, o!)));
+  rekey(b, [target]);
   return true;
 }
 
@@ -283,6 +306,7 @@ export function sgdInPlace(variable: tf.Variable, velocity: tf.Variable | undefi
   const g = b && readable(b, grad, variable.size);
   if (!b || !w || g === undefined) return false;
   addon!.sgdUpdate(heap(b), Float64Array.of(variable.size, lr, momentum, +nesterov, w[0], w[1] ?? -1, g));
+  rekey(b, velocity ? [variable, velocity] : [variable]);
   fusedCalls.sgd++;
   return true;
 }
@@ -294,6 +318,7 @@ export function adamInPlace(variable: tf.Variable, m: tf.Variable, v: tf.Variabl
   const g = b && readable(b, grad, variable.size);
   if (!b || !w || g === undefined) return false;
   addon!.adamUpdate(heap(b), Float64Array.of(variable.size, o.lr, o.beta1, o.beta2, o.epsilon, o.c1, o.c2, w[0], w[1], w[2], g));
+  rekey(b, [variable, m, v]);
   fusedCalls.adam++;
   return true;
 }
