@@ -183,3 +183,20 @@ test("interrupting fit stops at the next batch with KeyboardInterrupt; the model
   const h = await model.fit(x, y, { epochs: 1, verbose: 0 });
   assert.equal(h.epoch.length, 1);
 });
+
+test("predict equals tfjs-layers' own predict, for Sequential (run layer by layer) and functional models", async () => {
+  await ready();
+  const seq = keras.Sequential([layers.Conv2D(4, [3, 3], { inputShape: [8, 8, 2], activation: "relu" }), layers.BatchNormalization(), layers.MaxPooling2D([2, 2]), layers.Flatten(), layers.Dropout(0.5), layers.Dense(6, { activation: "softmax" })]);
+  const inp = layers.Input([8, 8, 2]);
+  const fn = keras.Model(inp, layers.Dense(3)(layers.Flatten()(layers.BatchNormalization()(inp))));
+  const x = tf.randomNormal([37, 8, 8, 2], 0, 1, "float32", 91);
+  for (const m of [seq, fn]) {
+    m.compile({ loss: "mse", optimizer: "sgd" });
+    const y = tf.randomNormal([37, m.tf.outputs[0].shape[1] as number], 0, 1, "float32", 92);
+    await m.fit(x, y, { epochs: 1, batchSize: 8, verbose: 0 }); // moving statistics away from their initial values
+    const ours = await (await m.predict(x, { batchSize: 8 })).data();
+    const theirs = await (m.tf.predict(x, { batchSize: 8 }) as tf.Tensor).data();
+    assert.equal(ours.length, theirs.length);
+    for (let i = 0; i < ours.length; i++) assert.ok(Math.abs(ours[i] - theirs[i]) < 1e-5, `output ${i}: ${ours[i]} vs ${theirs[i]}`);
+  }
+});

@@ -223,6 +223,22 @@ function trainStep(model: KerasModel & { optimizer: tf.Optimizer; loss: NonNulla
   return [loss, ...metrics];
 }
 
+/**
+ * The model's output in inference. A Sequential model of single-tensor layers runs layer by layer (what
+ * it is), skipping tfjs-layers' graph executor, which costs a tenth of an MLP's batch.
+ */
+function inference(model: KerasModel, x: Inputs): tf.Tensor {
+  if (model.tf instanceof tf.Sequential && x instanceof tf.Tensor) {
+    let h: tf.Tensor = x;
+    for (const layer of model.tf.layers) {
+      if (layer.getClassName() === "InputLayer") continue;
+      h = layer.apply(h, { training: false }) as tf.Tensor;
+    }
+    return h;
+  }
+  return model.tf.apply(x, { training: false }) as tf.Tensor;
+}
+
 /** One evaluation step; returns [loss sum, ...metric sums]. */
 function evalStep(model: KerasModel & { loss: NonNullable<KerasModel["loss"]> }, x: Inputs, y: tf.Tensor): tf.Tensor[] {
   return tf.tidy(() => {
@@ -446,7 +462,7 @@ export async function predictModel(model: KerasModel, xArg: unknown, options: Pr
     for await (const b of batches(data, batchSize, false, isBatchSource(data) ? stepsOf(data, options.steps, "predict") : undefined, "predict")) {
       try {
         if (signal.aborted) throw new KeyboardInterrupt("prediction interrupted");
-        parts.push(tf.tidy(() => model.tf.apply(b.x, { training: false }) as tf.Tensor));
+        parts.push(tf.tidy(() => inference(model, b.x)));
       } finally {
         disposeInputs(b.x);
         b.y?.dispose();
