@@ -208,7 +208,7 @@ function trainStep(model: KerasModel & { optimizer: tf.Optimizer; loss: NonNulla
   let yPred: tf.Tensor | undefined;
   const loss = model.optimizer.minimize(
     () => {
-      yPred = tf.keep(model.tf.apply(x, { training: true }) as tf.Tensor);
+      yPred = tf.keep(forward(model, x, true));
       const regularization = (model.tf.losses as unknown as (() => tf.Scalar)[]).map((f) => f());
       const data = tf.mean(model.loss.fn(y, yPred)) as tf.Scalar;
       return regularization.length ? (tf.addN([data, ...regularization]) as tf.Scalar) : data;
@@ -224,25 +224,25 @@ function trainStep(model: KerasModel & { optimizer: tf.Optimizer; loss: NonNulla
 }
 
 /**
- * The model's output in inference. A Sequential model of single-tensor layers runs layer by layer (what
- * it is), skipping tfjs-layers' graph executor, which costs a tenth of an MLP's batch.
+ * The model's output. A Sequential model of single-tensor layers runs layer by layer (what it is),
+ * skipping tfjs-layers' graph executor, which costs a tenth of an MLP's batch.
  */
-function inference(model: KerasModel, x: Inputs): tf.Tensor {
+function forward(model: KerasModel, x: Inputs, training: boolean): tf.Tensor {
   if (model.tf instanceof tf.Sequential && x instanceof tf.Tensor) {
     let h: tf.Tensor = x;
     for (const layer of model.tf.layers) {
       if (layer.getClassName() === "InputLayer") continue;
-      h = layer.apply(h, { training: false }) as tf.Tensor;
+      h = layer.apply(h, { training }) as tf.Tensor;
     }
     return h;
   }
-  return model.tf.apply(x, { training: false }) as tf.Tensor;
+  return model.tf.apply(x, { training }) as tf.Tensor;
 }
 
 /** One evaluation step; returns [loss sum, ...metric sums]. */
 function evalStep(model: KerasModel & { loss: NonNullable<KerasModel["loss"]> }, x: Inputs, y: tf.Tensor): tf.Tensor[] {
   return tf.tidy(() => {
-    const yPred = model.tf.apply(x, { training: false }) as tf.Tensor;
+    const yPred = forward(model, x, false);
     return [tf.sum(model.loss.fn(y, yPred)), ...model.metrics.map((m) => tf.sum(m.fn(y, yPred)))];
   });
 }
@@ -462,7 +462,7 @@ export async function predictModel(model: KerasModel, xArg: unknown, options: Pr
     for await (const b of batches(data, batchSize, false, isBatchSource(data) ? stepsOf(data, options.steps, "predict") : undefined, "predict")) {
       try {
         if (signal.aborted) throw new KeyboardInterrupt("prediction interrupted");
-        parts.push(tf.tidy(() => inference(model, b.x)));
+        parts.push(tf.tidy(() => forward(model, b.x, false)));
       } finally {
         disposeInputs(b.x);
         b.y?.dispose();
