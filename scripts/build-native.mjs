@@ -30,5 +30,7 @@ try {
   execFileSync(process.execPath, [gyp, "rebuild", `--directory=${join(root, "native")}`, ...nodedir], { stdio: ["ignore", "ignore", "pipe"] });
   console.log(`native kernels: built ${join("native", "build", "Release", "tsdl_native.node")} against oneDNN`);
 } catch (e) {
-  console.log(`native kernels: build failed, tsdl will run on wasm (${String(e.stderr ?? e.message).split("\n").filter(Boolean).slice(-3).join(" | ")})`);
+  const lines = String(e.stderr ?? e.message).split("\n").filter(Boolean);
+  const why = lines.filter((l) => /error:/.test(l)).slice(0, 3);
+  console.log(`native kernels: build failed, tsdl will run on wasm (${(why.length ? why : lines.slice(-3)).join(" | ")})`);
 }
