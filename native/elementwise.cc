@@ -125,8 +125,8 @@ void sum_rows(const Heap& h, const Params& p) {
   }
 }
 
-// binary: op 0 add, 1 sub, 2 mul, 3 div, 4 relu gradient (a * step(b): a = dy, b = relu's output, as
-// tfjs' dy * step(x), so an infinite dy where b <= 0 gives NaN there too); b is a scalar when bScalar.
+// binary: op 0 add, 1 sub, 2 mul, 3 div, 4 relu gradient (a * (b > 0): a = dy, b = relu's output, as
+// tfjs' dy * step(x), except that a NaN activation passes no gradient); b is a scalar when bScalar.
 // params: op, n, bScalar, a, b, out
 void binary(const Heap& h, const Params& p) {
   const int64_t op = p.i(0), n = p.i(1);
