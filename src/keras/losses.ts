@@ -1,5 +1,5 @@
 // Keras losses, computed per sample (the training loop averages over the batch). The cross-entropies
-// run as one fused kernel (and one for the gradient) on the native backend.
+// run as one fused kernel (and one for the gradient) on the wasm backend.
 import * as tf from "@tensorflow/tfjs";
 import { crossEntropy } from "../backend/fused_kernels.js";
 

@@ -1,5 +1,5 @@
 // Keras metrics, as per-sample values that the training loop sums on the device. The accuracies are one
-// fused kernel on the native backend.
+// fused kernel on the wasm backend.
 import * as tf from "@tensorflow/tfjs";
 import { accuracy } from "../backend/fused_kernels.js";
 import type { ResolvedLoss } from "./losses.js";

@@ -85,7 +85,7 @@ export function fixedClass(): BatchNormClass {
       });
     }
 
-    /** The same computation in tsdl's fused kernel (native backend), or undefined where it is not available. */
+    /** The same computation in tsdl's fused kernel (wasm backend), or undefined where it is not available. */
     private fusedTraining(x: tf.Tensor): tf.Tensor | undefined {
       const c = x.shape[x.rank - 1];
       const gamma = this.scale && this.gamma ? this.gamma.read() : tf.ones([c]);

@@ -22,10 +22,6 @@ export interface Conv2DOptions extends BaseLayerOptions {
   biasInitializer?: InitializerIdentifier;
 }
 
-/**
- * `Conv2D(32, [3, 3], { activation: "relu" })` or `Conv2D(32, { kernelSize: [3, 3] })`.
- * Porting note: only channels-last data (Keras' default) is supported.
- */
 interface TfConv2D extends tf.layers.Layer {
   kernel: tf.LayerVariable;
   bias: tf.LayerVariable | null;
@@ -40,8 +36,9 @@ let TrainingConv2D: Conv2DClass | undefined;
 
 /**
  * tsdl's Conv2D class, registered under tfjs' name for loading saved models (idempotent). In training
- * on the native backend a relu/linear convolution with bias runs as one fused oneDNN call (tfjs does
- * not fuse under a gradient: conv, add, relu, then three passes back).
+ * on wasm a relu/linear convolution with bias runs as one fused convolution (oneDNN with the native
+ * kernels, XNNPACK without) and a one-pass relu gradient; tfjs does not fuse under a gradient (conv,
+ * add, relu, then three passes back).
  */
 export function conv2dClass(): Conv2DClass {
   if (TrainingConv2D) return TrainingConv2D;
@@ -64,6 +61,10 @@ export function conv2dClass(): Conv2DClass {
   return Conv2D;
 }
 
+/**
+ * `Conv2D(32, [3, 3], { activation: "relu" })` or `Conv2D(32, { kernelSize: [3, 3] })`.
+ * Porting note: only channels-last data (Keras' default) is supported.
+ */
 export function Conv2D(filters: number, kernelSizeOrOptions?: number | number[] | Conv2DOptions, maybeOptions: Conv2DOptions = {}): Callable<tf.layers.Layer> {
   const options = typeof kernelSizeOrOptions === "object" && !Array.isArray(kernelSizeOrOptions) ? kernelSizeOrOptions : maybeOptions;
   const kernelArg = typeof kernelSizeOrOptions === "object" && !Array.isArray(kernelSizeOrOptions) ? options.kernelSize : kernelSizeOrOptions;

@@ -1,8 +1,8 @@
 // Dropout: in training, zeroes a fraction `rate` of the inputs and scales the rest by 1/(1-rate).
 //
 // Porting note: as in Keras, a seeded Dropout draws a new mask at every step, from a sequence its seed
-// fixes (tfjs-layers 4.22 reuses one mask for every step when given a seed). On the native backend the
-// mask and the output come from one fused kernel; elsewhere from tfjs' dropout.
+// fixes (tfjs-layers 4.22 reuses one mask for every step when given a seed). On wasm the mask comes
+// from one tsdl kernel (native or JavaScript); elsewhere from tfjs' dropout.
 import * as tf from "@tensorflow/tfjs";
 import { dropoutTraining } from "../../backend/fused_kernels.js";
 import { callable, type Callable } from "../callable.js";

@@ -26,7 +26,7 @@ interface AdamState {
 
 /**
  * tfjs' Adam (same state, same saved weights, same arithmetic) whose step runs as one fused in-place
- * update per variable on the native backend; elsewhere, and for a variable another tensor shares, as
+ * update per variable on the wasm backend; elsewhere, and for a variable another tensor shares, as
  * tfjs ops.
  */
 class AdamOptimizer extends tf.AdamOptimizer {
