@@ -32,6 +32,11 @@ export class Scratch {
     this.made.push(out);
     return out;
   }
+  /** Frees `t` with the rest unless it is the one kept. */
+  track(t: TensorInfo): TensorInfo {
+    this.made.push(t);
+    return t;
+  }
   keep(result: TensorInfo): TensorInfo {
     for (const t of this.made) if (t !== result) (this.backend as WasmBackendLike).disposeData(t.dataId);
     return result;
@@ -155,18 +160,54 @@ function conv2DBackpropInput({ inputs, backend, attrs }: Parameters<KernelFunc>[
  * BatchMatMul and _FusedMatMul with a transposed operand run 4-14x slower in tfjs-backend-wasm 4.22 than
  * an explicit Transpose followed by the plain product (measured on a Dense layer's gradients: x^T·dy
  * 7.0 ms vs 0.55 ms, dy·W^T 6.3 ms vs 1.6 ms). Every Dense gradient has one, so route them that way.
+ *
+ * The plain product is XNNPACK's fully-connected operator, which packs its second operand once per
+ * tensor id and keeps it: free for a model's fixed weights, but in training every step brings new
+ * weights, and packing a 3136x512 kernel costs twice the product (8 ms vs 3.7 ms). So the first time a
+ * large second operand is seen, the product is taken the other way round, C = (op(B)^T · op(A)^T)^T,
+ * where the packed operand is the small batch of activations and op(B)^T is B as stored when it was
+ * transposed. A second operand seen again untransposed (inference's weights) is packed once and reused;
+ * a transposed one is a new tensor each time, never reused.
  */
-function transposingMatMul(original: KernelFunc): KernelFunc {
+function transposingMatMul(original: KernelFunc, reorient: boolean): KernelFunc {
+  const seen = new Set<number>(); // wasm ids of second operands already taken once
   return ({ inputs, backend, attrs }) => {
     const { transposeA, transposeB } = attrs as { transposeA?: boolean; transposeB?: boolean };
-    if (!transposeA && !transposeB) return original({ inputs, backend, attrs });
     const s = new Scratch(backend);
     const swap = (t: TensorInfo) => s.run("Transpose", { x: t }, { perm: [...t.shape.keys()].map((i, _, all) => (i < all.length - 2 ? i : i === all.length - 2 ? all.length - 1 : all.length - 2)) });
+    const plain = { ...attrs, transposeA: false, transposeB: false };
+    if (reorient && inputs.a.dtype === "float32" && singleBatch(inputs.a) && singleBatch(inputs.b) && (transposeB || once(seen, backend, inputs.b))) {
+      // Packing costs about six times a transpose per element (measured): reorient when that moves less.
+      const [aSize, bSize] = [tf.util.sizeFromShape(inputs.a.shape), tf.util.sizeFromShape(inputs.b.shape)];
+      const m = inputs.a.shape[inputs.a.shape.length - (transposeA ? 1 : 2)];
+      const n = bSize / (aSize / m);
+      const direct = 6 * bSize + (transposeA ? aSize : 0) + (transposeB ? bSize : 0);
+      const reoriented = 6 * aSize + (transposeA ? 0 : aSize) + (transposeB ? 0 : bSize) + m * n;
+      if (reoriented < direct) {
+        const a2 = transposeB ? inputs.b : swap(inputs.b); // op(B)^T
+        const b2 = transposeA ? inputs.a : swap(inputs.a); // op(A)^T
+        return s.keep(swap(s.track(original({ inputs: { a: a2, b: b2 }, backend, attrs: plain }))));
+      }
+    }
+    if (!transposeA && !transposeB) return original({ inputs, backend, attrs });
     const a = transposeA ? swap(inputs.a) : inputs.a;
     const b = transposeB ? swap(inputs.b) : inputs.b;
-    const out = original({ inputs: { ...inputs, a, b }, backend, attrs: { ...attrs, transposeA: false, transposeB: false } });
-    return s.keep(out);
+    return s.keep(original({ inputs: { ...inputs, a, b }, backend, attrs: plain }));
   };
+}
+
+/** Every dimension but the last two is 1 (one matrix). */
+function singleBatch(t: TensorInfo): boolean {
+  return t.shape.length >= 2 && t.shape.slice(0, -2).every((d) => d === 1);
+}
+
+/** True the first time the wasm tensor behind `t` is seen (a bounded memory of recent ids). */
+function once(seen: Set<number>, backend: unknown, t: TensorInfo): boolean {
+  const id = (backend as { dataIdMap: { get(d: object): { id: number } | undefined } }).dataIdMap.get(t.dataId)?.id;
+  if (id === undefined || seen.has(id)) return false;
+  seen.add(id);
+  if (seen.size > 4096) seen.delete(seen.values().next().value as number);
+  return true;
 }
 
 interface HeapBackend {
@@ -257,6 +298,28 @@ function maxPoolGrad(original: KernelFunc): KernelFunc {
     const g = b.typedArrayFromHeap(dy) as Float32Array;
     const dx = b.typedArrayFromHeap(out) as Float32Array;
     dx.fill(0);
+    if (SH === KH && SW === KW && top === 0 && left === 0 && OH * KH <= H && OW * KW <= W) {
+      // Windows that tile the input (2x2 stride 2, the usual case): each input has at most one window.
+      for (let n = 0; n < N; n++)
+        for (let oh = 0; oh < OH; oh++)
+          for (let ow = 0; ow < OW; ow++) {
+            const first = ((n * H + oh * KH) * W + ow * KW) * C;
+            const o = ((n * OH + oh) * OW + ow) * C;
+            for (let c = 0; c < C; c++) {
+              let at = first + c;
+              let best = x[at];
+              for (let kh = 0; kh < KH; kh++)
+                for (let kw = 0, j = first + (kh * W) * C + c; kw < KW; kw++, j += C) {
+                  if (x[j] > best) {
+                    best = x[j];
+                    at = j;
+                  }
+                }
+              dx[at] = g[o + c];
+            }
+          }
+      return out;
+    }
     const best = new Float32Array(C);
     const where = new Int32Array(C); // flat index in x of each channel's maximum, -1 for none
     for (let n = 0; n < N; n++)
@@ -352,7 +415,8 @@ let registered = false;
 export function registerWasmKernels(): void {
   if (registered) return;
   registered = true;
-  const matMuls = (["BatchMatMul", "_FusedMatMul"] as const).map((name) => [name, transposingMatMul(kernel(name))] as const);
+  // _FusedMatMul (bias, activation) is inference's product, where the weights are packed once.
+  const matMuls = (["BatchMatMul", "_FusedMatMul"] as const).map((name) => [name, transposingMatMul(kernel(name), name === "BatchMatMul")] as const);
   for (const [kernelName, kernelFunc] of [
     ["Conv2DBackpropFilter", conv2DBackpropFilter],
     ["Conv2DBackpropInput", conv2DBackpropInput],

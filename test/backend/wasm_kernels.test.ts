@@ -93,6 +93,33 @@ for (const [ta, tb] of [[true, false], [false, true], [true, true]] as const) {
   });
 }
 
+for (const [ta, tb] of [[false, false], [true, false], [false, true], [true, true]] as const) {
+  test(`a Dense-shaped matMul (transposeA=${ta}, transposeB=${tb}), taken the other way round the first time and directly the second, matches the JS backend`, async () => {
+    await ready();
+    const run = async (name: string) => {
+      await tf.setBackend(name);
+      // A batch of 8 rows against a 300x64 kernel: on wasm the first product packs the batch, not the kernel.
+      const a = tf.randomNormal(ta ? [300, 8] : [8, 300], 0, 1, "float32", 21);
+      const b = tf.randomNormal(tb ? [64, 300] : [300, 64], 0, 1, "float32", 22);
+      const ids = () => (tf.backend() as unknown as { numDataIds(): number }).numDataIds();
+      const idsBefore = ids();
+      const first = tf.matMul(a as tf.Tensor2D, b as tf.Tensor2D, ta, tb);
+      const second = tf.matMul(a as tf.Tensor2D, b as tf.Tensor2D, ta, tb);
+      const [ga, gb] = tf.grads((x: tf.Tensor, y: tf.Tensor) => tf.sum(tf.square(tf.matMul(x as tf.Tensor2D, y as tf.Tensor2D, ta, tb))))([a, b]);
+      assert.deepEqual(first.shape, [8, 64]);
+      const out = [await first.data(), await second.data(), await ga.data(), await gb.data()];
+      tf.dispose([first, second, ga, gb]);
+      assert.equal(ids(), idsBefore, `${name}: intermediate tensors left behind`);
+      tf.dispose([a, b]);
+      return out;
+    };
+    const wasm = await run("wasm");
+    const cpu = await run("cpu");
+    wasm.forEach((w, i) => assert.ok(maxRelativeError(w, cpu[i]) < 1e-5, `output ${i}: ${maxRelativeError(w, cpu[i])}`));
+    await tf.setBackend("wasm");
+  });
+}
+
 test("Slice (contiguous and strided, float32/int32/bool) matches the JS backend", async () => {
   await ready();
   const cases: [number[], number[], number[], tf.DataType][] = [
