@@ -54,45 +54,51 @@ function batchNormGrad(heap: ArrayBuffer, p: Float64Array): void {
   const dx = view(heap, p[8], rows * C);
   const dgamma = p[9] >= 0 ? view(heap, p[9], C) : undefined;
   const dbeta = p[10] >= 0 ? view(heap, p[10], C) : undefined;
-  const inv = new Float32Array(C);
+  // Sums of dy and dy*x (in double); sum(dy * (x - mean)) = sum(dy * x) - mean * sum(dy).
   const sdy = new Float64Array(C);
   const sdyx = new Float64Array(C);
-  for (let c = 0; c < C; c++) inv[c] = 1 / Math.sqrt(variance[c] + eps);
   for (let r = 0, i = 0; r < rows; r++)
     for (let c = 0; c < C; c++, i++) {
-      sdy[c] += dy[i];
-      sdyx[c] += dy[i] * (x[i] - mean[c]) * inv[c];
+      const d = dy[i];
+      sdy[c] += d;
+      sdyx[c] += d * x[i];
     }
+  // dx = g*inv*dy - g*inv*sdy/rows - g*inv*xhat*sum(dy*xhat)/rows, with xhat = (x - mean)*inv, as
+  // dx = a*dy - k*(x - mean) - b per channel (x - mean first: exact where the mean dwarfs the spread).
   const a = new Float32Array(C);
-  const b = new Float32Array(C);
   const k = new Float32Array(C);
+  const b = new Float32Array(C);
   for (let c = 0; c < C; c++) {
     const g = gamma ? gamma[c] : 1;
-    if (dgamma) dgamma[c] = sdyx[c];
+    const inv = 1 / Math.sqrt(variance[c] + eps);
+    const dyXhat = (sdyx[c] - mean[c] * sdy[c]) * inv;
+    if (dgamma) dgamma[c] = dyXhat;
     if (dbeta) dbeta[c] = sdy[c];
-    a[c] = g * inv[c];
-    b[c] = (g * inv[c] * sdy[c]) / rows;
-    k[c] = (g * inv[c] * sdyx[c]) / rows;
+    a[c] = g * inv;
+    k[c] = (g * inv * inv * dyXhat) / rows;
+    b[c] = (g * inv * sdy[c]) / rows;
   }
-  for (let r = 0, i = 0; r < rows; r++) for (let c = 0; c < C; c++, i++) dx[i] = a[c] * dy[i] - b[c] - k[c] * (x[i] - mean[c]) * inv[c];
+  for (let r = 0, i = 0; r < rows; r++) for (let c = 0; c < C; c++, i++) dx[i] = a[c] * dy[i] - k[c] * (x[i] - mean[c]) - b[c];
 }
 
 /** The mask only (the JavaScript path never asks for x * mask in the same pass). */
 function dropout(heap: ArrayBuffer, p: Float64Array): void {
   const [n, rate, seed] = p;
   const mask = view(heap, p[5], n);
-  const s0 = seed >>> 0;
-  const s1 = Math.imul(Math.floor(seed / 2 ** 32) >>> 0, 0x85ebca6b) >>> 0;
+  const s0 = seed | 0;
+  const s1 = Math.imul(Math.floor(seed / 2 ** 32) | 0, 0x85ebca6b);
   const scale = 1 / (1 - rate);
-  const threshold = Math.min(rate * 4294967296, 4294967295);
+  // z >= threshold on unsigned 32-bit values, compared as signed int32 with the top bit flipped (V8
+  // keeps the whole loop in int32 arithmetic; an unsigned value above 2^31 would be a double).
+  const threshold = (Math.floor(Math.min(rate * 4294967296, 4294967295)) ^ 0x80000000) | 0;
   for (let i = 0; i < n; i++) {
-    let z = ((Math.imul(i, 0x9e3779b9) + s0) ^ s1) >>> 0;
+    let z = ((Math.imul(i, 0x9e3779b9) + s0) | 0) ^ s1;
     z ^= z >>> 16;
     z = Math.imul(z, 0x7feb352d);
     z ^= z >>> 15;
     z = Math.imul(z, 0x846ca68b);
     z ^= z >>> 16;
-    mask[i] = z >>> 0 >= threshold ? scale : 0;
+    mask[i] = (z ^ 0x80000000) >= threshold ? scale : 0;
   }
 }
 
