@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 [ -d node_modules ] || npm install
 npm run build
 echo "== unit tests"
-node --import tsx --test --test-reporter=spec $(find test -name '*.test.ts' -not -path 'test/browser/*' | sort)
+npm run --silent test:unit
 for tier in scripts/test-*.sh; do
   [ -e "$tier" ] || continue
   echo "== $(basename "$tier" .sh)"
