@@ -9,7 +9,8 @@ import * as tf from "@tensorflow/tfjs";
 import { registerWasmKernels } from "./wasm_kernels.js";
 import { tryWebGPU } from "./webgpu.js";
 import { escapeHtml } from "../display/html.js";
-import { registerNativeKernels } from "./native_kernels.js";
+import { loadNative, registerNativeKernels } from "./native_kernels.js";
+import { disableWasmThreads, prepareWasmThreads, startedWasmThreads, wasmThreadsWanted } from "./wasm_threads.js";
 
 export type BackendName = "tensorflow-gpu" | "webgpu" | "tensorflow" | "wasm" | "cpu";
 
@@ -34,6 +35,8 @@ export interface BackendReport {
   attempts: BackendAttempt[];
   /** On wasm: tsdl's native kernels (oneDNN) in use, or why not. */
   native?: { registered: boolean; description: string };
+  /** On wasm: the threads XNNPACK runs on (several only without the native kernels). */
+  wasmThreads?: number;
 }
 
 const require = createRequire(import.meta.url);
@@ -70,6 +73,25 @@ function isNotInstalled(e: unknown, pkg: string): boolean {
   return err?.code === "MODULE_NOT_FOUND" && (err.message ?? "").includes(pkg);
 }
 
+/**
+ * Starts tfjs' wasm backend: multi-threaded where the native kernels will not run (they need the
+ * single-threaded build's plain heap), else, or if the threaded start fails, single-threaded.
+ */
+async function startWasm(): Promise<boolean> {
+  const threads = loadNative().addon ? 1 : wasmThreadsWanted();
+  const patch = prepareWasmThreads(threads);
+  if (!patch) return tf.setBackend("wasm");
+  let ok = false;
+  try {
+    ok = await tf.setBackend("wasm");
+  } finally {
+    patch.restore();
+  }
+  if (ok) return true;
+  disableWasmThreads();
+  return tf.setBackend("wasm");
+}
+
 async function tryBackend(c: (typeof CANDIDATES)[number], forced: boolean): Promise<BackendAttempt> {
   if (c.name === "webgpu") {
     try {
@@ -87,7 +109,7 @@ async function tryBackend(c: (typeof CANDIDATES)[number], forced: boolean): Prom
     } else if (c.name === "wasm") {
       require(c.package);
     }
-    const ok = await tf.setBackend(c.tfName);
+    const ok = c.name === "wasm" ? await startWasm() : await tf.setBackend(c.tfName);
     if (!ok) return { name: c.name, package: c.package, status: "failed", message: `tf.setBackend("${c.tfName}") returned false` };
     if (c.name === "wasm") registerWasmKernels();
     await tf.ready();
@@ -111,6 +133,7 @@ export function parseBackendName(value: string): BackendName {
 async function choose(): Promise<BackendReport> {
   const forcedValue = process.env.TSDL_BACKEND;
   const forced = forcedValue ? parseBackendName(forcedValue) : undefined;
+  wasmThreadsWanted(); // a bad TSDL_WASM_THREADS is an error here, not a backend that failed
   const attempts: BackendAttempt[] = [];
   let chosen: (typeof CANDIDATES)[number] | undefined;
   for (const c of CANDIDATES) {
@@ -131,7 +154,8 @@ async function choose(): Promise<BackendReport> {
     throw new Error(`tsdl: no compute backend works here. ${why}`);
   }
   const native = chosen.name === "wasm" ? registerNativeKernels() : undefined;
-  return { name: chosen.name, tfName: tf.getBackend(), forced: forced !== undefined, attempts, ...(native ? { native } : {}) };
+  const wasmThreads = chosen.name === "wasm" ? startedWasmThreads() : undefined;
+  return { name: chosen.name, tfName: tf.getBackend(), forced: forced !== undefined, attempts, ...(native ? { native } : {}), ...(wasmThreads ? { wasmThreads } : {}) };
 }
 
 /** Picks and initialises the backend (once); resolves to the report. */
@@ -167,7 +191,7 @@ export function describeBackend(r: BackendReport): string {
     "tensorflow-gpu": "TensorFlow C library with CUDA (tfjs-node-gpu)",
     webgpu: `WebGPU through Dawn on ${r.attempts.find((a) => a.name === "webgpu")?.message ?? "a GPU"}`,
     tensorflow: "TensorFlow C library on CPU (tfjs-node)",
-    wasm: `WebAssembly with tsdl's kernels (tfjs-backend-wasm)${r.native?.registered ? ` + ${r.native.description}` : ""}`,
+    wasm: `WebAssembly with tsdl's kernels (tfjs-backend-wasm${(r.wasmThreads ?? 1) > 1 ? `, ${r.wasmThreads} threads` : ""})${r.native?.registered ? ` + ${r.native.description}` : ""}`,
     cpu: "plain JavaScript (slow)",
   };
   const notTaken = r.attempts

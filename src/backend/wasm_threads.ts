@@ -1,0 +1,107 @@
+// tfjs-backend-wasm's multi-threaded build (XNNPACK on a pool of pthreads) in Node.js, where tfjs 4.22
+// turns it off (tfjs issue #3830). Its Emscripten glue runs pthreads on worker_threads already; three
+// things stand in the way, each undone right after the backend starts:
+//
+// - WASM_HAS_MULTITHREAD_SUPPORT answers false for Node: set to true;
+// - the pthread worker script is handed over as a Blob URL, which worker_threads cannot load, and each
+//   worker is told to import the main script from another Blob: the worker script is written to a file
+//   (once per version, in the temp folder) that loads the main script from node_modules instead;
+// - the pool is capped at half the logical cores (a guess at hyperthreads; 1 on a 2-core machine):
+//   os.cpus() answers twice the cores while the module starts, so the pool gets `threads`;
+// - the workers would inherit this process' Node options (`--input-type`, a loader for the kernel's
+//   TypeScript) that are not theirs: the Worker class the glue takes starts them with none.
+//
+// The pool's pthreads are unref'd so that they never keep a finished script alive, and the spare
+// workers the glue starts are stopped. The heap becomes a
+// SharedArrayBuffer, which N-API cannot hand to the native addon: threads are for the addon-free path.
+import { createHash } from "node:crypto";
+import { existsSync, renameSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import os from "node:os";
+import { dirname, join } from "node:path";
+import workerThreads from "node:worker_threads";
+import * as tf from "@tensorflow/tfjs";
+
+const require = createRequire(import.meta.url);
+// Where the worker script subscribes to the main thread's messages, in tfjs-backend-wasm 4.22's glue.
+const HOOK = 'parentPort.on("message",data=>onmessage({data:data}))';
+
+/** Threads wanted by default: TSDL_WASM_THREADS, else every core (the pool's own limit is 8). */
+export function wasmThreadsWanted(): number {
+  const env = process.env.TSDL_WASM_THREADS;
+  if (env !== undefined && env !== "") {
+    const n = Number(env);
+    if (!Number.isInteger(n) || n < 1) throw new Error(`TSDL_WASM_THREADS=${JSON.stringify(env)}: expected a whole number of threads, 1 or more`);
+    return Math.min(n, 8);
+  }
+  return Math.min(os.availableParallelism(), 8);
+}
+
+/**
+ * Prepares the next initialisation of the wasm backend to use `threads` threads. Returns `restore`
+ * (call it once the backend has started or failed), or undefined with nothing changed where the
+ * installed tfjs-backend-wasm does not have the pieces this relies on.
+ */
+export function prepareWasmThreads(threads: number): { restore(): void } | undefined {
+  if (threads < 2) return undefined;
+  let mainScript: string;
+  let workerContents: string;
+  let setThreadsCount: (n: number) => void;
+  try {
+    mainScript = require.resolve("@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-threaded-simd.js");
+    workerContents = (require(join(dirname(mainScript), "tfjs-backend-wasm-threaded-simd.worker.js")) as { wasmWorkerContents: string }).wasmWorkerContents;
+    setThreadsCount = (require("@tensorflow/tfjs-backend-wasm") as { setThreadsCount(n: number): void }).setThreadsCount;
+  } catch {
+    return undefined;
+  }
+  if (!workerContents.includes(HOOK) || typeof setThreadsCount !== "function") return undefined;
+  // The export keeps the script's "\n" escapes as newlines; the file needs them escaped again.
+  const script = workerContents
+    .replace(/\n/g, "\\n")
+    .replace(HOOK, `parentPort.on("message",data=>{if(data&&data.cmd==="load")data.urlOrBlob=${JSON.stringify(mainScript)};onmessage({data:data})})`);
+  const workerFile = join(os.tmpdir(), `tsdl-wasm-pthread-${createHash("sha256").update(script).digest("hex").slice(0, 16)}.js`);
+  if (!existsSync(workerFile)) {
+    const partial = `${workerFile}.${process.pid}.tmp`;
+    writeFileSync(partial, script);
+    renameSync(partial, workerFile); // whole or not at all
+  }
+  const createObjectURL = URL.createObjectURL;
+  const cpus = os.cpus;
+  const Worker = workerThreads.Worker;
+  URL.createObjectURL = () => workerFile; // only the glue asks for one while the backend starts
+  os.cpus = () => [...cpus(), ...cpus()];
+  workerThreads.Worker = class extends Worker {
+    constructor(file: string | URL, options?: workerThreads.WorkerOptions) {
+      super(file, { ...options, execArgv: [] });
+    }
+  };
+  tf.env().set("WASM_HAS_MULTITHREAD_SUPPORT", true);
+  setThreadsCount(threads);
+  return {
+    restore() {
+      URL.createObjectURL = createObjectURL;
+      os.cpus = cpus;
+      workerThreads.Worker = Worker;
+    },
+  };
+}
+
+/** After a failed threaded start: the next start is the single-threaded build. */
+export function disableWasmThreads(): void {
+  tf.env().set("WASM_HAS_MULTITHREAD_SUPPORT", false);
+}
+
+interface PThreads {
+  runningWorkers: { unref(): void }[];
+  unusedWorkers: { terminate(): Promise<number> }[];
+}
+
+/** The threads the started wasm backend runs XNNPACK on (1 for the single-threaded build). */
+export function startedWasmThreads(): number {
+  const wasm = (tf.backend() as unknown as { wasm?: { PThread?: PThreads; tfjs: { getThreadsCount(): number } } }).wasm;
+  if (!wasm?.PThread) return 1;
+  for (const w of wasm.PThread.runningWorkers) w.unref();
+  // The glue starts 8 workers up front (~18 MB each); the pool has taken what it needs for good.
+  for (const w of wasm.PThread.unusedWorkers.splice(0)) void w.terminate();
+  return wasm.tfjs.getThreadsCount();
+}
