@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync, existsSync } from "node:fs";
 import { cpus, hostname } from "node:os";
 import { join } from "node:path";
 
-const [tsdlFile, tsdlWasmFile, torchFile, dataFile, tsdlAgainFile, torchAgainFile] = process.argv.slice(2);
+const [tsdlFile, tsdlWasmFile, torchFile, dataFile, tsdlAgainFile, torchAgainFile, tsdlWasmAgainFile] = process.argv.slice(2);
 const read = (f: string | undefined) => (f && existsSync(f) && readFileSync(f, "utf8").trim() ? JSON.parse(readFileSync(f, "utf8").trim().split("\n").pop()!) : undefined);
 interface MemoryRun {
   tensors: number[];
@@ -26,7 +26,7 @@ function best<T extends Throughput>(a: T | undefined, b: Throughput | undefined)
 }
 
 const tsdl = { ...read(tsdlFile), ...read(tsdlWasmFile) } as Record<string, Run>;
-const again = (read(tsdlAgainFile) ?? {}) as Record<string, Run>;
+const again = { ...read(tsdlAgainFile), ...read(tsdlWasmAgainFile) } as Record<string, Run>;
 for (const [k, r] of Object.entries(again)) if (tsdl[k]) tsdl[k] = best(tsdl[k] as Throughput, r as Throughput) as Run;
 const torch = best(read(torchFile), read(torchAgainFile)) as { torch: string; threads: number; mlp: Record<string, number>; cnn: Record<string, number>; peakRssMiB?: number } | undefined;
 const data = read(dataFile);
@@ -49,7 +49,7 @@ for (const [name, r] of Object.entries(tsdl)) {
 }
 if (torch) rows.push(`${"pytorch".padEnd(12)} ${fmt(torch.mlp.trainSamplesPerS).padStart(10)} ${fmt(torch.mlp.inferSamplesPerS).padStart(10)} ${fmt(torch.cnn.trainSamplesPerS).padStart(10)} ${fmt(torch.cnn.inferSamplesPerS).padStart(10)}   (torch ${torch.torch}, ${torch.threads} threads)`);
 else rows.push("pytorch      not available (install Debian's python3-torch)");
-console.log("samples/s, batch 32 (wasm+native and PyTorch: the better of two alternating runs each)");
+console.log("samples/s, batch 32 (tsdl on wasm and PyTorch: the better of two alternating runs each)");
 console.log(rows.join("\n"));
 for (const [name, r] of Object.entries(tsdl)) {
   const o = (r as { fitOverhead?: { bareStepMs: number; fitStepMs: number; overhead: number } }).fitOverhead;
@@ -68,6 +68,46 @@ if (data) {
   console.log(`decode+resize to 224x224: tsdl ${fmt(data.decodeResize224.tsdlImagesPerS)} images/s, PIL ${fmt(data.decodeResize224.pilImagesPerS)} images/s (${data.decodeResize224.ratio.toFixed(2)}x)`);
   console.log(`time per step: generator ${data.stepTime.generatorStepMs.toFixed(1)} ms, in memory ${data.stepTime.memoryStepMs.toFixed(1)} ms (${(100 * data.stepTime.overhead).toFixed(1)}% overhead)`);
 }
+// The README's table, between its markers, from this run.
+const readme = join(import.meta.dirname, "..", "README.md");
+const START = "<!-- bench:start -->";
+const END = "<!-- bench:end -->";
+if (existsSync(readme) && torch) {
+  const text = readFileSync(readme, "utf8");
+  const i = text.indexOf(START);
+  const j = text.indexOf(END);
+  if (i >= 0 && j > i) {
+    const label: Record<string, string> = { "wasm+native": "tsdl, wasm + native kernels (default)", wasm: "tsdl, wasm without the addon", cpu: "tsdl, plain JS" };
+    const md = [
+      "| | MLP train | MLP infer | CNN train | CNN infer |",
+      "|---|---:|---:|---:|---:|",
+      ...Object.entries(tsdl)
+        .filter(([, r]) => !("error" in r))
+        .sort(([a], [b]) => Object.keys(label).indexOf(a) - Object.keys(label).indexOf(b))
+        .map(([name, r]) => {
+          const t = r as Throughput & { wasmThreads?: number };
+          const cell = (net: "mlp" | "cnn", k: string) => `${fmt(t[net][k])} (${ratio(t[net][k], torch[net][k])})`;
+          const threads = t.wasmThreads && t.wasmThreads > 1 ? `, ${t.wasmThreads} threads` : "";
+          return `| ${label[name] ?? name}${threads} | ${cell("mlp", "trainSamplesPerS")} | ${cell("mlp", "inferSamplesPerS")} | ${cell("cnn", "trainSamplesPerS")} | ${cell("cnn", "inferSamplesPerS")} |`;
+        }),
+      `| PyTorch ${torch.torch}, ${torch.threads} threads | ${fmt(torch.mlp.trainSamplesPerS)} | ${fmt(torch.mlp.inferSamplesPerS)} | ${fmt(torch.cnn.trainSamplesPerS)} | ${fmt(torch.cnn.inferSamplesPerS)} |`,
+    ];
+    const notes: string[] = [];
+    const costs = Object.entries(tsdl).flatMap(([name, r]) => {
+      const o = (r as { fitOverhead?: { overhead: number } }).fitOverhead;
+      return o ? [`${(100 * o.overhead).toFixed(1)}% (${name})`] : [];
+    });
+    if (costs.length) notes.push(`fit's own cost over the bare optimizer step ${costs.join(", ")}`);
+    const flat = Object.values(tsdl).every((r) => !("memory" in r) || !r.memory || (r.memory.mlp.tensorsFlat && r.memory.cnn.tensorsFlat));
+    notes.push(`tensors ${flat ? "flat" : "NOT flat"} over 20 epochs`);
+    const peak = (tsdl["wasm+native"] as { peakRssMiB?: number } | undefined)?.peakRssMiB;
+    if (peak && torch.peakRssMiB) notes.push(`peak RSS ${peak.toFixed(0)} MiB (PyTorch ${torch.peakRssMiB.toFixed(0)} MiB)`);
+    const body = `${md.join("\n")}\n\nsamples/s (ratio to PyTorch), ${new Date().toISOString().slice(0, 10)}; ${notes.join("; ")}.`;
+    writeFileSync(readme, `${text.slice(0, i + START.length)}\n${body}\n${text.slice(j)}`);
+    console.log("updated the table in README.md");
+  }
+}
+
 const out = { date: new Date().toISOString().slice(0, 10), machine: { host: hostname(), cpus: cpus().length, cpu: cpus()[0]?.model, device: "CPU only (no GPU)" }, batch: 32, tsdl, pytorch: torch ?? null, data: data ?? null, kernel: kernel ?? null };
 writeFileSync(join(import.meta.dirname, "results.json"), JSON.stringify(out, null, 2) + "\n");
 console.log("wrote bench/results.json");

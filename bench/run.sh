@@ -15,11 +15,12 @@ echo "== training and inference (PyTorch, 2 threads)"
 if python3 -c "import torch" 2>/dev/null; then OPENBLAS_NUM_THREADS=1 python3 bench/torch_peer.py > "$tmp/torch.json"; else echo "python3-torch is not installed: no peer"; fi
 # This VM's speed drifts by ~10% from minute to minute: each side runs twice, alternating, and the
 # report keeps each side's better run.
-echo "== second runs (tsdl wasm with the native kernels, PyTorch)"
+echo "== second runs (tsdl wasm with and without the native kernels, PyTorch)"
 node --import tsx bench/training.ts wasm > "$tmp/tsdl-2.json"
+TSDL_NATIVE=0 node --import tsx bench/training.ts wasm > "$tmp/tsdl-wasm-2.json"
 if python3 -c "import torch" 2>/dev/null; then OPENBLAS_NUM_THREADS=1 python3 bench/torch_peer.py > "$tmp/torch-2.json"; fi
 echo "== data pipeline"
 node --import tsx bench/data_pipeline.ts > "$tmp/data.json"
 echo "== kernel latency"
 python3 bench/kernel_latency.py 2>/dev/null | grep -v "^\[tsdl kernel\]" || true
-node --import tsx bench/report.ts "$tmp/tsdl.json" "$tmp/tsdl-wasm.json" "$tmp/torch.json" "$tmp/data.json" "$tmp/tsdl-2.json" "$tmp/torch-2.json"
+node --import tsx bench/report.ts "$tmp/tsdl.json" "$tmp/tsdl-wasm.json" "$tmp/torch.json" "$tmp/data.json" "$tmp/tsdl-2.json" "$tmp/torch-2.json" "$tmp/tsdl-wasm-2.json"

@@ -139,6 +139,7 @@ for (const name of requested.length ? requested : ["wasm", "cpu"]) {
     cnn: await measure(cnn, cnnSteps),
     fitOverhead: name === "cpu" ? undefined : await fitOverhead(200),
     memory: name === "cpu" ? undefined : { mlp: await memoryAcross(mlp, 20), cnn: await memoryAcross(cnn, 20) },
+    wasmThreads: name === "wasm" ? (await ready()).wasmThreads : undefined,
     rssMiB: process.memoryUsage().rss / 2 ** 20,
     peakRssMiB: process.resourceUsage().maxRSS / 1024,
   };
