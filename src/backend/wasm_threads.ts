@@ -1,19 +1,19 @@
 // tfjs-backend-wasm's multi-threaded build (XNNPACK on a pool of pthreads) in Node.js, where tfjs 4.22
-// turns it off (tfjs issue #3830). Its Emscripten glue runs pthreads on worker_threads already; three
+// turns it off (tfjs issue #3830). Its Emscripten glue runs pthreads on worker_threads already; four
 // things stand in the way, each undone right after the backend starts:
 //
 // - WASM_HAS_MULTITHREAD_SUPPORT answers false for Node: set to true;
 // - the pthread worker script is handed over as a Blob URL, which worker_threads cannot load, and each
 //   worker is told to import the main script from another Blob: the worker script is written to a file
-//   (once per version, in the temp folder) that loads the main script from node_modules instead;
+//   (named by its hash, in the temp folder) that loads the main script from node_modules instead;
 // - the pool is capped at half the logical cores (a guess at hyperthreads; 1 on a 2-core machine):
 //   os.cpus() answers twice the cores while the module starts, so the pool gets `threads`;
 // - the workers would inherit this process' Node options (`--input-type`, a loader for the kernel's
 //   TypeScript) that are not theirs: the Worker class the glue takes starts them with none.
 //
 // The pool's pthreads are unref'd so that they never keep a finished script alive, and the spare
-// workers the glue starts are stopped. The heap becomes a
-// SharedArrayBuffer, which N-API cannot hand to the native addon: threads are for the addon-free path.
+// workers the glue starts are stopped. The heap becomes a SharedArrayBuffer, which N-API cannot hand
+// to the native addon: threads are for the addon-free path.
 import { createHash } from "node:crypto";
 import { existsSync, renameSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
