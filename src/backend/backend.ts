@@ -10,7 +10,7 @@ import { registerWasmKernels } from "./wasm_kernels.js";
 import { tryWebGPU } from "./webgpu.js";
 import { escapeHtml } from "../display/html.js";
 import { loadNative, registerNativeKernels } from "./native_kernels.js";
-import { disableWasmThreads, prepareWasmThreads, startedWasmThreads, wasmThreadsWanted } from "./wasm_threads.js";
+import { disableWasmThreads, prepareWasmThreads, finishWasmThreads, wasmThreadsWanted } from "./wasm_threads.js";
 
 export type BackendName = "tensorflow-gpu" | "webgpu" | "tensorflow" | "wasm" | "cpu";
 
@@ -154,7 +154,7 @@ async function choose(): Promise<BackendReport> {
     throw new Error(`tsdl: no compute backend works here. ${why}`);
   }
   const native = chosen.name === "wasm" ? registerNativeKernels() : undefined;
-  const wasmThreads = chosen.name === "wasm" ? startedWasmThreads() : undefined;
+  const wasmThreads = chosen.name === "wasm" ? finishWasmThreads() : undefined;
   return { name: chosen.name, tfName: tf.getBackend(), forced: forced !== undefined, attempts, ...(native ? { native } : {}), ...(wasmThreads ? { wasmThreads } : {}) };
 }
 

@@ -165,17 +165,6 @@ function accuracy(heap: ArrayBuffer, p: Float64Array): void {
   for (let r = 0; r < n; r++) out[r] = argmax(pr, r * C) === (idx ? idx[r] : argmax(onehot!, r * C)) ? 1 : 0;
 }
 
-/** Only the relu gradient (op 4) is used from JavaScript: dy * step(y). */
-function binary(heap: ArrayBuffer, p: Float64Array): void {
-  const [op, n] = p;
-  if (op !== 4) throw new Error(`tsdl js kernels: binary op ${op} is native-only`);
-  const dy = view(heap, p[3], n);
-  const y = view(heap, p[4], n);
-  const out = view(heap, p[5], n);
-  // +(y > 0), not a ?: which V8 compiles to a branch that mispredicts on half the activations (3x slower).
-  for (let i = 0; i < n; i++) out[i] = dy[i] * +(y[i] > 0);
-}
-
 function sgdUpdate(heap: ArrayBuffer, p: Float64Array): void {
   const [n, lr, mom, nesterov] = p;
   const w = view(heap, p[4], n);
@@ -214,4 +203,4 @@ function lerpInto(heap: ArrayBuffer, p: Float64Array): void {
   for (let i = 0; i < n; i++) t[i] -= (t[i] - v[i]) * a;
 }
 
-export const jsKernels: FusedKernelSet = { batchNormTrain, batchNormGrad, dropout, crossEntropy, crossEntropyGrad, accuracy, binary, sgdUpdate, adamUpdate, lerpInto };
+export const jsKernels: FusedKernelSet = { batchNormTrain, batchNormGrad, dropout, crossEntropy, crossEntropyGrad, accuracy, sgdUpdate, adamUpdate, lerpInto };

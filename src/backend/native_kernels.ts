@@ -11,7 +11,7 @@ import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as tf from "@tensorflow/tfjs";
-import { kernel, replaceWasmKernel, Scratch, type KernelFunc } from "./wasm_kernels.js";
+import { channelsOf, kernel, replaceWasmKernel, Scratch, type KernelFunc } from "./wasm_kernels.js";
 import { registerFusedKernels } from "./fused_kernels.js";
 import { jsKernels } from "./js_kernels.js";
 
@@ -44,14 +44,20 @@ export interface WasmBackend {
   wasm: { HEAPF32: Float32Array };
   dataIdMap: { get(id: object): { memoryOffset: number; refCount: number } | undefined };
   makeOutput(shape: number[], dtype: tf.DataType): TensorInfo;
-  typedArrayFromHeap(t: TensorInfo): Float32Array | Int32Array | Uint8Array;
 }
 
 const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 export const NATIVE_ADDON = join(packageRoot, "native", "build", "Release", "tsdl_native.node");
 
-/** Loads the addon; `undefined` with the reason when it is not there or not wanted. */
+let loaded: { addon?: Addon; reason?: string } | undefined;
+
+/** Loads the addon (once); `undefined` with the reason when it is not there or not wanted. */
 export function loadNative(): { addon?: Addon; reason?: string } {
+  loaded ??= load();
+  return loaded;
+}
+
+function load(): { addon?: Addon; reason?: string } {
   if (process.env.TSDL_NATIVE === "0") return { reason: "TSDL_NATIVE=0" };
   if (!existsSync(NATIVE_ADDON)) return { reason: "not built (install Debian's libdnnl-dev, then npm run build)" };
   // OpenMP threads of oneDNN. Waiting threads sleep instead of spinning, so that between two kernels
@@ -142,38 +148,6 @@ function nativeFusedBatchNorm(addon: Addon, fallback: KernelFunc): KernelFunc {
     addon.batchNormInfer(heap(backend), Float64Array.of(tf.util.sizeFromShape(x.shape) / c, c, (args.attrs as { varianceEpsilon: number }).varianceEpsilon, at(x), at(mean), at(variance), at(offset), at(scale), at(out)));
     return out;
   };
-}
-
-/**
- * The same without the addon: y = x * a + b with per-channel a, b (computed here) as two SIMD wasm
- * kernels, 1.2 ms on a 32x30x30x32 batch where the wasm FusedBatchNorm takes 3.3 ms.
- */
-function wasmChannelBatchNorm(fallback: KernelFunc): KernelFunc {
-  return (args) => {
-    const c = channelsOf(args.inputs);
-    if (c === undefined) return fallback(args);
-    const { x, mean, variance, offset, scale } = args.inputs;
-    const backend = args.backend as WasmBackend;
-    const s = new Scratch(backend);
-    const a = s.track(backend.makeOutput([c], "float32"));
-    const b = s.track(backend.makeOutput([c], "float32"));
-    const f = (t: TensorInfo) => backend.typedArrayFromHeap(t) as Float32Array;
-    const [av, bv, m, v, o, g] = [f(a), f(b), f(mean), f(variance), offset && f(offset), scale && f(scale)];
-    const eps = (args.attrs as { varianceEpsilon: number }).varianceEpsilon;
-    for (let i = 0; i < c; i++) {
-      av[i] = (g ? g[i] : 1) / Math.sqrt(v[i] + eps);
-      bv[i] = (o ? o[i] : 0) - m[i] * av[i];
-    }
-    return s.keep(s.run("Add", { a: s.run("Multiply", { a: x, b: a }), b }));
-  };
-}
-
-/** The channel count when every statistic is a float32 vector over x's last axis; else undefined. */
-function channelsOf({ x, mean, variance, offset, scale }: Record<string, TensorInfo | undefined>): number | undefined {
-  const c = x!.shape[x!.shape.length - 1];
-  const vec = (t: TensorInfo | undefined) => t === undefined || (t.dtype === "float32" && tf.util.sizeFromShape(t.shape) === c && t.shape.length <= x!.shape.length);
-  if (x!.dtype !== "float32" || x!.shape.length < 2 || !mean || !variance || !vec(mean) || !vec(variance) || !vec(offset) || !vec(scale) || tf.util.sizeFromShape(x!.shape) === 0) return undefined;
-  return c;
 }
 
 interface ConvAttrs {
@@ -334,7 +308,6 @@ export function registerNativeKernels(): { registered: boolean; description: str
   const { addon, reason } = loadNative();
   if (!addon) {
     registerFusedKernels(jsKernels);
-    replaceWasmKernel("FusedBatchNorm", wasmChannelBatchNorm(kernel("FusedBatchNorm")));
     return { registered: false, description: `native kernels ${reason}; the fused training kernels run in JavaScript` };
   }
   replaceWasmKernel("BatchMatMul", nativeMatMul(addon, kernel("BatchMatMul")));

@@ -96,8 +96,11 @@ interface PThreads {
   unusedWorkers: { terminate(): Promise<number> }[];
 }
 
-/** The threads the started wasm backend runs XNNPACK on (1 for the single-threaded build). */
-export function startedWasmThreads(): number {
+/**
+ * Once the wasm backend has started: unrefs the pool's pthreads, stops the spare workers, and returns
+ * the threads XNNPACK runs on (1 for the single-threaded build).
+ */
+export function finishWasmThreads(): number {
   const wasm = (tf.backend() as unknown as { wasm?: { PThread?: PThreads; tfjs: { getThreadsCount(): number } } }).wasm;
   if (!wasm?.PThread) return 1;
   for (const w of wasm.PThread.runningWorkers) w.unref();
