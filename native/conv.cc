@@ -7,21 +7,13 @@
 #include <memory>
 #include <vector>
 #include "heap.h"
+#include "onednn.h"
 
 using namespace dnnl;
 using tag = memory::format_tag;
 using dt = memory::data_type;
 
 namespace {
-
-engine& cpu() {
-  static engine e(engine::kind::cpu, 0);
-  return e;
-}
-stream& queue() {
-  static stream s(cpu());
-  return s;
-}
 
 struct Shape {
   int64_t kind, N, H, W, C, OH, OW, OC, KH, KW, SH, SW, DH, DW, padT, padL, padB, padR, bias, relu;

@@ -5,6 +5,7 @@
 #include <map>
 #include <vector>
 #include "heap.h"
+#include "onednn.h"
 
 using namespace dnnl;
 using dt = memory::data_type;
@@ -15,15 +16,6 @@ struct MatMulPlan {
   memory::desc a, b, c, bias;
   matmul prim;
 };
-
-engine& cpu() {
-  static engine e(engine::kind::cpu, 0);
-  return e;
-}
-stream& queue() {
-  static stream s(cpu());
-  return s;
-}
 
 // A [batch?, m, k] (or its transpose stored [batch?, k, m]) as a strided view.
 memory::desc operand(int64_t batch, int64_t rows, int64_t cols, bool transposed) {
