@@ -10,19 +10,9 @@ import { ready } from "../../src/backend/backend.ts";
 import { NATIVE_ADDON } from "../../src/backend/native_kernels.ts";
 import { accuracy, batchNormTraining, conv2dBiasRelu, crossEntropy, dropoutTraining, fusedCalls } from "../../src/backend/fused_kernels.ts";
 import { layers, keras, optimizers } from "../../src/index.ts";
+import { maxRelativeError } from "./relative_error.ts";
 
 const native = existsSync(NATIVE_ADDON) && process.env.TSDL_NATIVE !== "0";
-
-function maxRelativeError(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  assert.equal(a.length, b.length);
-  let worst = 0;
-  let scale = 1e-30;
-  for (let i = 0; i < a.length; i++) {
-    worst = Math.max(worst, Math.abs(a[i] - b[i]));
-    scale = Math.max(scale, Math.abs(b[i]));
-  }
-  return worst / scale;
-}
 
 /** Runs `f` on wasm (native kernels) and on the JS backend; returns both results as flat arrays. */
 async function onBoth(f: () => tf.Tensor[]): Promise<[Float32Array[], Float32Array[]]> {

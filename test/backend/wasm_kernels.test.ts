@@ -3,6 +3,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { ready } from "../../src/backend/backend.ts";
+import { maxRelativeError } from "./relative_error.ts";
 
 const CASES = [
   { x: [2, 7, 7, 3], f: [3, 3, 3, 4], strides: 1, pad: "same" },
@@ -25,18 +26,6 @@ async function gradsOn(backendName: string, c: (typeof CASES)[number]) {
   const out = { y: await y.data(), dx: await dx.data(), dw: await dw.data() };
   tf.dispose([x, w, dyPattern, dx, dw, y]);
   return out;
-}
-
-/** Largest difference relative to the largest reference value (both backends sum in float32, in different orders). */
-function maxRelativeError(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  assert.equal(a.length, b.length);
-  let worst = 0;
-  let scale = 1e-30;
-  for (let i = 0; i < a.length; i++) {
-    worst = Math.max(worst, Math.abs(a[i] - b[i]));
-    scale = Math.max(scale, Math.abs(b[i]));
-  }
-  return worst / scale;
 }
 
 test("the default backend here is wasm and trains convolutions", async () => {
