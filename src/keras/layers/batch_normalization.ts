@@ -13,7 +13,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { batchNormTraining, lerpInPlace } from "../../backend/fused_kernels.js";
 import { callable, type Callable } from "../callable.js";
-import { baseArgs, initializer, type BaseLayerOptions, type InitializerIdentifier } from "./common.js";
+import { baseArgs, type BaseLayerOptions, initializer, type InitializerIdentifier, layerClass } from "./common.js";
 
 export interface BatchNormalizationOptions extends BaseLayerOptions {
   /** The features axis (channels). Default -1 (last). */
@@ -49,11 +49,9 @@ interface TfBatchNorm extends tf.layers.Layer {
 }
 
 type BatchNormClass = new (args: Record<string, unknown>) => TfBatchNorm;
-let FixedBatchNormalization: BatchNormClass | undefined;
 
 /** tsdl's BatchNormalization class, registered for loading saved models (idempotent). */
-export function fixedClass(): BatchNormClass {
-  if (FixedBatchNormalization) return FixedBatchNormalization;
+export const fixedClass = layerClass((): BatchNormClass => {
   const Base = tf.layers.batchNormalization({}).constructor as BatchNormClass;
   class BatchNormalization extends Base {
     static className = "BatchNormalization";
@@ -103,10 +101,8 @@ export function fixedClass(): BatchNormClass {
       return r.y;
     }
   }
-  tf.serialization.registerClass(BatchNormalization as unknown as tf.serialization.SerializableConstructor<tf.serialization.Serializable>);
-  FixedBatchNormalization = BatchNormalization;
   return BatchNormalization;
-}
+});
 
 function broadcast(v: tf.Tensor, rank: number, axis: number): tf.Tensor {
   const shape = new Array(rank).fill(1);

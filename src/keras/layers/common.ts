@@ -33,6 +33,22 @@ export function baseArgs(className: string, o: BaseLayerOptions | undefined): Re
   return args;
 }
 
+/**
+ * A tsdl subclass of a tfjs layer, made on first use (its base class comes from a tfjs layer instance,
+ * so only after the backend is up) and registered under tfjs' class name so that saved models load
+ * with it.
+ */
+export function layerClass<C>(make: () => C): () => C {
+  let cls: C | undefined;
+  return () => {
+    if (!cls) {
+      cls = make();
+      tf.serialization.registerClass(cls as unknown as tf.serialization.SerializableConstructor<tf.serialization.Serializable>);
+    }
+    return cls;
+  };
+}
+
 const INITIALIZERS = [
   "zeros", "ones", "constant", "random_normal", "random_uniform", "truncated_normal", "identity",
   "variance_scaling", "glorot_uniform", "glorot_normal", "he_normal", "he_uniform", "lecun_normal",

@@ -3,7 +3,7 @@ import * as tf from "@tensorflow/tfjs";
 import { tfjsActivation, type ActivationIdentifier } from "../activations.js";
 import { conv2dBiasRelu } from "../../backend/fused_kernels.js";
 import { callable, type Callable } from "../callable.js";
-import { baseArgs, initializer, padding, pair, type BaseLayerOptions, type InitializerIdentifier } from "./common.js";
+import { baseArgs, type BaseLayerOptions, initializer, type InitializerIdentifier, layerClass, padding, pair } from "./common.js";
 
 export interface Conv2DOptions extends BaseLayerOptions {
   /** Size of the convolution window: `3` or `[3, 3]`. Required (Keras' second positional argument). */
@@ -32,7 +32,6 @@ interface TfConv2D extends tf.layers.Layer {
 }
 
 type Conv2DClass = new (args: Record<string, unknown>) => TfConv2D;
-let TrainingConv2D: Conv2DClass | undefined;
 
 /**
  * tsdl's Conv2D class, registered under tfjs' name for loading saved models (idempotent). In training
@@ -40,8 +39,7 @@ let TrainingConv2D: Conv2DClass | undefined;
  * kernels, XNNPACK without) and a one-pass relu gradient; tfjs does not fuse under a gradient (conv,
  * add, relu, then three passes back).
  */
-export function conv2dClass(): Conv2DClass {
-  if (TrainingConv2D) return TrainingConv2D;
+export const conv2dClass = layerClass((): Conv2DClass => {
   const Base = tf.layers.conv2d({ filters: 1, kernelSize: 1 }).constructor as Conv2DClass;
   class Conv2D extends Base {
     static className = "Conv2D";
@@ -56,10 +54,8 @@ export function conv2dClass(): Conv2DClass {
       return super.call(inputs, kwargs);
     }
   }
-  tf.serialization.registerClass(Conv2D as unknown as tf.serialization.SerializableConstructor<tf.serialization.Serializable>);
-  TrainingConv2D = Conv2D;
   return Conv2D;
-}
+});
 
 /**
  * `Conv2D(32, [3, 3], { activation: "relu" })` or `Conv2D(32, { kernelSize: [3, 3] })`.

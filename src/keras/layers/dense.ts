@@ -2,7 +2,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { tfjsActivation, type ActivationIdentifier } from "../activations.js";
 import { callable, type Callable } from "../callable.js";
-import { baseArgs, initializer, type BaseLayerOptions, type InitializerIdentifier } from "./common.js";
+import { baseArgs, type BaseLayerOptions, initializer, type InitializerIdentifier, layerClass } from "./common.js";
 
 export interface DenseOptions extends BaseLayerOptions {
   /** Activation applied to the output. Default none (linear). */
@@ -23,7 +23,6 @@ interface TfDense extends tf.layers.Layer {
 }
 
 type DenseClass = new (args: Record<string, unknown>) => TfDense;
-let TrainingDense: DenseClass | undefined;
 
 /**
  * tsdl's Dense class, registered under tfjs' name for loading saved models (idempotent). In training it
@@ -32,8 +31,7 @@ let TrainingDense: DenseClass | undefined;
  * product for an MNIST MLP, a sixth of the step) is never needed. Inference keeps the fused kernel,
  * with the bias inside it whatever the activation.
  */
-export function denseClass(): DenseClass {
-  if (TrainingDense) return TrainingDense;
+export const denseClass = layerClass((): DenseClass => {
   const Base = tf.layers.dense({ units: 1 }).constructor as DenseClass;
   class Dense extends Base {
     static className = "Dense";
@@ -55,10 +53,8 @@ export function denseClass(): DenseClass {
       });
     }
   }
-  tf.serialization.registerClass(Dense as unknown as tf.serialization.SerializableConstructor<tf.serialization.Serializable>);
-  TrainingDense = Dense;
   return Dense;
-}
+});
 
 export function Dense(units: number, options: DenseOptions = {}): Callable<tf.layers.Layer> {
   const where = `Dense(${units})`;

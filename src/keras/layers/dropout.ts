@@ -6,7 +6,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { dropoutTraining } from "../../backend/fused_kernels.js";
 import { callable, type Callable } from "../callable.js";
-import { baseArgs, type BaseLayerOptions } from "./common.js";
+import { baseArgs, type BaseLayerOptions, layerClass } from "./common.js";
 
 export interface DropoutOptions extends BaseLayerOptions {
   /** Seed of the sequence of random masks. Default: random. */
@@ -21,11 +21,9 @@ interface TfDropout extends tf.layers.Layer {
 }
 
 type DropoutClass = new (args: Record<string, unknown>) => TfDropout;
-let SeededDropout: DropoutClass | undefined;
 
 /** tsdl's Dropout class, registered under tfjs' name for loading saved models (idempotent). */
-export function dropoutClass(): DropoutClass {
-  if (SeededDropout) return SeededDropout;
+export const dropoutClass = layerClass((): DropoutClass => {
   const Base = tf.layers.dropout({ rate: 0.5 }).constructor as DropoutClass;
   class Dropout extends Base {
     static className = "Dropout";
@@ -37,10 +35,8 @@ export function dropoutClass(): DropoutClass {
       return tf.tidy(() => (this.noiseShape == null ? dropoutTraining(x, this.rate, seed) : undefined) ?? tf.dropout(x, this.rate, this.getNoiseShape(x), seed));
     }
   }
-  tf.serialization.registerClass(Dropout as unknown as tf.serialization.SerializableConstructor<tf.serialization.Serializable>);
-  SeededDropout = Dropout;
   return Dropout;
-}
+});
 
 export function Dropout(rate: number, options: DropoutOptions = {}): Callable<tf.layers.Layer> {
   if (typeof rate !== "number" || !(rate >= 0 && rate < 1)) throw new Error(`Dropout: rate must be a number in [0, 1), got ${JSON.stringify(rate)}`);
