@@ -13,6 +13,20 @@ struct Pool {
     if (N <= 0 || H <= 0 || W <= 0 || C <= 0 || OH <= 0 || OW <= 0 || KH <= 0 || KW <= 0 || SH <= 0 || SW <= 0)
       throw std::range_error("tsdl_native.maxPool: bad shape");
   }
+  // f(cell, at) for each cell (kh * KW + kw) of output (n, oh, ow)'s window that lies in the input,
+  // in row-major order; `at` is where that input pixel's channels start.
+  template <class F>
+  void window(int64_t n, int64_t oh, int64_t ow, F&& f) const {
+    for (int64_t kh = 0; kh < KH; kh++) {
+      const int64_t ih = oh * SH + kh - padT;
+      if (ih < 0 || ih >= H) continue;
+      for (int64_t kw = 0; kw < KW; kw++) {
+        const int64_t iw = ow * SW + kw - padL;
+        if (iw < 0 || iw >= W) continue;
+        f((int32_t)(kh * KW + kw), ((n * H + ih) * W + iw) * C);
+      }
+    }
+  }
 };
 }  // namespace
 
@@ -26,16 +40,10 @@ void max_pool(const Heap& h, const Params& p) {
       for (int64_t ow = 0; ow < s.OW; ow++) {
         float* yr = y + ((n * s.OH + oh) * s.OW + ow) * s.C;
         for (int64_t c = 0; c < s.C; c++) yr[c] = -FLT_MAX;
-        for (int64_t kh = 0; kh < s.KH; kh++) {
-          const int64_t ih = oh * s.SH + kh - s.padT;
-          if (ih < 0 || ih >= s.H) continue;
-          for (int64_t kw = 0; kw < s.KW; kw++) {
-            const int64_t iw = ow * s.SW + kw - s.padL;
-            if (iw < 0 || iw >= s.W) continue;
-            const float* xr = x + ((n * s.H + ih) * s.W + iw) * s.C;
-            for (int64_t c = 0; c < s.C; c++) yr[c] = xr[c] > yr[c] ? xr[c] : yr[c];
-          }
-        }
+        s.window(n, oh, ow, [&](int32_t, int64_t at) {
+          const float* xr = x + at;
+          for (int64_t c = 0; c < s.C; c++) yr[c] = xr[c] > yr[c] ? xr[c] : yr[c];
+        });
       }
 }
 
@@ -58,45 +66,30 @@ void max_pool_grad(const Heap& h, const Params& p) {
     for (int64_t oh = 0; oh < s.OH; oh++)
       for (int64_t ow = 0; ow < s.OW; ow++) {
         bool first = true;
-        for (int64_t kh = 0; kh < s.KH; kh++) {
-          const int64_t ih = oh * s.SH + kh - s.padT;
-          if (ih < 0 || ih >= s.H) continue;
-          for (int64_t kw = 0; kw < s.KW; kw++) {
-            const int64_t iw = ow * s.SW + kw - s.padL;
-            if (iw < 0 || iw >= s.W) continue;
-            const float* xr = x + ((n * s.H + ih) * s.W + iw) * C;
-            const int32_t cell = (int32_t)(kh * s.KW + kw);
-            float* b = best.data();
-            int32_t* w = where.data();
-            if (first) {
-              for (int64_t c = 0; c < C; c++) b[c] = xr[c], w[c] = cell;
-              first = false;
-            } else {
-              for (int64_t c = 0; c < C; c++) {
-                const bool gt = xr[c] > b[c];
-                b[c] = gt ? xr[c] : b[c];
-                w[c] = gt ? cell : w[c];
-              }
+        float* b = best.data();
+        int32_t* w = where.data();
+        s.window(n, oh, ow, [&](int32_t cell, int64_t at) {
+          const float* xr = x + at;
+          if (first) {
+            for (int64_t c = 0; c < C; c++) b[c] = xr[c], w[c] = cell;
+            first = false;
+          } else {
+            for (int64_t c = 0; c < C; c++) {
+              const bool gt = xr[c] > b[c];
+              b[c] = gt ? xr[c] : b[c];
+              w[c] = gt ? cell : w[c];
             }
           }
-        }
+        });
         if (first) continue;  // a window entirely in the padding
         const float* dyr = dy + ((n * s.OH + oh) * s.OW + ow) * C;
-        for (int64_t kh = 0; kh < s.KH; kh++) {
-          const int64_t ih = oh * s.SH + kh - s.padT;
-          if (ih < 0 || ih >= s.H) continue;
-          for (int64_t kw = 0; kw < s.KW; kw++) {
-            const int64_t iw = ow * s.SW + kw - s.padL;
-            if (iw < 0 || iw >= s.W) continue;
-            float* dxr = dx + ((n * s.H + ih) * s.W + iw) * C;
-            const int32_t cell = (int32_t)(kh * s.KW + kw);
-            const int32_t* w = where.data();
-            if (tiles)
-              for (int64_t c = 0; c < C; c++) dxr[c] = w[c] == cell ? dyr[c] : 0.0f;
-            else
-              for (int64_t c = 0; c < C; c++) dxr[c] += w[c] == cell ? dyr[c] : 0.0f;
-          }
-        }
+        s.window(n, oh, ow, [&](int32_t cell, int64_t at) {
+          float* dxr = dx + at;
+          if (tiles)
+            for (int64_t c = 0; c < C; c++) dxr[c] = w[c] == cell ? dyr[c] : 0.0f;
+          else
+            for (int64_t c = 0; c < C; c++) dxr[c] += w[c] == cell ? dyr[c] : 0.0f;
+        });
       }
   }
 }
