@@ -4,6 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -d node_modules ] || npm install
+bash scripts/setup-python.sh # .venv: JupyterLab, the test clients, the Keras oracle
 npm run build
 echo "== unit tests"
 npm run --silent test:unit
