@@ -6,12 +6,14 @@ import * as losses from "./losses.js";
 import * as metrics from "./metrics.js";
 import { activations } from "./activations.js";
 import { Model, Sequential, KerasModel, SequentialModel } from "./models/model.js";
+import { Input } from "./layers/input.js";
 import { loadModel } from "./models/saving.js";
 import { toCategorical } from "./utils.js";
 import { resetNames } from "./naming.js";
 import { datasets, preprocessing } from "../data/index.js";
 
-export { layers, optimizers, callbacks, losses, metrics, activations, Model, Sequential, KerasModel, SequentialModel, loadModel, toCategorical };
+export { layers, optimizers, callbacks, losses, metrics, activations, Input, Model, Sequential, KerasModel, SequentialModel, loadModel, toCategorical };
+export type { CallableModel, ModelArgs, ModelOptions, SymbolicStructure, SequentialItem } from "./models/model.js";
 
 export { datasets, preprocessing };
 export const models = { Model, Sequential, loadModel };

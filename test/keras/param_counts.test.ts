@@ -28,7 +28,7 @@ test("seed 002 CNN: the article's summary, row by row", () => {
     ["pool1", "MaxPooling2D", "(None, 15, 15, 32)", 0],
   ]);
   assert.deepEqual(totals(m), [1_654_774, 1_647_344, 7_430]);
-  assert.equal(m.name, "model");
+  assert.equal(m.name, "functional");
 });
 
 test("seed 002 CNN without BN", () => {

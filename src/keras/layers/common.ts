@@ -1,7 +1,7 @@
 // What every Keras layer factory shares: Keras' names, input shapes, initializer spellings.
 import * as tf from "@tensorflow/tfjs";
 import { assertReady } from "../../backend/backend.js";
-import { snakeCase, uniqueName } from "../naming.js";
+import { autoName } from "../naming.js";
 
 export interface BaseLayerOptions {
   /** The layer's name. Default: Keras' automatic name (`dense`, `dense_1`, ...). */
@@ -25,7 +25,7 @@ export function baseArgs(className: string, o: BaseLayerOptions | undefined): Re
   if (o?.name !== undefined && !/^[A-Za-z0-9][-A-Za-z0-9._]*$/.test(o.name)) {
     throw new Error(`${className}: name ${JSON.stringify(o.name)} is not a valid layer name; use letters, digits, ".", "_" and "-", starting with a letter or digit`);
   }
-  const args: Record<string, unknown> = { name: o?.name ?? uniqueName(snakeCase(className)) };
+  const args: Record<string, unknown> = { name: o?.name ?? autoName(className) };
   if (o?.inputShape) args.inputShape = o.inputShape;
   if (o?.batchInputShape) args.batchInputShape = o.batchInputShape;
   if (o?.trainable !== undefined) args.trainable = o.trainable;
@@ -80,4 +80,66 @@ export function padding(v: string | undefined, where: string): "valid" | "same" 
   const p = v.toLowerCase();
   if (p !== "valid" && p !== "same") throw new Error(`${where}: padding must be "valid" or "same", got ${JSON.stringify(v)}`);
   return p;
+}
+
+/** Keras' regularizer spellings ("l1", "l2", "l1_l2") or a `keras.regularizers` / tfjs regularizer object. */
+export type RegularizerIdentifier = string | ReturnType<typeof tf.regularizers.l2>;
+/** Keras' constraint spellings ("max_norm", "non_neg", "unit_norm", "min_max_norm") or a constraint object. */
+export type ConstraintIdentifier = string | ReturnType<typeof tf.constraints.nonNeg>;
+
+/** Options of a layer's weight: `kernelInitializer`, `kernelRegularizer`, `kernelConstraint` (and bias, ...). */
+export type WeightOptions<W extends string> = {
+  [K in `${W}Initializer`]?: InitializerIdentifier;
+} & {
+  [K in `${W}Regularizer`]?: RegularizerIdentifier | null;
+} & {
+  [K in `${W}Constraint`]?: ConstraintIdentifier | null;
+};
+
+const REGULARIZERS: Record<string, () => ReturnType<typeof tf.regularizers.l2>> = {
+  l1: () => tf.regularizers.l1(),
+  l2: () => tf.regularizers.l2(),
+  l1_l2: () => tf.regularizers.l1l2(),
+};
+const CONSTRAINTS: Record<string, () => ReturnType<typeof tf.constraints.nonNeg>> = {
+  max_norm: () => tf.constraints.maxNorm({}),
+  non_neg: () => tf.constraints.nonNeg(),
+  unit_norm: () => tf.constraints.unitNorm({}),
+  min_max_norm: () => tf.constraints.minMaxNorm({}),
+};
+
+/** `"l2"` -> the regularizer; objects pass through; unknown names are an error naming the layer and option. */
+export function regularizer(v: RegularizerIdentifier | null | undefined, where: string, option: string): ReturnType<typeof tf.regularizers.l2> | undefined {
+  if (v == null) return undefined;
+  if (typeof v !== "string") return v;
+  const make = REGULARIZERS[v.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toLowerCase()];
+  if (!make) throw new Error(`${where}: unknown ${option} ${JSON.stringify(v)}; expected one of ${Object.keys(REGULARIZERS).join(", ")} or a keras.regularizers object`);
+  return make();
+}
+
+/** `"non_neg"` -> the constraint; objects pass through; unknown names are an error naming the layer and option. */
+export function constraint(v: ConstraintIdentifier | null | undefined, where: string, option: string): ReturnType<typeof tf.constraints.nonNeg> | undefined {
+  if (v == null) return undefined;
+  if (typeof v !== "string") return v;
+  const make = CONSTRAINTS[v.replace(/([a-z])([A-Z])/g, "$1_$2").toLowerCase()];
+  if (!make) throw new Error(`${where}: unknown ${option} ${JSON.stringify(v)}; expected one of ${Object.keys(CONSTRAINTS).join(", ")} or a keras.constraints object`);
+  return make();
+}
+
+/**
+ * The tfjs arguments of the named weights' options, with Keras' defaults: `weightArgs(o, where,
+ * { kernel: "glorot_uniform", bias: "zeros" })` gives kernelInitializer/Regularizer/Constraint and the
+ * bias ones, each checked and named in errors.
+ */
+export function weightArgs(options: object, where: string, defaults: Record<string, string>): Record<string, unknown> {
+  const o = options as Record<string, unknown>;
+  const args: Record<string, unknown> = {};
+  for (const [w, init] of Object.entries(defaults)) {
+    args[`${w}Initializer`] = initializer((o[`${w}Initializer`] as InitializerIdentifier | undefined) ?? init, where, `${w}Initializer`);
+    const r = regularizer(o[`${w}Regularizer`] as RegularizerIdentifier | undefined, where, `${w}Regularizer`);
+    if (r) args[`${w}Regularizer`] = r;
+    const c = constraint(o[`${w}Constraint`] as ConstraintIdentifier | undefined, where, `${w}Constraint`);
+    if (c) args[`${w}Constraint`] = c;
+  }
+  return args;
 }

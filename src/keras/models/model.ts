@@ -1,10 +1,10 @@
 // keras.Model: a tfjs LayersModel with Keras' compile/fit/evaluate/predict, names and summary.
 import * as tf from "@tensorflow/tfjs";
 import { assertReady } from "../../backend/backend.js";
-import { callable, unwrapLayer, type Callable } from "../callable.js";
+import { callable, callLayer, unwrapLayer, type Callable } from "../callable.js";
 import { getLoss, type LossFunction, type ResolvedLoss } from "../losses.js";
 import { getMetric, type MetricFunction, type ResolvedMetric } from "../metrics.js";
-import { uniqueName } from "../naming.js";
+import { autoName, uniqueName } from "../naming.js";
 import { getOptimizer } from "../optimizers/index.js";
 import type { History } from "../callbacks/history.js";
 import { summaryData, summaryText, type SummaryData } from "./summary.js";
@@ -50,9 +50,29 @@ export class KerasModel {
     return this.tf.name;
   }
 
-  /** The layers, callable, with Keras' `variables` (a Sequential's implicit input layer is left out). */
+  /** Names of the outputs when the model was made with a dict of outputs (else the output layers' names). */
+  outputNames: string[] | undefined;
+
+  /**
+   * The layers, callable, with Keras' `variables` (a Sequential's implicit input layer is left out).
+   * Porting note: a model used as a layer is listed as its tfjs model (callable, with its weights).
+   */
   get layers(): Callable<tf.layers.Layer>[] {
     return this.rawLayers().map((l) => callable(l));
+  }
+
+  /** Names of the inputs (the names of their input layers), the keys of a dict of inputs to fit or predict. */
+  get inputNames(): string[] {
+    return this.tf.inputs.map((t) => t.sourceLayer.name);
+  }
+
+  /** Whether training updates the weights; `false` freezes every layer (takes effect at the next fit). */
+  get trainable(): boolean {
+    return this.tf.trainable;
+  }
+
+  set trainable(v: boolean) {
+    this.tf.trainable = v;
   }
 
   protected rawLayers(): tf.layers.Layer[] {
@@ -83,6 +103,15 @@ export class KerasModel {
 
   get trainableWeights(): tf.LayerVariable[] {
     return this.tf.trainableWeights;
+  }
+
+  get nonTrainableWeights(): tf.LayerVariable[] {
+    return this.tf.nonTrainableWeights;
+  }
+
+  /** Every weight: trainable first, then non-trainable, as Keras orders `model.weights`. */
+  get weights(): tf.LayerVariable[] {
+    return this.tf.weights;
   }
 
   /** The current weights as new tensors (yours to dispose). */
@@ -179,29 +208,107 @@ export class KerasModel {
 }
 
 export interface ModelOptions {
-  /** Default Keras' automatic name: `model`, `model_1`, ... */
+  /** Default Keras 3's automatic name: `functional`, `functional_1`, ... (`sequential`, ... for Sequential). */
   name?: string;
+  /** Whether the model's weights are trained. Default true. */
+  trainable?: boolean;
 }
 
-/** `keras.Model(inputs, outputs)`: a functional model (no `new`, as Keras' call reads). */
-export function Model(inputs: tf.SymbolicTensor | tf.SymbolicTensor[], outputs: tf.SymbolicTensor | tf.SymbolicTensor[], options: ModelOptions = {}): KerasModel {
+/** Model inputs or outputs as Keras takes them: one tensor, a list, or a dict by name. */
+export type SymbolicStructure = tf.SymbolicTensor | tf.SymbolicTensor[] | Record<string, tf.SymbolicTensor>;
+
+/** Keras' keyword form: `keras.Model({ inputs, outputs, name })`. */
+export interface ModelArgs extends ModelOptions {
+  inputs: SymbolicStructure;
+  outputs: SymbolicStructure;
+}
+
+/** A model that can also be called like a layer: `model(x)`, as a block inside another model. */
+export type CallableModel<M extends KerasModel = KerasModel> = M & {
+  (x: tf.SymbolicTensor | tf.SymbolicTensor[], options?: { training?: boolean }): tf.SymbolicTensor | tf.SymbolicTensor[];
+  (x: tf.Tensor | tf.Tensor[], options?: { training?: boolean }): tf.Tensor | tf.Tensor[];
+};
+
+/** Makes a KerasModel callable (`model(x)` applies it as a layer), one wrapper per model. */
+function callableModel<M extends KerasModel>(model: M): CallableModel<M> {
+  const target = function () {} as unknown as object;
+  const proxy = new Proxy(target, {
+    apply(_t, _this, args: unknown[]) {
+      return callLayer(model.tf, args[0] as tf.SymbolicTensor, args[1] as { training?: boolean } | undefined);
+    },
+    get(_t, prop) {
+      const v = Reflect.get(model, prop, model);
+      return typeof v === "function" && prop !== "constructor" ? v.bind(model) : v;
+    },
+    set(_t, prop, value) {
+      return Reflect.set(model, prop, value, model);
+    },
+    has(_t, prop) {
+      return Reflect.has(model, prop);
+    },
+    getPrototypeOf() {
+      return Reflect.getPrototypeOf(model);
+    },
+  }) as CallableModel<M>;
+  return proxy;
+}
+
+function flatten(what: string, v: SymbolicStructure | undefined): { list: tf.SymbolicTensor[]; names?: string[] } {
+  if (v instanceof tf.SymbolicTensor) return { list: [v] };
+  if (Array.isArray(v)) return { list: v };
+  if (v && typeof v === "object" && !(v instanceof tf.Tensor)) return { list: Object.values(v), names: Object.keys(v) };
+  throw new Error(`Model: ${what} must be symbolic tensors from keras.Input(...) and layer calls (one, a list or a dict), got ${describe(v)}`);
+}
+
+/**
+ * `keras.Model(inputs, outputs, { name })` or `keras.Model({ inputs, outputs, name })`: a functional
+ * model (no `new`, as Keras' call reads). Inputs and outputs may be one tensor, a list or a dict.
+ * Porting note: with a dict of outputs the model's outputs are in the dict's order.
+ */
+export function Model(inputs: SymbolicStructure | ModelArgs, outputs?: SymbolicStructure, options: ModelOptions = {}): CallableModel {
   assertReady();
-  for (const [what, v] of [["inputs", inputs], ["outputs", outputs]] as const) {
-    const list = Array.isArray(v) ? v : [v];
-    if (list.length === 0 || !list.every((t) => t instanceof tf.SymbolicTensor)) {
-      throw new Error(`Model: ${what} must be symbolic tensors from layers.Input(...) and layer calls, got ${describe(v)}`);
+  if (outputs === undefined && inputs && typeof inputs === "object" && !(inputs instanceof tf.SymbolicTensor) && !Array.isArray(inputs) && "inputs" in inputs) {
+    const { inputs: i, outputs: o, ...rest } = inputs as ModelArgs;
+    if (o === undefined) throw new Error(`Model: outputs is required, e.g. keras.Model({ inputs, outputs })`);
+    return Model(i, o, { ...rest, ...options });
+  }
+  if (outputs === undefined) throw new Error(`Model: outputs is required: keras.Model(inputs, outputs)`);
+  const ins = flatten("inputs", inputs as SymbolicStructure);
+  const outs = flatten("outputs", outputs);
+  for (const [what, v] of [["inputs", ins.list], ["outputs", outs.list]] as const) {
+    if (v.length === 0 || !v.every((t) => t instanceof tf.SymbolicTensor)) {
+      throw new Error(`Model: ${what} must be symbolic tensors from keras.Input(...) and layer calls, got ${describe(v)}`);
     }
   }
-  return new KerasModel(tf.model({ inputs, outputs, name: options.name ?? uniqueName("model") }));
+  for (const t of ins.list) {
+    if (t.sourceLayer.getClassName() !== "InputLayer") {
+      throw new Error(`Model: every input must come straight from keras.Input(...); "${t.sourceLayer.name}" (${t.sourceLayer.getClassName()}) is a layer's output`);
+    }
+  }
+  const name = options.name ?? uniqueName("functional");
+  let m: tf.LayersModel;
+  try {
+    m = tf.model({ inputs: ins.list, outputs: outs.list, name });
+  } catch (e) {
+    throw new Error(`Model "${name}": ${(e as Error).message}`);
+  }
+  if (options.trainable === false) m.trainable = false;
+  const model = new KerasModel(m);
+  if (outs.names) model.outputNames = outs.names;
+  return callableModel(model);
 }
 
 function describe(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(describe).join(", ")}]`;
   if (v instanceof tf.Tensor) return `a concrete tensor of shape [${v.shape.join(", ")}]`;
+  if (v instanceof tf.SymbolicTensor) return `a symbolic tensor of shape [${v.shape.join(", ")}]`;
   return v === null ? "null" : typeof v;
 }
 
-/** Sequential: a stack of layers, `Sequential([Flatten({ inputShape: [28, 28] }), Dense(10)])`. */
+/** What a Sequential model takes: layers, a model, or `keras.Input(...)` first. */
+export type SequentialItem = tf.layers.Layer | Callable<tf.layers.Layer> | KerasModel | tf.SymbolicTensor;
+
+/** Sequential: a stack of layers, `Sequential([keras.Input([28, 28]), Flatten(), Dense(10)])`. */
 export class SequentialModel extends KerasModel {
   declare readonly tf: tf.Sequential;
 
@@ -213,10 +320,29 @@ export class SequentialModel extends KerasModel {
     return this.tf.layers.filter((l) => l.getClassName() !== "InputLayer");
   }
 
-  /** Appends a layer. */
-  add(layer: tf.layers.Layer | Callable<tf.layers.Layer>): void {
-    const raw = unwrapLayer(layer);
-    if (!(raw instanceof tf.layers.Layer)) throw new Error(`Sequential.add: expected a layer (e.g. layers.Dense(10)), got ${describe(layer)}`);
+  /** Appends a layer (or a model); `keras.Input(...)` is accepted as the first item. */
+  add(item: SequentialItem): void {
+    if (item instanceof tf.SymbolicTensor) {
+      if (this.tf.outputs.length > 0 || this.tf.layers.length > 0) {
+        throw new Error(`Sequential.add: keras.Input(...) can only come first in model "${this.name}"`);
+      }
+      if (item.sourceLayer.getClassName() !== "InputLayer") {
+        throw new Error(`Sequential.add: expected a layer or keras.Input(...), got the output of layer "${item.sourceLayer.name}"; use keras.Model(inputs, outputs) for a graph of layers`);
+      }
+      uniqueName("functional"); // Keras 3 builds a functional model inside a Sequential: the count moves on
+      this.tf.add(item.sourceLayer);
+      return;
+    }
+    const raw = item instanceof KerasModel ? item.tf : unwrapLayer(item as tf.layers.Layer);
+    if (!(raw instanceof tf.layers.Layer)) throw new Error(`Sequential.add: expected a layer (e.g. layers.Dense(10)) or keras.Input(...), got ${describe(item)}`);
+    if (this.tf.outputs.length === 0) {
+      const shape = (raw as unknown as { batchInputShape?: (number | null)[] }).batchInputShape;
+      if (shape) {
+        // Keras 3 makes an InputLayer `input_layer` for an `inputShape` and counts a functional model.
+        uniqueName("functional");
+        this.tf.add(tf.input({ batchShape: shape, name: autoName("InputLayer"), dtype: raw.dtype }).sourceLayer);
+      }
+    }
     try {
       this.tf.add(raw);
     } catch (e) {
@@ -232,15 +358,18 @@ export class SequentialModel extends KerasModel {
 function sequentialError(e: unknown, layer: tf.layers.Layer): Error {
   const message = (e as Error)?.message ?? String(e);
   if (/first layer in a Sequential model must get an `inputShape`/i.test(message)) {
-    return new Error(`Sequential: the first layer ("${layer.name}") needs the shape of one sample: pass { inputShape: [...] } to it, e.g. layers.Flatten({ inputShape: [28, 28] })`);
+    return new Error(`Sequential: the first layer ("${layer.name}") needs the shape of one sample: start with keras.Input([...]), e.g. keras.Sequential([keras.Input([28, 28]), layers.Flatten(), ...]), or pass { inputShape: [...] } to it`);
   }
   return e as Error;
 }
 
-export function Sequential(layers: (tf.layers.Layer | Callable<tf.layers.Layer>)[] = [], options: ModelOptions = {}): SequentialModel {
+/** `keras.Sequential([keras.Input([28, 28, 1]), layers.Conv2D(32, 3), ...], { name })`. */
+export function Sequential(layers: SequentialItem[] = [], options: ModelOptions = {}): CallableModel<SequentialModel> {
   assertReady();
   if (!Array.isArray(layers)) throw new Error(`Sequential: expected an array of layers, got ${describe(layers)}`);
   const model = new SequentialModel(tf.sequential({ name: options.name ?? uniqueName("sequential") }));
+  const proxy = callableModel(model);
   for (const l of layers) model.add(l);
-  return model;
+  if (options.trainable === false) model.tf.trainable = false;
+  return proxy;
 }

@@ -1,0 +1,2 @@
+// keras.layers: the regularization layers (Keras 3's keras/src/layers/regularization).
+export {};

@@ -1,0 +1,2 @@
+// keras.layers: the reshaping layers (Keras 3's keras/src/layers/reshaping).
+export {};
