@@ -56,8 +56,10 @@ export const fixedClass = layerClass((): BatchNormClass => {
   class BatchNormalization extends Base {
     static className = "BatchNormalization";
     call(inputs: tf.Tensor | tf.Tensor[], kwargs: Record<string, unknown>): tf.Tensor {
-      const training = kwargs.training === true;
-      if (!training) return super.call(inputs, kwargs) as tf.Tensor;
+      // Keras 3: a frozen BatchNormalization (trainable = false) runs in inference mode, also in fit,
+      // so fine-tuning a model around it keeps its statistics.
+      const training = kwargs.training === true && this.trainable;
+      if (!training) return super.call(inputs, { ...kwargs, training: false }) as tf.Tensor;
       return tf.tidy(() => {
         const x = Array.isArray(inputs) ? inputs[0] : inputs;
         const axis = this.axis < 0 ? x.rank + this.axis : this.axis;

@@ -28,9 +28,29 @@ export function toTensor(v: unknown, what: string): tf.Tensor {
   throw new TypeError(`${what} must be a tensor or an array of numbers, got ${v === null ? "null" : typeof v}`);
 }
 
-export function toInputs(v: unknown, what: string): Inputs {
+/**
+ * A model's input data: a tensor, a list of tensors in the model's input order, or (as Keras takes it)
+ * a dict keyed by the input layers' names (`{ title: ..., body: ... }`), put in the model's order.
+ */
+export function toInputs(v: unknown, what: string, inputNames?: string[]): Inputs {
   if (Array.isArray(v) && v.length > 0 && v.every((t) => t instanceof tf.Tensor)) return v as tf.Tensor[];
+  if (inputNames && v !== null && typeof v === "object" && !(v instanceof tf.Tensor) && !Array.isArray(v) && !ArrayBuffer.isView(v)) {
+    const dict = v as Record<string, unknown>;
+    const unknown = Object.keys(dict).filter((k) => !inputNames.includes(k));
+    const missing = inputNames.filter((k) => !(k in dict));
+    if (unknown.length || missing.length) {
+      throw new Error(`${what}: the dict's keys must be the model's input names (${inputNames.join(", ")}); ` + [missing.length ? `missing ${missing.join(", ")}` : "", unknown.length ? `unknown ${unknown.join(", ")}` : ""].filter(Boolean).join("; "));
+    }
+    const list = inputNames.map((k) => toTensor(dict[k], `${what}["${k}"]`));
+    return list.length === 1 ? list[0] : list;
+  }
   return toTensor(v, what);
+}
+
+/** The tensors of `made` that the caller did not pass in `given` (conversions made here, to free later). */
+export function madeHere(made: Inputs, given: unknown): tf.Tensor[] {
+  const theirs = new Set<unknown>(given instanceof tf.Tensor ? [given] : Array.isArray(given) ? given : given && typeof given === "object" ? Object.values(given) : []);
+  return asList(made).filter((t) => !theirs.has(t));
 }
 
 export function numSamples(x: Inputs): number {

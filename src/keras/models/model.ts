@@ -12,6 +12,9 @@ import { evaluateModel, fitModel, predictModel, type EvaluateOptions, type FitOp
 import { saveModel } from "./saving.js";
 import type { BatchSource, Inputs } from "./data_adapter.js";
 
+/** Model input data: a tensor, a list in the model's input order, or a dict keyed by input names. */
+export type ModelInputs = Inputs | Record<string, tf.Tensor>;
+
 export interface CompileOptions {
   /** An optimizer object (`optimizers.Adam({ lr: 0.01 })`) or Keras' name: "adam", "sgd", "rmsprop". */
   optimizer: string | tf.Optimizer;
@@ -72,7 +75,7 @@ export class KerasModel {
   }
 
   set trainable(v: boolean) {
-    this.tf.trainable = v;
+    setTrainable(this.tf, v);
   }
 
   protected rawLayers(): tf.layers.Layer[] {
@@ -146,7 +149,7 @@ export class KerasModel {
   }
 
   /** Trains; `x` is a tensor (with `y`), or a batch generator (Keras' fit_generator). */
-  fit(x: Inputs | BatchSource | number[] | number[][], y?: tf.Tensor | number[] | FitOptions, options?: FitOptions): Promise<History> {
+  fit(x: ModelInputs | BatchSource | number[] | number[][], y?: tf.Tensor | number[] | FitOptions, options?: FitOptions): Promise<History> {
     if (y !== undefined && !(y instanceof tf.Tensor) && !Array.isArray(y)) return fitModel(this, x, undefined, y);
     return fitModel(this, x, y as tf.Tensor | undefined, options ?? {});
   }
@@ -160,14 +163,17 @@ export class KerasModel {
    * `[loss, ...metrics]`, averaged over the samples.
    * Porting note: always a list, also without metrics (Keras returns a bare number then).
    */
-  evaluate(x: Inputs | BatchSource, y?: tf.Tensor | EvaluateOptions, options?: EvaluateOptions): Promise<number[]> {
+  evaluate(x: ModelInputs | BatchSource, y?: tf.Tensor | EvaluateOptions, options?: EvaluateOptions): Promise<number[]> {
     if (y !== undefined && !(y instanceof tf.Tensor)) return evaluateModel(this, x, undefined, y);
     return evaluateModel(this, x, y, options ?? {});
   }
 
-  /** Outputs for `x`, computed in batches in inference mode. */
-  predict(x: Inputs | BatchSource, options: PredictOptions = {}): Promise<tf.Tensor> {
-    return predictModel(this, x, options);
+  /**
+   * Outputs for `x`, computed in batches in inference mode: one tensor, or one per output for a model
+   * with several (`model.predict<tf.Tensor[]>(x)`). `x` may be a dict keyed by input names.
+   */
+  predict<T extends tf.Tensor | tf.Tensor[] = tf.Tensor>(x: ModelInputs | BatchSource, options: PredictOptions = {}): Promise<T> {
+    return predictModel(this, x, options) as Promise<T>;
   }
 
   /** The summary's rows and totals (what `summary()` shows). */
@@ -202,7 +208,15 @@ export class KerasModel {
 
   /** Frees the model's weights and optimizer state. */
   dispose(): void {
+    // tfjs counts a reference per call of a layer but a model's dispose releases one per layer: a layer
+    // called twice in this model (a shared layer) would keep its weights. Release every call made here.
+    const calls = new Map<tf.layers.Layer, number>();
+    const byDepth = (this.tf as unknown as { nodesByDepth?: Record<string, { outboundLayer: tf.layers.Layer }[]> }).nodesByDepth ?? {};
+    for (const nodes of Object.values(byDepth)) for (const n of nodes) calls.set(n.outboundLayer, (calls.get(n.outboundLayer) ?? 0) + 1);
     this.tf.dispose();
+    for (const [layer, n] of calls) {
+      for (let i = 1; i < n && (layer as unknown as { _refCount: number | null })._refCount! > 0; i++) layer.dispose();
+    }
     this.optimizer?.dispose();
   }
 }
@@ -212,6 +226,12 @@ export interface ModelOptions {
   name?: string;
   /** Whether the model's weights are trained. Default true. */
   trainable?: boolean;
+}
+
+/** Keras' `trainable` on a model: the model and every layer in it, nested models included. */
+function setTrainable(layer: tf.layers.Layer, v: boolean): void {
+  layer.trainable = v;
+  for (const l of (layer as Partial<tf.LayersModel>).layers ?? []) setTrainable(l, v);
 }
 
 /** Model inputs or outputs as Keras takes them: one tensor, a list, or a dict by name. */
@@ -234,6 +254,7 @@ function callableModel<M extends KerasModel>(model: M): CallableModel<M> {
   const target = function () {} as unknown as object;
   const proxy = new Proxy(target, {
     apply(_t, _this, args: unknown[]) {
+      if (model instanceof SequentialModel) model.buildFrom(args[0]);
       return callLayer(model.tf, args[0] as tf.SymbolicTensor, args[1] as { training?: boolean } | undefined);
     },
     get(_t, prop) {
@@ -256,14 +277,17 @@ function callableModel<M extends KerasModel>(model: M): CallableModel<M> {
 function flatten(what: string, v: SymbolicStructure | undefined): { list: tf.SymbolicTensor[]; names?: string[] } {
   if (v instanceof tf.SymbolicTensor) return { list: [v] };
   if (Array.isArray(v)) return { list: v };
-  if (v && typeof v === "object" && !(v instanceof tf.Tensor)) return { list: Object.values(v), names: Object.keys(v) };
+  if (v && typeof v === "object" && !(v instanceof tf.Tensor)) {
+    const names = Object.keys(v).sort(); // Keras 3 flattens a dict in the order of its sorted keys
+    return { list: names.map((k) => (v as Record<string, tf.SymbolicTensor>)[k]), names };
+  }
   throw new Error(`Model: ${what} must be symbolic tensors from keras.Input(...) and layer calls (one, a list or a dict), got ${describe(v)}`);
 }
 
 /**
  * `keras.Model(inputs, outputs, { name })` or `keras.Model({ inputs, outputs, name })`: a functional
  * model (no `new`, as Keras' call reads). Inputs and outputs may be one tensor, a list or a dict.
- * Porting note: with a dict of outputs the model's outputs are in the dict's order.
+ * As in Keras 3, a dict of inputs or outputs is taken in the order of its sorted keys.
  */
 export function Model(inputs: SymbolicStructure | ModelArgs, outputs?: SymbolicStructure, options: ModelOptions = {}): CallableModel {
   assertReady();
@@ -292,7 +316,7 @@ export function Model(inputs: SymbolicStructure | ModelArgs, outputs?: SymbolicS
   } catch (e) {
     throw new Error(`Model "${name}": ${(e as Error).message}`);
   }
-  if (options.trainable === false) m.trainable = false;
+  if (options.trainable === false) setTrainable(m, false);
   const model = new KerasModel(m);
   if (outs.names) model.outputNames = outs.names;
   return callableModel(model);
@@ -320,10 +344,13 @@ export class SequentialModel extends KerasModel {
     return this.tf.layers.filter((l) => l.getClassName() !== "InputLayer");
   }
 
+  /** Layers added before the model knows its input shape (Keras builds such a model on first use). */
+  private pending: tf.layers.Layer[] = [];
+
   /** Appends a layer (or a model); `keras.Input(...)` is accepted as the first item. */
   add(item: SequentialItem): void {
     if (item instanceof tf.SymbolicTensor) {
-      if (this.tf.outputs.length > 0 || this.tf.layers.length > 0) {
+      if (this.tf.outputs.length > 0 || this.tf.layers.length > 0 || this.pending.length > 0) {
         throw new Error(`Sequential.add: keras.Input(...) can only come first in model "${this.name}"`);
       }
       if (item.sourceLayer.getClassName() !== "InputLayer") {
@@ -337,12 +364,46 @@ export class SequentialModel extends KerasModel {
     if (!(raw instanceof tf.layers.Layer)) throw new Error(`Sequential.add: expected a layer (e.g. layers.Dense(10)) or keras.Input(...), got ${describe(item)}`);
     if (this.tf.outputs.length === 0) {
       const shape = (raw as unknown as { batchInputShape?: (number | null)[] }).batchInputShape;
-      if (shape) {
-        // Keras 3 makes an InputLayer `input_layer` for an `inputShape` and counts a functional model.
-        uniqueName("functional");
-        this.tf.add(tf.input({ batchShape: shape, name: autoName("InputLayer"), dtype: raw.dtype }).sourceLayer);
+      if (!shape || this.pending.length > 0) {
+        // No input shape yet: as Keras, the model is built when it first sees data (or by build()).
+        this.pending.push(raw);
+        return;
       }
+      this.addInput(shape, raw.dtype);
     }
+    this.addBuilt(raw);
+  }
+
+  /** Whether the model knows its input shape (Keras' `built`). */
+  get built(): boolean {
+    return this.tf.outputs.length > 0;
+  }
+
+  /** Builds a model made without an input shape: `model.build([null, 28, 28])` (the batch axis first). */
+  build(inputShape: (number | null)[]): void {
+    if (this.built) return;
+    if (!Array.isArray(inputShape) || inputShape.length < 1) throw new Error(`Sequential.build: inputShape must be the full shape with the batch axis first, e.g. [null, 784], got ${JSON.stringify(inputShape)}`);
+    if (this.pending.length === 0) throw new Error(`Sequential.build: model "${this.name}" has no layers to build`);
+    this.addInput(inputShape, this.pending[0].dtype);
+    const layers = this.pending;
+    this.pending = [];
+    for (const l of layers) this.addBuilt(l);
+  }
+
+  /** Builds the model from the first data it is given (fit, evaluate, predict, or a call). */
+  buildFrom(x: unknown): void {
+    if (this.built || this.pending.length === 0) return;
+    const t = Array.isArray(x) ? x[0] : x;
+    if (t instanceof tf.Tensor || t instanceof tf.SymbolicTensor) this.build([null, ...t.shape.slice(1)]);
+  }
+
+  private addInput(batchShape: (number | null)[], dtype: tf.DataType): void {
+    // Keras 3 makes an InputLayer `input_layer` and counts a functional model when it builds.
+    uniqueName("functional");
+    this.tf.add(tf.input({ batchShape, name: autoName("InputLayer"), dtype }).sourceLayer);
+  }
+
+  private addBuilt(raw: tf.layers.Layer): void {
     try {
       this.tf.add(raw);
     } catch (e) {
@@ -351,6 +412,9 @@ export class SequentialModel extends KerasModel {
   }
 
   summaryData(): SummaryData {
+    if (!this.built && this.pending.length > 0) {
+      throw new Error(`Sequential "${this.name}" is not built yet, so it has no shapes to show: start it with keras.Input([...]), call model.build([null, ...]), or fit/predict it on data first`);
+    }
     return summaryData(this.tf, this.rawLayers(), true);
   }
 }
@@ -370,6 +434,6 @@ export function Sequential(layers: SequentialItem[] = [], options: ModelOptions 
   const model = new SequentialModel(tf.sequential({ name: options.name ?? uniqueName("sequential") }));
   const proxy = callableModel(model);
   for (const l of layers) model.add(l);
-  if (options.trainable === false) model.tf.trainable = false;
+  if (options.trainable === false) setTrainable(model.tf, false);
   return proxy;
 }

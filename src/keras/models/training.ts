@@ -11,7 +11,7 @@ import { Callback, type Logs, type TrainingParams } from "../callbacks/callback.
 import { History } from "../callbacks/history.js";
 import { ProgbarLogger, progressLine } from "../callbacks/progbar_logger.js";
 import {
-  asList, disposeInputs, isBatchSource, numSamples, sliceRows, takeRows, toInputs, toTensor, unpackBatch,
+  asList, disposeInputs, madeHere, isBatchSource, numSamples, sliceRows, takeRows, toInputs, toTensor, unpackBatch,
   type BatchSource, type Inputs,
 } from "./data_adapter.js";
 import type { KerasModel } from "./model.js";
@@ -147,6 +147,7 @@ function assertCompiled(model: KerasModel, what: string): asserts model is Keras
 
 /** Keras-style shape checks of tensor data against the model, before any work starts. */
 function checkData(model: KerasModel, x: Inputs, y: tf.Tensor | undefined, what: string): void {
+  (model as { buildFrom?: (x: unknown) => void }).buildFrom?.(x); // a Sequential made without an input shape
   const xs = asList(x);
   if (xs.length !== model.inputs.length) {
     throw new Error(`${what}: model "${model.name}" has ${model.inputs.length} input(s) but got ${xs.length} tensor(s)`);
@@ -208,7 +209,7 @@ function trainStep(model: KerasModel & { optimizer: tf.Optimizer; loss: NonNulla
   let yPred: tf.Tensor | undefined;
   const loss = model.optimizer.minimize(
     () => {
-      yPred = tf.keep(forward(model, x, true));
+      yPred = tf.keep(singleOutput(model, forward(model, x, true)));
       const regularization = (model.tf.losses as unknown as (() => tf.Scalar)[]).map((f) => f());
       const data = tf.mean(model.loss.fn(y, yPred)) as tf.Scalar;
       return regularization.length ? (tf.addN([data, ...regularization]) as tf.Scalar) : data;
@@ -227,7 +228,7 @@ function trainStep(model: KerasModel & { optimizer: tf.Optimizer; loss: NonNulla
  * The model's output. A Sequential model of single-tensor layers runs layer by layer (what it is),
  * skipping tfjs-layers' graph executor, which costs a tenth of an MLP's batch.
  */
-function forward(model: KerasModel, x: Inputs, training: boolean): tf.Tensor {
+function forward(model: KerasModel, x: Inputs, training: boolean): tf.Tensor | tf.Tensor[] {
   if (model.tf instanceof tf.Sequential && x instanceof tf.Tensor) {
     let h: tf.Tensor = x;
     for (const layer of model.tf.layers) {
@@ -239,10 +240,18 @@ function forward(model: KerasModel, x: Inputs, training: boolean): tf.Tensor {
   return model.tf.apply(x, { training }) as tf.Tensor;
 }
 
+/** The one output that compile's loss applies to (a loss per output is not there yet). */
+function singleOutput(model: KerasModel, y: tf.Tensor | tf.Tensor[]): tf.Tensor {
+  if (!Array.isArray(y)) return y;
+  if (y.length === 1) return y[0];
+  tf.dispose(y);
+  throw new Error(`fit/evaluate: model "${model.name}" has ${y.length} outputs; training it needs a loss per output, which tsdl does not have yet (predict works)`);
+}
+
 /** One evaluation step; returns [loss sum, ...metric sums]. */
 function evalStep(model: KerasModel & { loss: NonNullable<KerasModel["loss"]> }, x: Inputs, y: tf.Tensor): tf.Tensor[] {
   return tf.tidy(() => {
-    const yPred = forward(model, x, false);
+    const yPred = singleOutput(model, forward(model, x, false));
     return [tf.sum(model.loss.fn(y, yPred)), ...model.metrics.map((m) => tf.sum(m.fn(y, yPred)))];
   });
 }
@@ -273,9 +282,9 @@ export async function fitModel(model: KerasModel, xArg: unknown, yArg: unknown, 
     steps = stepsOf(xArg, options.stepsPerEpoch, "fit");
   } else {
     if (yArg === undefined) throw new Error("fit: y is required with tensor data: model.fit(x, y, options)");
-    let x = toInputs(xArg, "fit: x");
+    let x = toInputs(xArg, "fit: x", model.inputNames);
     let y = toTensor(yArg, "fit: y");
-    if (x !== xArg) owned.push(x);
+    owned.push(...madeHere(x, xArg));
     if (y !== yArg) owned.push(y);
     checkData(model, x, y, "fit");
     const split = options.validationSplit ?? 0;
@@ -298,7 +307,7 @@ export async function fitModel(model: KerasModel, xArg: unknown, yArg: unknown, 
     if (isBatchSource(v)) validation = v;
     else {
       if (!Array.isArray(v) || v.length < 2) throw new Error("fit: validationData must be [x, y] or a batch generator");
-      const vx = toInputs(v[0], "fit: validationData x");
+      const vx = toInputs(v[0], "fit: validationData x", model.inputNames);
       const vy = toTensor(v[1], "fit: validationData y");
       checkData(model, vx, vy, "fit (validationData)");
       validation = { x: vx, y: vy };
@@ -350,7 +359,10 @@ export async function fitModel(model: KerasModel, xArg: unknown, yArg: unknown, 
           }
           if (!b.y) throw new Error("fit: the generator yielded a batch without labels; expected [x, y]");
           try {
-            if (step === 0 && isBatchSource(train)) checkData(model, b.x, b.y, "fit (generator batch)");
+            if (step === 0 && isBatchSource(train)) {
+              checkData(model, b.x, b.y, "fit (generator batch)");
+              variables = model.tf.trainableWeights.map((w) => w.read() as tf.Variable); // built by the first batch
+            }
             for (const cb of onBatchBegin) await cb.onBatchBegin(step);
             const values = trainStep(model as never, variables, b.x, b.y);
             totals.add(values, values.map((_, i) => (i === 0 ? b.size : 1)), b.size);
@@ -423,9 +435,9 @@ export async function evaluateModel(model: KerasModel, xArg: unknown, yArg: unkn
   if (isBatchSource(xArg)) data = xArg;
   else {
     if (yArg === undefined) throw new Error("evaluate: y is required with tensor data: model.evaluate(x, y)");
-    const x = toInputs(xArg, "evaluate: x");
+    const x = toInputs(xArg, "evaluate: x", model.inputNames);
     const y = toTensor(yArg, "evaluate: y");
-    if (x !== xArg) owned.push(x);
+    owned.push(...madeHere(x, xArg));
     if (y !== yArg) owned.push(y);
     checkData(model, x, y, "evaluate");
     data = { x, y };
@@ -443,39 +455,40 @@ export async function evaluateModel(model: KerasModel, xArg: unknown, yArg: unkn
   }
 }
 
-export async function predictModel(model: KerasModel, xArg: unknown, options: PredictOptions): Promise<tf.Tensor> {
+export async function predictModel(model: KerasModel, xArg: unknown, options: PredictOptions): Promise<tf.Tensor | tf.Tensor[]> {
   await ready();
   const batchSize = positiveInt("predict: batchSize", options.batchSize, 32);
   let data: { x: Inputs } | BatchSource;
-  let owned: Inputs | undefined;
+  let owned: tf.Tensor[] | undefined;
   if (isBatchSource(xArg)) data = xArg;
   else {
-    const x = toInputs(xArg, "predict: x");
-    if (x !== xArg) owned = x;
+    const x = toInputs(xArg, "predict: x", model.inputNames);
+    owned = madeHere(x, xArg);
     checkData(model, x, undefined, "predict");
     data = { x };
   }
-  const parts: tf.Tensor[] = [];
+  const parts: tf.Tensor[][] = []; // per batch, one tensor per model output
   const signal = interruptSignal();
   const maybeYield = throttledYield();
   try {
     for await (const b of batches(data, batchSize, false, isBatchSource(data) ? stepsOf(data, options.steps, "predict") : undefined, "predict")) {
       try {
         if (signal.aborted) throw new KeyboardInterrupt("prediction interrupted");
-        parts.push(tf.tidy(() => forward(model, b.x, false)));
+        parts.push(asList(tf.tidy(() => forward(model, b.x, false))));
       } finally {
         disposeInputs(b.x);
         b.y?.dispose();
       }
       await maybeYield();
     }
-    const out = parts.length === 1 ? parts[0] : tf.concat(parts, 0);
-    if (parts.length > 1) parts.forEach((p) => p.dispose());
-    return out;
+    if (parts.length === 0) throw new Error("predict: the data yielded no batches");
+    const outs = parts[0].map((_, o) => (parts.length === 1 ? parts[0][o] : tf.concat(parts.map((p) => p[o]), 0)));
+    if (parts.length > 1) parts.forEach((p) => tf.dispose(p));
+    return outs.length === 1 ? outs[0] : outs;
   } catch (e) {
-    parts.forEach((p) => p.dispose());
+    parts.forEach((p) => tf.dispose(p));
     throw e;
   } finally {
-    disposeInputs(owned);
+    if (owned) tf.dispose(owned);
   }
 }

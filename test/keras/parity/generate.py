@@ -123,7 +123,9 @@ def run_case(name, c):
     with tf.GradientTape(persistent=True) as tape:
         for i in float_idx:
             tape.watch(xv[i])
-        y = model(xv[0] if len(xv) == 1 else xv, training=c["training"])
+        struct = getattr(model, "_inputs_struct", None)
+        call_in = keras.tree.pack_sequence_as(struct, xv) if isinstance(struct, dict) else (xv[0] if len(xv) == 1 else xv)
+        y = model(call_in, training=c["training"])
         ys = keras.tree.flatten(y)
         cot = [rng.standard_normal(tuple(t.shape)).astype("float32") for t in ys]
         loss = tf.add_n([tf.reduce_sum(tf.cast(t, "float32") * k) for t, k in zip(ys, cot)])
