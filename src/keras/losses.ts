@@ -46,6 +46,42 @@ export function meanAbsoluteError(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor
   return tf.tidy(() => tf.mean(tf.abs(tf.sub(tf.cast(yTrue, "float32"), yPred)), -1));
 }
 
+export interface CrossentropyOptions {
+  /** Whether predictions are logits rather than probabilities (Keras' `from_logits`). Default false. */
+  fromLogits?: boolean;
+}
+
+/** A loss function carrying its Keras name (for the matching accuracy and the messages). */
+function named(name: string, fn: LossFunction): LossFunction {
+  return Object.assign(fn, { lossName: name });
+}
+
+/** `keras.losses.CategoricalCrossentropy({ fromLogits: true })`: one-hot labels. */
+export function CategoricalCrossentropy(options: CrossentropyOptions = {}): LossFunction {
+  if (!options.fromLogits) return named("categorical_crossentropy", categoricalCrossentropy);
+  return named("categorical_crossentropy", (yTrue, logits) => tf.tidy(() => tf.neg(tf.sum(tf.mul(tf.cast(yTrue, "float32"), tf.logSoftmax(logits)), -1))));
+}
+
+/** `keras.losses.SparseCategoricalCrossentropy({ fromLogits: true })`: integer labels. */
+export function SparseCategoricalCrossentropy(options: CrossentropyOptions = {}): LossFunction {
+  if (!options.fromLogits) return named("sparse_categorical_crossentropy", sparseCategoricalCrossentropy);
+  return named("sparse_categorical_crossentropy", (yTrue, logits) =>
+    tf.tidy(() => {
+      const labels = tf.cast(tf.reshape(yTrue, [-1]), "int32");
+      return tf.neg(tf.sum(tf.mul(tf.oneHot(labels, logits.shape[logits.rank - 1]!), tf.logSoftmax(logits)), -1));
+    }),
+  );
+}
+
+/** `keras.losses.BinaryCrossentropy({ fromLogits: true })`. */
+export function BinaryCrossentropy(options: CrossentropyOptions = {}): LossFunction {
+  if (!options.fromLogits) return named("binary_crossentropy", binaryCrossentropy);
+  // max(z, 0) - z*y + log(1 + exp(-|z|)), the stable form of the logistic loss
+  return named("binary_crossentropy", (yTrue, z) =>
+    tf.tidy(() => tf.mean(tf.add(tf.sub(tf.relu(z), tf.mul(z, tf.cast(yTrue, "float32"))), tf.log1p(tf.exp(tf.neg(tf.abs(z))))), -1)),
+  );
+}
+
 /** Keras' names (and tfjs' camelCase spellings) of the built-in losses. */
 const LOSSES: Record<string, { name: string; fn: LossFunction }> = {};
 for (const [names, fn] of [
@@ -66,7 +102,7 @@ export interface ResolvedLoss {
 
 /** A loss by Keras name or a function; unknown names are an error listing the accepted ones. */
 export function getLoss(loss: string | LossFunction): ResolvedLoss {
-  if (typeof loss === "function") return { name: loss.name || "custom", fn: loss };
+  if (typeof loss === "function") return { name: (loss as { lossName?: string }).lossName ?? (loss.name || "custom"), fn: loss };
   const found = LOSSES[loss];
   if (!found) {
     const accepted = Object.keys(LOSSES).filter((k) => k.includes("_") || k.length <= 3);

@@ -61,7 +61,9 @@ class AdamOptimizer extends tf.AdamOptimizer {
 }
 
 /** Porting note: Keras 2's `decay` and `amsgrad` are not supported for Adam. */
-export function Adam(options: AdamOptions = {}): tf.AdamOptimizer {
+/** `optimizers.Adam({ learningRate: 1e-3 })`, or `optimizers.Adam(1e-3)` as Keras' positional form. */
+export function Adam(optionsOrLr: AdamOptions | number = {}): tf.AdamOptimizer {
+  const options = typeof optionsOrLr === "number" ? { learningRate: optionsOrLr } : optionsOrLr;
   rejectUnknown("Adam", options, ["learningRate", "lr", "beta1", "beta2", "epsilon", "beta_1", "beta_2"]);
   const o = options as AdamOptions & { beta_1?: number; beta_2?: number };
   return new AdamOptimizer(learningRateOption("Adam", options, 0.001), o.beta1 ?? o.beta_1 ?? 0.9, o.beta2 ?? o.beta_2 ?? 0.999, o.epsilon ?? 1e-7);

@@ -18,7 +18,9 @@ export interface RMSpropOptions {
   centered?: boolean;
 }
 
-export function RMSprop(options: RMSpropOptions = {}): tf.RMSPropOptimizer {
+/** `optimizers.RMSprop({ learningRate: 1e-3 })`, or `optimizers.RMSprop(1e-3)` as Keras' positional form. */
+export function RMSprop(optionsOrLr: RMSpropOptions | number = {}): tf.RMSPropOptimizer {
+  const options = typeof optionsOrLr === "number" ? { learningRate: optionsOrLr } : optionsOrLr;
   rejectUnknown("RMSprop", options, ["learningRate", "lr", "rho", "momentum", "epsilon", "centered"]);
   return tf.train.rmsprop(learningRateOption("RMSprop", options, 0.001), options.rho ?? 0.9, options.momentum ?? 0, options.epsilon ?? 1e-7, options.centered ?? false);
 }

@@ -105,8 +105,9 @@ export class SGDOptimizer extends tf.Optimizer {
 tf.serialization.registerClass(SGDOptimizer);
 
 /** `optimizers.SGD({ lr: 0.01, momentum: 0.9, nesterov: true })`, as Keras (no `new`). */
-export function SGD(options: SGDOptions = {}): SGDOptimizer {
-  return new SGDOptimizer(options);
+/** `optimizers.SGD({ learningRate: 0.01, momentum: 0.9 })`, or `optimizers.SGD(0.01)` (Keras' positional form). */
+export function SGD(optionsOrLr: SGDOptions | number = {}): SGDOptimizer {
+  return new SGDOptimizer(typeof optionsOrLr === "number" ? { learningRate: optionsOrLr } : optionsOrLr);
 }
 
 /** `learningRate` or its Keras 2 alias `lr`, checked. */
