@@ -8,6 +8,7 @@
 //     = conv2d(x^T (ci as batch, n as channel), dy^T (as filter [Ho, Wo, N, Cout]), dilation s)
 //   dx = conv2d(zero-dilate(dy, s), flip(W) with in/out channels swapped, stride 1, "full" padding)
 import * as tf from "@tensorflow/tfjs";
+import { avgPoolGrad } from "./avg_pool_grad.js";
 
 type TensorInfo = tf.TensorInfo;
 export type KernelFunc = (args: { inputs: Record<string, TensorInfo>; backend: unknown; attrs: Record<string, unknown> }) => TensorInfo;
@@ -463,6 +464,7 @@ export function registerWasmKernels(): void {
   shareSavedTensors();
   replaceWasmKernel("GatherV2", rowGather(kernel("GatherV2")));
   replaceWasmKernel("MaxPoolGrad", maxPoolGrad(kernel("MaxPoolGrad")));
+  replaceWasmKernel("AvgPoolGrad", avgPoolGrad(kernel("AvgPoolGrad"))); // stock: edge windows divided by the full size
   replaceWasmKernel("Sum", leadingSum(kernel("Sum")));
   replaceWasmKernel("FusedBatchNorm", channelBatchNorm(kernel("FusedBatchNorm")));
 }
