@@ -10,7 +10,7 @@ import * as kerasModule from "./keras/index.js";
 export { tf };
 export { ready, backend, describeBackend, type BackendReport, type BackendAttempt, type BackendName } from "./backend/backend.js";
 export { KeyboardInterrupt, interruptSignal, requestInterrupt, resetInterrupt } from "./interrupt.js";
-export { layers, optimizers, callbacks, losses, metrics, activations, models, utils, Model, Sequential, loadModel } from "./keras/index.js";
+export { layers, optimizers, callbacks, losses, metrics, activations, regularizers, constraints, initializers, models, utils, Model, Sequential, loadModel } from "./keras/index.js";
 export type { KerasModel, SequentialModel } from "./keras/index.js";
 export type { Callable, LayerCallOptions } from "./keras/callable.js";
 export type { KerasVariable } from "./keras/variables.js";

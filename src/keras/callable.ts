@@ -4,6 +4,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { assertReady } from "../backend/backend.js";
 import { describeVariables, type KerasVariable } from "./variables.js";
+import { attachActivityRegularizer } from "./penalties.js";
 
 export type TfLayer = tf.layers.Layer;
 type ApplyInput = tf.SymbolicTensor | tf.SymbolicTensor[] | tf.Tensor | tf.Tensor[];
@@ -36,6 +37,7 @@ export function callable<L extends TfLayer>(layer: L): Callable<L> {
   const raw = unwrapLayer(layer);
   const known = toProxy.get(raw);
   if (known) return known as Callable<L>;
+  attachActivityRegularizer(raw); // the activityRegularizer option of baseArgs, if any
   const target = function () {} as unknown as object;
   const proxy = new Proxy(target, {
     apply(_t, _this, args: unknown[]) {

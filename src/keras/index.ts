@@ -4,6 +4,9 @@ import * as optimizers from "./optimizers/index.js";
 import * as callbacks from "./callbacks/index.js";
 import * as losses from "./losses.js";
 import * as metrics from "./metrics.js";
+import * as regularizers from "./regularizers.js";
+import * as constraints from "./constraints.js";
+import * as initializers from "./initializers.js";
 import { activations } from "./activations.js";
 import { Model, Sequential, KerasModel, SequentialModel } from "./models/model.js";
 import { Input } from "./layers/input.js";
@@ -12,6 +15,7 @@ import { toCategorical } from "./utils.js";
 import { resetNames } from "./naming.js";
 import { datasets, preprocessing } from "../data/index.js";
 
+export { regularizers, constraints, initializers };
 export { layers, optimizers, callbacks, losses, metrics, activations, Input, Model, Sequential, KerasModel, SequentialModel, loadModel, toCategorical };
 export type { CallableModel, ModelArgs, ModelOptions, SymbolicStructure, SequentialItem } from "./models/model.js";
 

@@ -2,6 +2,10 @@
 import * as tf from "@tensorflow/tfjs";
 import { assertReady } from "../../backend/backend.js";
 import { autoName } from "../naming.js";
+import { get as getInitializer, Initializer as InitializerBase, initializerNames } from "../initializers.js";
+import { get as getRegularizer } from "../regularizers.js";
+import { setPendingActivityRegularizer } from "../penalties.js";
+import { get as getConstraint } from "../constraints.js";
 
 export interface BaseLayerOptions {
   /** The layer's name. Default: Keras' automatic name (`dense`, `dense_1`, ...). */
@@ -14,6 +18,11 @@ export interface BaseLayerOptions {
   trainable?: boolean;
   /** The layer's float type. Default "float32". */
   dtype?: tf.DataType;
+  /**
+   * Penalty on the layer's output, added to the training loss: reg(output) / batch size per call, as
+   * Keras 3 ("l1", "l2", "l1l2" or a keras.regularizers object). Default none.
+   */
+  activityRegularizer?: RegularizerIdentifier | null;
 }
 
 /** Keras spellings of initializers (`"glorot_uniform"`) and tfjs initializer objects alike. */
@@ -30,6 +39,8 @@ export function baseArgs(className: string, o: BaseLayerOptions | undefined): Re
   if (o?.batchInputShape) args.batchInputShape = o.batchInputShape;
   if (o?.trainable !== undefined) args.trainable = o.trainable;
   if (o?.dtype) args.dtype = o.dtype;
+  // tfjs layers refuse an activity regularizer when called: callable() attaches it (penalties.ts).
+  setPendingActivityRegularizer(args.name as string, regularizer(o?.activityRegularizer, className, "activityRegularizer"));
   return args;
 }
 
@@ -49,20 +60,19 @@ export function layerClass<C>(make: () => C): () => C {
   };
 }
 
-const INITIALIZERS = [
-  "zeros", "ones", "constant", "random_normal", "random_uniform", "truncated_normal", "identity",
-  "variance_scaling", "glorot_uniform", "glorot_normal", "he_normal", "he_uniform", "lecun_normal",
-  "lecun_uniform", "orthogonal",
-];
+/** Keras' initializer names (snake case; class names and camelCase are accepted too). */
+export const INITIALIZERS = initializerNames;
 
-/** `"he_normal"` -> `"heNormal"`; objects pass through; unknown names are an error naming the layer. */
+/**
+ * `"he_normal"` -> keras.initializers.HeNormal() (Keras 3's formulas, keras/src/initializers); objects
+ * pass through; unknown names are an error naming the layer and option and listing the accepted ones.
+ */
 export function initializer(v: InitializerIdentifier | undefined, where: string, option: string): string | ReturnType<typeof tf.initializers.zeros> | undefined {
-  if (v == null || typeof v !== "string") return v;
-  const snake = v.replace(/([a-z])([A-Z])/g, "$1_$2").toLowerCase();
-  if (!INITIALIZERS.includes(snake)) {
-    throw new Error(`${where}: unknown ${option} ${JSON.stringify(v)}; expected one of ${INITIALIZERS.join(", ")} or a tf.initializers object`);
+  if (v == null) return v;
+  if (typeof v !== "string" && !(v instanceof InitializerBase)) {
+    throw new Error(`${where}: ${option} must be a Keras initializer name (${INITIALIZERS.join(", ")}) or a keras.initializers object, got ${typeof v}`);
   }
-  return snake.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase());
+  return getInitializer(v, where, option);
 }
 
 /** Keras accepts `3` or `[3, 3]` or `(3, 3)` for kernel and pool sizes. */
@@ -82,10 +92,10 @@ export function padding(v: string | undefined, where: string): "valid" | "same" 
   return p;
 }
 
-/** Keras' regularizer spellings ("l1", "l2", "l1_l2") or a `keras.regularizers` / tfjs regularizer object. */
-export type RegularizerIdentifier = string | ReturnType<typeof tf.regularizers.l2>;
-/** Keras' constraint spellings ("max_norm", "non_neg", "unit_norm", "min_max_norm") or a constraint object. */
-export type ConstraintIdentifier = string | ReturnType<typeof tf.constraints.nonNeg>;
+/** Keras' regularizer spellings ("l1", "l2", "l1l2"), a `keras.regularizers` / tfjs regularizer object, or a function `(x) => scalar`. */
+export type RegularizerIdentifier = string | ReturnType<typeof tf.regularizers.l2> | ((x: tf.Tensor) => tf.Scalar | tf.Tensor);
+/** Keras' constraint spellings ("max_norm", "non_neg", "unit_norm", "min_max_norm"), a constraint object, or a function `(w) => w`. */
+export type ConstraintIdentifier = string | ReturnType<typeof tf.constraints.nonNeg> | ((w: tf.Tensor) => tf.Tensor);
 
 /** Options of a layer's weight: `kernelInitializer`, `kernelRegularizer`, `kernelConstraint` (and bias, ...). */
 export type WeightOptions<W extends string> = {
@@ -96,34 +106,16 @@ export type WeightOptions<W extends string> = {
   [K in `${W}Constraint`]?: ConstraintIdentifier | null;
 };
 
-const REGULARIZERS: Record<string, () => ReturnType<typeof tf.regularizers.l2>> = {
-  l1: () => tf.regularizers.l1(),
-  l2: () => tf.regularizers.l2(),
-  l1_l2: () => tf.regularizers.l1l2(),
-};
-const CONSTRAINTS: Record<string, () => ReturnType<typeof tf.constraints.nonNeg>> = {
-  max_norm: () => tf.constraints.maxNorm({}),
-  non_neg: () => tf.constraints.nonNeg(),
-  unit_norm: () => tf.constraints.unitNorm({}),
-  min_max_norm: () => tf.constraints.minMaxNorm({}),
-};
-
-/** `"l2"` -> the regularizer; objects pass through; unknown names are an error naming the layer and option. */
+/** `"l2"` -> keras.regularizers.L2(); objects pass through; unknown names are an error naming the layer and option. */
 export function regularizer(v: RegularizerIdentifier | null | undefined, where: string, option: string): ReturnType<typeof tf.regularizers.l2> | undefined {
   if (v == null) return undefined;
-  if (typeof v !== "string") return v;
-  const make = REGULARIZERS[v.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toLowerCase()];
-  if (!make) throw new Error(`${where}: unknown ${option} ${JSON.stringify(v)}; expected one of ${Object.keys(REGULARIZERS).join(", ")} or a keras.regularizers object`);
-  return make();
+  return getRegularizer(v, where, option);
 }
 
-/** `"non_neg"` -> the constraint; objects pass through; unknown names are an error naming the layer and option. */
+/** `"non_neg"` -> keras.constraints.NonNeg(); objects pass through; unknown names are an error naming the layer and option. */
 export function constraint(v: ConstraintIdentifier | null | undefined, where: string, option: string): ReturnType<typeof tf.constraints.nonNeg> | undefined {
   if (v == null) return undefined;
-  if (typeof v !== "string") return v;
-  const make = CONSTRAINTS[v.replace(/([a-z])([A-Z])/g, "$1_$2").toLowerCase()];
-  if (!make) throw new Error(`${where}: unknown ${option} ${JSON.stringify(v)}; expected one of ${Object.keys(CONSTRAINTS).join(", ")} or a keras.constraints object`);
-  return make();
+  return getConstraint(v, where, option);
 }
 
 /**

@@ -16,6 +16,7 @@ import {
 } from "./data_adapter.js";
 import type { KerasModel } from "./model.js";
 import { shapeText } from "../callable.js";
+import { applyConstraints, openPenalties } from "../penalties.js";
 
 export interface FitOptions {
   /** Default 1. */
@@ -207,16 +208,24 @@ function throttledYield(): () => Promise<void> | undefined {
 /** One training step; returns [mean loss, ...metric sums] (scalars on the device). */
 function trainStep(model: KerasModel & { optimizer: tf.Optimizer; loss: NonNullable<KerasModel["loss"]> }, variables: tf.Variable[], x: Inputs, y: tf.Tensor): tf.Tensor[] {
   let yPred: tf.Tensor | undefined;
-  const loss = model.optimizer.minimize(
-    () => {
-      yPred = tf.keep(singleOutput(model, forward(model, x, true)));
-      const regularization = (model.tf.losses as unknown as (() => tf.Scalar)[]).map((f) => f());
-      const data = tf.mean(model.loss.fn(y, yPred)) as tf.Scalar;
-      return regularization.length ? (tf.addN([data, ...regularization]) as tf.Scalar) : data;
-    },
-    true,
-    variables,
-  )!;
+  // Keras' compute_loss: the data loss plus the weight and activity regularization penalties.
+  const penalties = openPenalties();
+  let loss: tf.Scalar;
+  try {
+    loss = model.optimizer.minimize(
+      () => {
+        yPred = tf.keep(singleOutput(model, forward(model, x, true)));
+        const penalty = penalties.total(model.tf);
+        const data = tf.mean(model.loss.fn(y, yPred)) as tf.Scalar;
+        return penalty ? (tf.add(data, penalty) as tf.Scalar) : data;
+      },
+      true,
+      variables,
+    )!;
+  } finally {
+    penalties.close();
+  }
+  applyConstraints(model.tf.trainableWeights); // Keras 3: right after the optimizer's update
   // Metrics from the same predictions, after the step and off the gradient tape (as Keras, they see
   // the predictions made before the update).
   const metrics = tf.tidy(() => model.metrics.map((m) => tf.sum(m.fn(y, yPred!))));
@@ -250,10 +259,18 @@ function singleOutput(model: KerasModel, y: tf.Tensor | tf.Tensor[]): tf.Tensor 
 
 /** One evaluation step; returns [loss sum, ...metric sums]. */
 function evalStep(model: KerasModel & { loss: NonNullable<KerasModel["loss"]> }, x: Inputs, y: tf.Tensor): tf.Tensor[] {
-  return tf.tidy(() => {
-    const yPred = singleOutput(model, forward(model, x, false));
-    return [tf.sum(model.loss.fn(y, yPred)), ...model.metrics.map((m) => tf.sum(m.fn(y, yPred)))];
-  });
+  const penalties = openPenalties();
+  try {
+    return tf.tidy(() => {
+      const yPred = singleOutput(model, forward(model, x, false));
+      // As Keras, the reported loss includes the regularization penalties (once per sample here).
+      const penalty = penalties.total(model.tf);
+      const data = tf.sum(model.loss.fn(y, yPred));
+      return [penalty ? tf.add(data, tf.mul(penalty, yPred.shape[0])) : data, ...model.metrics.map((m) => tf.sum(m.fn(y, yPred)))];
+    });
+  } finally {
+    penalties.close();
+  }
 }
 
 function stepsOf(data: unknown, given: number | undefined, what: string): number | undefined {
