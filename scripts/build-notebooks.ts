@@ -45,7 +45,7 @@ function build(file: string): string {
     cells: cells.map((c, i) => ({ ...c, id: `${name.slice(0, 2)}-${String(i).padStart(2, "0")}` })),
     metadata: {
       kernelspec: { name: "tsdl", display_name: "TypeScript (tsdl)", language: "typescript" },
-      language_info: { name: "typescript", file_extension: ".ts", mimetype: "text/typescript", codemirror_mode: { name: "javascript", typescript: true } },
+      language_info: { name: "typescript", file_extension: ".ts", mimetype: "text/typescript", codemirror_mode: "typescript" },
     },
     nbformat: 4,
     nbformat_minor: 5,

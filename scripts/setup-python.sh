@@ -6,7 +6,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 stamp=.venv/.tsdl-pins
 want=$(cat requirements.txt constraints.txt | sha256sum | cut -d' ' -f1)
-if [ -x .venv/bin/python ] && [ "$(cat "$stamp" 2>/dev/null)" = "$want" ]; then exit 0; fi
+# The project's package.json says "type": "module", so Node would read the CommonJS scripts inside .venv
+# (jupyter_builder's yarn.js, which `jupyter labextension list` runs) as ES modules and fail: .venv gets
+# a package.json of its own that says CommonJS.
+commonjs() { [ -f .venv/package.json ] || echo '{ "type": "commonjs" }' > .venv/package.json; }
+if [ -x .venv/bin/python ] && [ "$(cat "$stamp" 2>/dev/null)" = "$want" ]; then commonjs; exit 0; fi
 # A python3 with venv and pip: $TSDL_PYTHON, else the first python3 on PATH that is not Debian's
 # /usr/bin one (which lacks ensurepip unless python3-venv is installed), else that one.
 py="${TSDL_PYTHON:-}"
@@ -21,6 +25,7 @@ if [ -z "$py" ]; then
 fi
 echo "Python environment: making .venv with $py ($("$py" --version 2>&1)), installing requirements.txt (about 1.8 GB, a minute or two)"
 [ -x .venv/bin/python ] || "$py" -m venv .venv
+commonjs
 .venv/bin/python -m pip install --disable-pip-version-check --progress-bar on -r requirements.txt -c constraints.txt 2>&1 \
   | { grep -v -e "^WARNING: Location" -e "^Requirement already satisfied" || true; } || { echo "setup-python: pip install failed (see above)" >&2; exit 1; }
 .venv/bin/python -c "import jupyterlab, notebook, keras, tensorflow" 2>/dev/null || { echo "setup-python: .venv does not import jupyterlab/keras/tensorflow after the install" >&2; exit 1; }

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Notebook tier: every notebook in notebooks/ executed top to bottom at smoke scale under the tsdl kernel
-# by `jupyter nbconvert --execute` (nbclient). A cell error fails the run. Prints each notebook's time.
+# by `jupyter nbconvert --execute` (nbclient, from .venv). A cell error fails the run. Prints each notebook's time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/jupyter-env.sh
@@ -12,7 +12,7 @@ failed=0
 for nb in "$tmp"/run/*.ipynb; do
   name=$(basename "$nb" .ipynb)
   start=$(date +%s.%N)
-  if python3 -m jupyter nbconvert --to notebook --execute --ExecutePreprocessor.timeout=900 \
+  if "$PY" -m jupyter nbconvert --to notebook --execute --ExecutePreprocessor.timeout=900 \
        --output "$name.smoke" --output-dir out/notebooks "$nb" >"$tmp/$name.log" 2>&1; then
     status=ok
     passed=$((passed + 1))

@@ -342,7 +342,9 @@ export class Kernel {
         version: tsVersion,
         mimetype: "text/typescript",
         file_extension: ".ts",
-        codemirror_mode: { name: "javascript", typescript: true },
+        // JupyterLab 4 (CodeMirror 6) looks the editor's language up by this name: "typescript" is its
+        // TypeScript mode; classic Notebook's CodeMirror 5 finds its TypeScript mode by the same name.
+        codemirror_mode: "typescript",
         pygments_lexer: "typescript",
       },
       banner: `tsdl ${tsdl.version}: TypeScript ${tsVersion} on Node.js ${process.versions.node}\nBackend: ${backendText}`,

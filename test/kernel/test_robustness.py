@@ -44,6 +44,12 @@ def test_kernel_info_names_the_version_and_backend_and_restart_works(kernel):
     assert info["status"] == "ok"
     assert info["implementation"] == "tsdl"
     assert info["language_info"]["name"] == "typescript"
+    # What JupyterLab 4 (CodeMirror 6) and classic Notebook need for TypeScript highlighting, and no
+    # debugger panel offered for a kernel without the debug protocol.
+    assert info["language_info"]["codemirror_mode"] == "typescript"
+    assert info["language_info"]["mimetype"] == "text/typescript"
+    assert info["language_info"]["pygments_lexer"] == "typescript"
+    assert info["debugger"] is False
     assert "Backend: wasm" in info["banner"] or "Backend: " in info["banner"]
     kc.execute_interactive("const kept = 1", timeout=30)
     km.restart_kernel(now=False)
