@@ -7,6 +7,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { callable, type Callable } from "../../callable.js";
 import { baseArgs, type BaseLayerOptions } from "../common.js";
+import { dropMask } from "../reshaping/drop_mask.js";
 import { dataFormat, spatialAxes, type DataFormat, type DataFormatOption } from "./data_format.js";
 
 export interface GlobalPoolingOptions extends BaseLayerOptions {
@@ -38,6 +39,7 @@ abstract class GlobalPooling extends tf.layers.Layer {
     if (args.keepdims !== undefined && typeof args.keepdims !== "boolean") throw new Error(`${kind}: keepdims must be true or false, got ${JSON.stringify(args.keepdims)}`);
     this.keepdims = args.keepdims ?? false;
     this.inputSpec = [new tf.InputSpec({ ndim: dims + 2 })];
+    this.supportsMasking = true; // tfjs then hands masks to computeMask, which drops them as Keras
   }
 
   computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
@@ -62,8 +64,9 @@ abstract class GlobalPooling extends tf.layers.Layer {
     });
   }
 
-  computeMask(): tf.Tensor {
-    return null as unknown as tf.Tensor; // no mask after the layer: the steps are gone (tfjs' type has no null)
+  computeMask(_inputs: tf.Tensor | tf.Tensor[], mask?: tf.Tensor | tf.Tensor[]): tf.Tensor {
+    // No mask after the layer: the steps are gone. Only GlobalAveragePooling1D uses one (Keras too).
+    return this.kind === "GlobalAveragePooling1D" ? (null as unknown as tf.Tensor) : dropMask(this, mask);
   }
 
   getConfig(): tf.serialization.ConfigDict {
@@ -98,7 +101,6 @@ export class GlobalAveragePooling1DLayer extends GlobalPooling {
   protected readonly mode = "avg";
   constructor(args: GlobalArgs = {}) {
     super("GlobalAveragePooling1D", 1, args);
-    this.supportsMasking = true;
   }
 }
 

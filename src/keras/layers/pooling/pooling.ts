@@ -9,6 +9,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { callable, shapeText, type Callable } from "../../callable.js";
 import { baseArgs, padding as paddingOption, type BaseLayerOptions } from "../common.js";
+import { dropMask } from "../reshaping/drop_mask.js";
 import { intTuple } from "../reshaping/int_tuple.js";
 import { dataFormat, fromChannelsLast, toChannelsLast, type DataFormat, type DataFormatOption } from "./data_format.js";
 
@@ -62,6 +63,7 @@ abstract class Pooling extends tf.layers.Layer {
     this.padding = paddingOption(args.padding ?? "valid", kind)!;
     this.dataFormat = dataFormat(args.dataFormat, kind);
     this.inputSpec = [new tf.InputSpec({ ndim: dims + 2 })];
+    this.supportsMasking = true; // tfjs then hands masks to computeMask, which drops them as Keras
   }
 
   computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
@@ -95,6 +97,10 @@ abstract class Pooling extends tf.layers.Layer {
       if (this.dims === 1) y = tf.squeeze(y, [2]);
       return fromChannelsLast(y, this.dataFormat);
     });
+  }
+
+  computeMask(_inputs: tf.Tensor | tf.Tensor[], mask?: tf.Tensor | tf.Tensor[]): tf.Tensor {
+    return dropMask(this, mask); // no mask support in Keras either: warned and dropped
   }
 
   getConfig(): tf.serialization.ConfigDict {

@@ -6,6 +6,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { callable, type Callable } from "../../callable.js";
 import { baseArgs, type BaseLayerOptions } from "../common.js";
+import { dropMask } from "./drop_mask.js";
 import { dataFormat, type DataFormat, type DataFormatOption } from "../pooling/data_format.js";
 
 export interface FlattenOptions extends BaseLayerOptions {
@@ -21,6 +22,7 @@ export class FlattenLayer extends tf.layers.Layer {
     super(args as ConstructorParameters<typeof tf.layers.Layer>[0]);
     this.dataFormat = dataFormat(args.dataFormat, "Flatten");
     this.inputSpec = [new tf.InputSpec({ minNDim: 1 })];
+    this.supportsMasking = true; // tfjs then hands masks to computeMask, which drops them as Keras
   }
 
   computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
@@ -35,6 +37,10 @@ export class FlattenLayer extends tf.layers.Layer {
       if (this.dataFormat === "channelsFirst" && x.rank > 2) x = tf.transpose(x, [0, ...Array.from({ length: x.rank - 2 }, (_, i) => i + 2), 1]);
       return tf.reshape(x, [x.shape[0], tf.util.sizeFromShape(x.shape.slice(1))]);
     });
+  }
+
+  computeMask(_inputs: tf.Tensor | tf.Tensor[], mask?: tf.Tensor | tf.Tensor[]): tf.Tensor {
+    return dropMask(this, mask); // no mask support in Keras either: warned and dropped
   }
 
   getConfig(): tf.serialization.ConfigDict {

@@ -4,6 +4,7 @@
 // names neither shape.
 import * as tf from "@tensorflow/tfjs";
 import { callable, shapeText, type Callable } from "../../callable.js";
+import { dropMask } from "./drop_mask.js";
 import { baseArgs, type BaseLayerOptions } from "../common.js";
 
 export interface ReshapeOptions extends BaseLayerOptions {
@@ -25,6 +26,7 @@ export class ReshapeLayer extends tf.layers.Layer {
       throw new Error(`Reshape: each size in targetShape must be a non-negative integer, or -1 for one unknown size, got ${JSON.stringify(t)}`);
     }
     this.targetShape = shape;
+    this.supportsMasking = true; // tfjs then hands masks to computeMask, which drops them as Keras
   }
 
   /** One sample's shape after the layer: -1 resolved, or null where the input has unknown sizes. */
@@ -54,6 +56,10 @@ export class ReshapeLayer extends tf.layers.Layer {
   call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
     const x = Array.isArray(inputs) ? inputs[0] : inputs;
     return tf.reshape(x, [x.shape[0], ...(this.resolve(x.shape) as number[])]);
+  }
+
+  computeMask(_inputs: tf.Tensor | tf.Tensor[], mask?: tf.Tensor | tf.Tensor[]): tf.Tensor {
+    return dropMask(this, mask); // no mask support in Keras either: warned and dropped
   }
 
   getConfig(): tf.serialization.ConfigDict {

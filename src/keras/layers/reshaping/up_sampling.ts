@@ -10,6 +10,7 @@ import * as tf from "@tensorflow/tfjs";
 import { callable, type Callable } from "../../callable.js";
 import { baseArgs, type BaseLayerOptions } from "../common.js";
 import { dataFormat, fromChannelsLast, toChannelsLast, type DataFormat, type DataFormatOption } from "../pooling/data_format.js";
+import { dropMask } from "./drop_mask.js";
 import { intTuple } from "./int_tuple.js";
 
 export interface UpSampling1DOptions extends BaseLayerOptions {
@@ -82,6 +83,7 @@ export class UpSampling1DLayer extends tf.layers.Layer {
     super(args as ConstructorParameters<typeof tf.layers.Layer>[0]);
     this.size = intTuple(args.size ?? 2, 1, "UpSampling1D", "size")[0];
     this.inputSpec = [new tf.InputSpec({ ndim: 3 })];
+    this.supportsMasking = true; // tfjs then hands masks to computeMask, which drops them as Keras
   }
 
   computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
@@ -91,6 +93,10 @@ export class UpSampling1DLayer extends tf.layers.Layer {
 
   call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
     return tf.tidy(() => repeatAxis(Array.isArray(inputs) ? inputs[0] : inputs, 1, this.size));
+  }
+
+  computeMask(_inputs: tf.Tensor | tf.Tensor[], mask?: tf.Tensor | tf.Tensor[]): tf.Tensor {
+    return dropMask(this, mask); // no mask support in Keras either: warned and dropped
   }
 
   getConfig(): tf.serialization.ConfigDict {
@@ -114,6 +120,7 @@ export class UpSampling2DLayer extends tf.layers.Layer {
     }
     this.interpolation = interpolation;
     this.inputSpec = [new tf.InputSpec({ ndim: 4 })];
+    this.supportsMasking = true; // tfjs then hands masks to computeMask, which drops them as Keras
   }
 
   computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
@@ -130,6 +137,10 @@ export class UpSampling2DLayer extends tf.layers.Layer {
       const y = this.interpolation === "nearest" ? repeatAxis(repeatAxis(x, 1, sh), 2, sw) : bilinear(x, sh, sw);
       return fromChannelsLast(y, this.dataFormat);
     });
+  }
+
+  computeMask(_inputs: tf.Tensor | tf.Tensor[], mask?: tf.Tensor | tf.Tensor[]): tf.Tensor {
+    return dropMask(this, mask); // no mask support in Keras either: warned and dropped
   }
 
   getConfig(): tf.serialization.ConfigDict {

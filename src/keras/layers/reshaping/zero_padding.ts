@@ -7,6 +7,7 @@ import * as tf from "@tensorflow/tfjs";
 import { callable, type Callable } from "../../callable.js";
 import { baseArgs, type BaseLayerOptions } from "../common.js";
 import { dataFormat, spatialAxes, type DataFormat, type DataFormatOption } from "../pooling/data_format.js";
+import { dropMask } from "./drop_mask.js";
 import { intTuple, pairs2D, type Pairs2D } from "./int_tuple.js";
 
 export interface ZeroPadding1DOptions extends BaseLayerOptions {
@@ -34,6 +35,7 @@ abstract class ZeroPadding extends tf.layers.Layer {
     super(args as ConstructorParameters<typeof tf.layers.Layer>[0]);
     this.dataFormat = dataFormat(args.dataFormat, kind);
     this.inputSpec = [new tf.InputSpec({ ndim: dims + 2 })];
+    this.supportsMasking = true; // tfjs then hands masks to computeMask, which drops them as Keras
   }
 
   protected abstract pairs(): [number, number][];
@@ -53,6 +55,10 @@ abstract class ZeroPadding extends tf.layers.Layer {
     const pairs = this.pairs();
     spatialAxes(x.rank, this.dataFormat).forEach((a, i) => (all[a] = pairs[i]));
     return tf.pad(x, all);
+  }
+
+  computeMask(_inputs: tf.Tensor | tf.Tensor[], mask?: tf.Tensor | tf.Tensor[]): tf.Tensor {
+    return dropMask(this, mask); // no mask support in Keras either: warned and dropped
   }
 
   getConfig(): tf.serialization.ConfigDict {
