@@ -19,7 +19,7 @@ test("seed 002 CNN: the article's summary, row by row", () => {
   const m = seed002();
   const rows = m.summaryData().rows.map((r) => [r.name, r.className, r.outputShape, r.params]);
   assert.deepEqual(rows.slice(0, 7), [
-    ["input", "InputLayer", "[(None, 32, 32, 3)]", 0],
+    ["input", "InputLayer", "(None, 32, 32, 3)", 0], // Keras 3: no list brackets (Keras 2 wrote [(None, 32, 32, 3)])
     ["batch_normalization", "BatchNormalization", "(None, 32, 32, 3)", 12],
     ["conv1", "Conv2D", "(None, 30, 30, 32)", 896],
     ["dropout", "Dropout", "(None, 30, 30, 32)", 0],

@@ -7,7 +7,7 @@ import { getMetric, type MetricFunction, type ResolvedMetric } from "../metrics.
 import { autoName, uniqueName } from "../naming.js";
 import { getOptimizer } from "../optimizers/index.js";
 import type { History } from "../callbacks/history.js";
-import { summaryData, summaryText, type SummaryData } from "./summary.js";
+import { summaryData, summaryText, terminalColumns, type SummaryData, type SummaryOptions } from "./summary.js";
 import { evaluateModel, fitModel, predictModel, type EvaluateOptions, type FitOptions, type PredictOptions } from "./training.js";
 import { saveModel } from "./saving.js";
 import type { BatchSource, Inputs } from "./data_adapter.js";
@@ -25,7 +25,7 @@ export interface CompileOptions {
 }
 
 /** A display bundle renderer registered by src/display (keeps this file free of HTML). */
-type SummaryRenderer = (d: SummaryData) => Record<string, unknown>;
+type SummaryRenderer = (d: SummaryData, options?: SummaryOptions) => Record<string, unknown>;
 let summaryRenderer: SummaryRenderer | undefined;
 export function setSummaryRenderer(r: SummaryRenderer): void {
   summaryRenderer = r;
@@ -178,19 +178,19 @@ export class KerasModel {
 
   /** The summary's rows and totals (what `summary()` shows). */
   summaryData(): SummaryData {
-    return summaryData(this.tf, this.rawLayers(), false);
+    return summaryData(this.tf, this.rawLayers(), false, this.optimizer);
   }
 
-  /** Shows Keras' summary table: as a table in a notebook, as text on a terminal. */
-  summary(): void {
+  /** Shows Keras' summary table: as a table in a notebook, as text on a terminal (as wide as the terminal, as Keras). */
+  summary(options: SummaryOptions = {}): void {
     const show = (globalThis as unknown as Record<symbol, ((v: unknown) => void) | undefined>)[DISPLAY];
-    if (show) show(this.summaryBundle());
-    else console.log(summaryText(this.summaryData()));
+    if (show) show(this.summaryBundle(options));
+    else console.log(summaryText(this.summaryData(), { columns: terminalColumns(), ...options }));
   }
 
-  private summaryBundle(): { [k: symbol]: () => Record<string, unknown> } {
+  private summaryBundle(options: SummaryOptions = {}): { [k: symbol]: () => Record<string, unknown> } {
     const data = this.summaryData();
-    return { [Symbol.for("Jupyter.display")]: () => (summaryRenderer ? summaryRenderer(data) : { "text/plain": summaryText(data) }) };
+    return { [Symbol.for("Jupyter.display")]: () => (summaryRenderer ? summaryRenderer(data, options) : { "text/plain": summaryText(data, options) }) };
   }
 
   /** Saves the architecture, weights and compile settings to the folder `path` (TF.js layers format). */
@@ -415,7 +415,7 @@ export class SequentialModel extends KerasModel {
     if (!this.built && this.pending.length > 0) {
       throw new Error(`Sequential "${this.name}" is not built yet, so it has no shapes to show: start it with keras.Input([...]), call model.build([null, ...]), or fit/predict it on data first`);
     }
-    return summaryData(this.tf, this.rawLayers(), true);
+    return summaryData(this.tf, this.rawLayers(), true, this.optimizer);
   }
 }
 

@@ -1,74 +1,203 @@
-// The rows of `model.summary()` and Keras' text table for them. src/display renders the same rows as HTML.
-import type * as tf from "@tensorflow/tfjs";
+// `model.summary()` as Keras 3 prints it (keras/src/utils/summary_utils.py): the rows and totals
+// (`summaryData`) and the box-drawn table that Keras has the `rich` library draw (`summaryText`),
+// wrapped and cut with "…" exactly as rich does it. src/display renders the same rows as HTML.
+import * as tf from "@tensorflow/tfjs";
+import { renderTable, wrapText, type Justify } from "./summary_layout.js";
 
 export interface SummaryRow {
   /** Layer name, e.g. `conv1`. */
   name: string;
-  /** Keras class name, e.g. `Conv2D`. */
+  /** Keras 3's class name, e.g. `Conv2D`; a functional model is `Functional`, as in Keras. */
   className: string;
-  /** Keras' spelling: `(None, 30, 30, 32)`; input layers `[(None, 32, 32, 3)]`. */
+  /** Keras 3's spelling: `(None, 30, 30, 32)` (inputs too); `[(None, 2), (None, 5)]` for several outputs; `?` when unbuilt. */
   outputShape: string;
   params: number;
-  /** Inbound layers as Keras writes them (`conv1[0][0]`); filled for functional models only. */
+  /** Whether the layer is built (Keras writes `0 (unbuilt)` otherwise). */
+  built: boolean;
+  /** `layer.trainable`; null for a layer without weights (Keras' `-` in the Trainable column). */
+  trainable: boolean | null;
+  /** Inbound tensors as Keras writes them (`conv1[0][0]`), in this model only; empty for inputs (Keras' `-`). */
   connectedTo: string[];
 }
 
 export interface SummaryData {
   modelName: string;
-  /** True when the table has a "Connected to" column (functional models that are not a plain chain). */
+  /** True when the table has a "Connected to" column: Keras' `not sequential_like` (a functional model that branches, merges or shares a layer). */
   functional: boolean;
   rows: SummaryRow[];
+  /** Keras' "Total params": trainable + non-trainable + optimizer parameters. */
   totalParams: number;
   trainableParams: number;
   nonTrainableParams: number;
+  /** The optimizer's variables once it has made its first update (Keras prints "Optimizer params" then); undefined before. */
+  optimizerParams?: number;
+  /** Memory of each total in bytes, by dtype as Keras counts it (float32: 4 bytes, the optimizer's iteration count: 8). */
+  bytes: { total: number; trainable: number; nonTrainable: number; optimizer: number };
 }
 
-function shapeText(shape: (number | null)[]): string {
-  const dims = shape.map((d) => (d == null ? "None" : String(d)));
-  return `(${dims.join(", ")}${dims.length === 1 ? "," : ""})`;
+export interface SummaryOptions {
+  /** Total width of the table. Default: Keras' min(88, columns - 4), min(108, columns - 4) with "Connected to" (12 more with showTrainable). */
+  lineLength?: number;
+  /** Right edges of the columns as fractions of the line. Default [0.45, 0.8, 1], [0.3, 0.56, 0.74, 1] with "Connected to". */
+  positions?: number[];
+  /** Add Keras' "Trainable" column (Y, N, or - for layers without weights). Default false. */
+  showTrainable?: boolean;
+  /**
+   * Width of the terminal Keras measures (`shutil.get_terminal_size()`). Default 80, what a notebook
+   * has (Keras then draws 76-character tables); `model.summary()` on a terminal passes its width.
+   */
+  columns?: number;
 }
 
-function outputShapeText(layer: tf.layers.Layer): string {
-  let shape: tf.Shape | tf.Shape[];
-  try {
-    shape = layer.outputShape;
-  } catch {
-    return "multiple";
-  }
-  const isList = Array.isArray(shape[0]);
-  const text = isList ? (shape as tf.Shape[]).map(shapeText).join(", ") : shapeText(shape as tf.Shape);
-  return layer.getClassName() === "InputLayer" || isList ? `[${text}]` : text;
-}
+/** Keras 3's class names where tfjs' getClassName() differs (tsdl's own layers already use Keras' names). */
+const KERAS_CLASS_NAMES: Record<string, string> = { Model: "Functional" };
 
-function count(weights: tf.LayerVariable[]): number {
-  return weights.reduce((n, w) => n + w.shape.reduce((a: number, b) => a * (b ?? 1), 1), 0);
+export function kerasClassName(layer: tf.layers.Layer): string {
+  const name = layer.getClassName();
+  return KERAS_CLASS_NAMES[name] ?? name;
 }
 
 interface NodeLike {
   inboundLayers: tf.layers.Layer[];
   nodeIndices: number[];
   tensorIndices: number[];
+  inputTensors: tf.SymbolicTensor[];
+  outputTensors: tf.SymbolicTensor[];
 }
 
-/** Summary data of a tfjs LayersModel (a Sequential's hidden input layer is left out, as in Keras). */
-export function summaryData(model: tf.LayersModel, layers: tf.layers.Layer[], sequential: boolean): SummaryData {
-  const rows = layers.map((layer) => {
-    const connectedTo: string[] = [];
-    for (const node of (layer as unknown as { inboundNodes: NodeLike[] }).inboundNodes ?? []) {
-      node.inboundLayers.forEach((l, i) => connectedTo.push(`${l.name}[${node.nodeIndices[i]}][${node.tensorIndices[i]}]`));
+const inboundNodes = (layer: tf.layers.Layer) => (layer as unknown as { inboundNodes: NodeLike[] }).inboundNodes ?? [];
+
+/**
+ * Keras' index of a layer's node. Porting note: a tfjs model (functional or Sequential) has a node of
+ * its own at index 0 that links its inputs to its outputs; Keras 3 models have none, so a model's
+ * first call is node 0 in Keras and node 1 in tfjs.
+ */
+function kerasNodeIndex(layer: tf.layers.Layer, tfjsIndex: number): number {
+  return layer instanceof tf.LayersModel ? tfjsIndex - 1 : tfjsIndex;
+}
+
+/** Keras' `format_shape`: `(None, 30, 30, 32)`; a rank-1 shape is `(None)`. */
+function shapeText(shape: readonly (number | null)[]): string {
+  return `(${shape.map((d) => (d == null ? "None" : String(d))).join(", ")})`;
+}
+
+/** Keras' `format_layer_shape`: the output shape(s) of the layer's last call; `?` when it has none. */
+function outputShapeText(layer: tf.layers.Layer): string {
+  const nodes = inboundNodes(layer);
+  if (nodes.length === 0) {
+    if (!layer.built) return "?";
+    try {
+      const s = layer.outputShape as (number | null)[] | (number | null)[][];
+      return Array.isArray(s[0]) ? `[${(s as (number | null)[][]).map(shapeText).join(", ")}]` : shapeText(s as (number | null)[]);
+    } catch {
+      return "?";
     }
-    return { name: layer.name, className: layer.getClassName(), outputShape: outputShapeText(layer), params: layer.countParams(), connectedTo };
+  }
+  const shapes = nodes[nodes.length - 1].outputTensors.map((t) => shapeText(t.shape));
+  return shapes.length === 1 ? shapes[0] : `[${shapes.join(", ")}]`;
+}
+
+function count(weights: tf.LayerVariable[]): number {
+  return weights.reduce((n, w) => n + w.shape.reduce((a: number, b) => a * (b ?? 1), 1), 0);
+}
+
+/** Keras' `dtype_size` in bytes. */
+function bytesOf(weights: tf.LayerVariable[]): number {
+  return weights.reduce((n, w) => n + count([w]) * (w.dtype === "bool" ? 1 / 8 : w.dtype === "complex64" ? 8 : 4), 0);
+}
+
+/** tsdl's optimizers (src/keras/optimizers/optimizer.ts): their slots per trained variable, by Keras' names. */
+interface KerasOptimizerLike {
+  slotsOf(variable: tf.LayerVariable): Record<string, tf.Variable> | undefined;
+  learningRateSchedule?: unknown;
+}
+
+/**
+ * The slots per trainable weight of Keras' counterparts of tfjs' own optimizers (`tf.train.adam()`,
+ * ...): SGD none, momentum one; RMSprop a velocity, a momentum when momentum > 0, an average gradient
+ * when centered; Adam, Adamax and Adadelta two; Adagrad one. undefined for one Keras does not have.
+ */
+function tfjsSlotsPerWeight(o: tf.Optimizer): number | undefined {
+  // By class name: tfjs' optimizer classes answer instanceof for any optimizer.
+  const f = o as unknown as { momentum?: number; centered?: boolean };
+  const slots: Record<string, number> = { SGD: 0, Momentum: 1, RMSProp: 1 + (f.momentum ? 1 : 0) + (f.centered ? 1 : 0), Adam: 2, Adamax: 2, Adadelta: 2, Adagrad: 1 };
+  return slots[o.getClassName()];
+}
+
+/**
+ * Keras' optimizer parameters, once the optimizer is built (Keras builds it at the first training
+ * step; tsdl counts it once it has made an update): its iteration count (int64), its learning rate
+ * (float32; none with a schedule), Nadam's running product, and its slots.
+ * Porting note: for tfjs' own optimizers the slots are counted on the model's trainable weights now;
+ * Keras keeps those of its first step if `trainable` changes after training.
+ */
+function optimizerParams(model: tf.LayersModel, optimizer: tf.Optimizer | undefined): { params: number; bytes: number } | undefined {
+  if (!optimizer || !(optimizer.iterations > 0)) return undefined;
+  let slots: number;
+  const own = optimizer as unknown as Partial<KerasOptimizerLike>;
+  if (typeof own.slotsOf === "function") {
+    slots = 0;
+    for (const w of model.weights) for (const v of Object.values(own.slotsOf(w) ?? {})) slots += v.size;
+  } else {
+    const perWeight = tfjsSlotsPerWeight(optimizer);
+    if (perWeight === undefined) return undefined;
+    slots = count(model.trainableWeights) * perWeight;
+  }
+  const scalars = (own.learningRateSchedule ? 0 : 1) + (optimizer.getClassName() === "Nadam" ? 1 : 0);
+  return { params: slots + 1 + scalars, bytes: slots * 4 + 8 + scalars * 4 };
+}
+
+/**
+ * Keras' `sequential_like` for a functional model: one node at every depth, each with one input
+ * tensor, and no layer called twice in the model. Such a model gets the 3-column table.
+ */
+function sequentialLike(model: tf.LayersModel): boolean {
+  const byDepth = (model as unknown as { nodesByDepth?: Record<string, NodeLike[]> }).nodesByDepth ?? {};
+  const nodes = new Set<NodeLike>();
+  for (const v of Object.values(byDepth)) {
+    if (v.length > 1 || (v.length === 1 && v[0].inputTensors.length > 1)) return false;
+    v.forEach((n) => nodes.add(n));
+  }
+  return model.layers.every((l) => inboundNodes(l).filter((n) => nodes.has(n)).length <= 1);
+}
+
+/**
+ * Summary data of a tfjs LayersModel: `layers` as Keras lists them (a Sequential's input layer is left
+ * out, a functional model's input layers are rows), with Keras' shapes, class names and connections.
+ */
+export function summaryData(model: tf.LayersModel, layers: tf.layers.Layer[], sequential: boolean, optimizer?: tf.Optimizer): SummaryData {
+  const byDepth = (model as unknown as { nodesByDepth?: Record<string, NodeLike[]> }).nodesByDepth ?? {};
+  const relevant = new Set(Object.values(byDepth).flat());
+  const rows = layers.map((layer): SummaryRow => {
+    const connectedTo: string[] = [];
+    for (const node of inboundNodes(layer)) {
+      if (relevant.size && !relevant.has(node)) continue;
+      node.inboundLayers.forEach((l, i) => connectedTo.push(`${l.name}[${kerasNodeIndex(l, node.nodeIndices[i])}][${node.tensorIndices[i]}]`));
+    }
+    return {
+      name: layer.name,
+      className: kerasClassName(layer),
+      outputShape: outputShapeText(layer),
+      params: layer.built ? layer.countParams() : 0,
+      built: layer.built,
+      trainable: layer.weights.length > 0 ? layer.trainable : null,
+      connectedTo,
+    };
   });
-  const chain = rows.every((r) => r.connectedTo.length <= 1);
   const trainableParams = count(model.trainableWeights);
   const nonTrainableParams = count(model.nonTrainableWeights);
+  const opt = optimizerParams(model, optimizer);
+  const bytes = { trainable: bytesOf(model.trainableWeights), nonTrainable: bytesOf(model.nonTrainableWeights), optimizer: opt?.bytes ?? 0, total: 0 };
+  bytes.total = bytes.trainable + bytes.nonTrainable + bytes.optimizer;
   return {
     modelName: model.name,
-    functional: !sequential && !chain,
+    functional: !sequential && !sequentialLike(model),
     rows,
-    totalParams: trainableParams + nonTrainableParams,
+    totalParams: trainableParams + nonTrainableParams + (opt?.params ?? 0),
     trainableParams,
     nonTrainableParams,
+    ...(opt ? { optimizerParams: opt.params } : {}),
+    bytes,
   };
 }
 
@@ -77,36 +206,83 @@ export function thousands(n: number): string {
   return n.toLocaleString("en-US");
 }
 
-/** Keras 3's memory size: 4 bytes a float32 parameter, `(5.09 MB)`. */
-export function memorySize(params: number): string {
-  let size = params * 4;
-  for (const unit of ["B", "KB", "MB", "GB"]) {
-    if (size < 1024 || unit === "GB") return `${size.toFixed(2)} ${unit}`;
+/** Keras 3's `readable_memory_size` of a size in bytes: `136.04 KB`. */
+export function memorySize(bytes: number): string {
+  let size = bytes;
+  for (const unit of ["B", "KB", "MB", "GB", "TB"]) {
+    if (size / 1024 < 1) return `${size.toFixed(2)} ${unit}`;
     size /= 1024;
   }
-  return "";
+  return `${size.toFixed(2)} PB`;
 }
 
-/** Keras' text table (Keras 2's layout; columns widen instead of cutting long names). */
-export function summaryText(d: SummaryData): string {
-  const headers = d.functional ? ["Layer (type)", "Output Shape", "Param #", "Connected to"] : ["Layer (type)", "Output Shape", "Param #"];
-  const kerasWidths = d.functional ? [32, 22, 12, 32] : [29, 26, 10];
-  const cells = d.rows.map((r) => {
-    const first = [`${r.name} (${r.className})`, r.outputShape, String(r.params)];
-    return d.functional ? [first.concat(r.connectedTo[0] ?? "")].concat(r.connectedTo.slice(1).map((c) => ["", "", "", c])) : [first];
+/** The cells of a row as Keras writes them (untruncated): name (class), shape, params, [connections], [trainable]. */
+export function rowCells(d: SummaryData, r: SummaryRow, options: { showTrainable?: boolean } = {}): string[] {
+  const cells = [`${r.name} (${r.className})`, r.outputShape, r.built ? thousands(r.params) : "0 (unbuilt)"];
+  if (d.functional) cells.push(r.connectedTo.length ? r.connectedTo.join(", ") : "-");
+  if (options.showTrainable) cells.push(r.trainable === null ? "-" : r.trainable ? "Y" : "N");
+  return cells;
+}
+
+/** The lines under the table: ` Total params: 34,826 (136.04 KB)`, ... */
+export function totalLines(d: SummaryData): [label: string, value: string][] {
+  const lines: [string, string][] = [
+    ["Total params", `${thousands(d.totalParams)} (${memorySize(d.bytes.total)})`],
+    ["Trainable params", `${thousands(d.trainableParams)} (${memorySize(d.bytes.trainable)})`],
+    ["Non-trainable params", `${thousands(d.nonTrainableParams)} (${memorySize(d.bytes.nonTrainable)})`],
+  ];
+  if (d.optimizerParams !== undefined) lines.push(["Optimizer params", `${thousands(d.optimizerParams)} (${memorySize(d.bytes.optimizer)})`]);
+  return lines;
+}
+
+/** Keras' column widths: `int(position * lineLength)` minus the previous edge, each at least 4. */
+export function kerasColumnWidths(lineLength: number, positions: number[]): number[] {
+  let current = 0;
+  return positions.map((p) => {
+    const width = Math.floor(p * lineLength) - current;
+    if (width < 4) throw new Error(`summary: insufficient console width to print summary (lineLength ${lineLength}, positions [${positions.join(", ")}])`);
+    current += width;
+    return width;
   });
-  const widths = kerasWidths.map((w, i) => Math.max(w, ...cells.flat().map((row) => (row[i]?.length ?? 0) + 1), headers[i].length + 1));
-  const lineLength = widths.reduce((a, b) => a + b, 0);
-  const fmt = (row: string[]) => row.map((c, i) => c.padEnd(widths[i])).join("").trimEnd();
-  const out = [`Model: "${d.modelName}"`, "_".repeat(lineLength), fmt(headers), "=".repeat(lineLength)];
-  cells.forEach((lines, i) => {
-    for (const line of lines) out.push(fmt(line));
-    out.push(i === cells.length - 1 ? "=".repeat(lineLength) : "_".repeat(lineLength));
-  });
-  if (cells.length === 0) out.push("=".repeat(lineLength));
-  out.push(`Total params: ${thousands(d.totalParams)} (${memorySize(d.totalParams)})`);
-  out.push(`Trainable params: ${thousands(d.trainableParams)} (${memorySize(d.trainableParams)})`);
-  out.push(`Non-trainable params: ${thousands(d.nonTrainableParams)} (${memorySize(d.nonTrainableParams)})`);
-  out.push("_".repeat(lineLength));
-  return out.join("\n");
+}
+
+/**
+ * Keras 3's summary text: `Model: "name"`, the table as rich draws it (heavy header box, a rule
+ * between rows, each cell wrapped at word boundaries and cut with "…" where a word does not fit),
+ * then the totals.
+ */
+export function summaryText(d: SummaryData, options: SummaryOptions = {}): string {
+  const headers = ["Layer (type)", "Output Shape", "Param #", ...(d.functional ? ["Connected to"] : [])];
+  const justify: Justify[] = ["left", "left", "right", ...(d.functional ? (["left"] as const) : [])];
+  let defaultLength = d.functional ? 108 : 88;
+  let positions = options.positions ?? (d.functional ? [0.3, 0.56, 0.74, 1.0] : [0.45, 0.8, 1.0]);
+  if (options.showTrainable) {
+    defaultLength += 12;
+    positions = [...positions.map((p) => p * 0.9), 1.0];
+    headers.push("Trainable");
+    justify.push("center");
+  }
+  const columns = options.columns ?? 80;
+  const lineLength = options.lineLength ?? Math.min(defaultLength, columns - 4);
+  const widths = kerasColumnWidths(lineLength, positions);
+  const table = renderTable(
+    headers,
+    d.rows.map((r) => rowCells(d, r, options)),
+    widths,
+    justify,
+    lineLength,
+  );
+  // Keras prints with console.print: the title and totals wrapped (folded) at the console's width,
+  // every line cut at it (a table wider than the console, from a larger lineLength, is cropped).
+  const print = (s: string) => wrapText(s, columns, "default", "fold");
+  const crop = (line: string) => [...line].slice(0, columns).join("");
+  return [...print(`Model: "${d.modelName}"`), ...table.map(crop), ...totalLines(d).flatMap(([label, value]) => print(` ${label}: ${value}`))].join("\n");
+}
+
+/** Keras' `shutil.get_terminal_size().columns`: $COLUMNS, else the terminal's width, else 80. */
+export function terminalColumns(): number {
+  const p = (globalThis as { process?: { env?: Record<string, string | undefined>; stdout?: { isTTY?: boolean; columns?: number } } }).process;
+  const env = Number(p?.env?.COLUMNS);
+  if (Number.isInteger(env) && env > 0) return env;
+  return p?.stdout?.isTTY && p.stdout.columns ? p.stdout.columns : 80;
 }
