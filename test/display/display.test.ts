@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import sharp from "sharp";
 import { keras, layers, ready, tf, describeValues, ActivationPercentiles, display } from "../../src/index.ts";
 import { summaryBundle } from "../../src/display/summary_table.ts";
+import { summaryText } from "../../src/keras/models/summary.ts";
 import { imageGridData } from "../../src/display/image_grid.ts";
 import { figureBundle, sessionFigureBundle, staticSvg } from "../../src/display/plot.ts";
 import { comparisonFigure, historyFigure } from "../../src/display/history_plot.ts";
@@ -16,34 +17,49 @@ before(async () => {
 
 const bundleOf = async (v: unknown) => (v as Record<symbol, () => Promise<Record<string, unknown>> | Record<string, unknown>>)[Symbol.for("Jupyter.display")]();
 
-test("summary: HTML rows and totals with a Keras-like text twin; names are escaped", () => {
+test("summary: Keras 3's table as HTML (each cell's alignment in its style, no <style>) with Keras' text as its twin; names are escaped", () => {
   keras.backend.clearSession();
   const x = layers.Input([4]);
   assert.throws(() => layers.Dense(3, { name: "<script>" }), /Dense: name "<script>" is not a valid layer name/);
   const y = layers.Dense(3, { name: "out" })(layers.BatchNormalization()(x));
   const m = keras.Model(x, y, { name: "<script>alert(1)</script>" });
-  const b = summaryBundle(m.summaryData());
+  const d = m.summaryData();
+  const b = summaryBundle(d);
   const html = b["text/html"] as string;
-  assert.equal((html.match(/<tr>/g) ?? []).length, 1 + 3, "header + 3 layers");
+  assert.equal((html.match(/<tr>/g) ?? []).length, 1 + 3, "header + 3 layers (the input row too, as Keras 3)");
   assert.ok(!html.includes("<script>alert"), "no HTML injection");
   assert.ok(html.includes("Model: \"&lt;script&gt;alert(1)&lt;/script&gt;\""));
-  assert.match(html, /Total params:<\/b><\/td><td class="num" colspan="1">31 \(124\.00 B\)/);
+  // Every cell says how it aligns (Lab right-aligns every cell; a sanitizer drops <style>): names left, counts right.
+  assert.ok(!html.includes("<style"), "no <style> element");
+  const cells = [...html.matchAll(/<(td|th) ([^>]*)>/g)].map((c) => c[2]);
+  assert.equal(cells.length, 4 * 3);
+  assert.deepEqual(cells.map((c) => c.match(/^style="text-align:(\w+);/)?.[1]), Array(4).fill(["left", "left", "right"]).flat());
+  assert.match(html, /<th [^>]*>Layer \(type\)<\/th><th [^>]*>Output Shape<\/th><th [^>]*>Param #<\/th><\/tr>/);
+  assert.match(html, /<td [^>]*>out \(<span[^>]*>Dense<\/span>\)<\/td><td [^>]*>\(<span[^>]*>None<\/span>, <span[^>]*>3<\/span>\)<\/td><td [^>]*><span[^>]*>15<\/span><\/td>/);
+  assert.match(html, /<b>Total params:<\/b> <span[^>]*>31<\/span> \(124\.00 B\)/);
+  assert.match(html, /<b>Non-trainable params:<\/b> <span[^>]*>8<\/span> \(32\.00 B\)/);
   const text = b["text/plain"] as string;
-  assert.match(text, /^Model: "<script>alert\(1\)<\/script>"\n_+\nLayer \(type\) +Output Shape +Param #\n=+\n/);
-  assert.match(text, /batch_normalization \(BatchNormalization\) +\(None, 4\) +16\n/);
-  assert.match(text, /Total params: 31 \(124\.00 B\)\nTrainable params: 23 \(92\.00 B\)\nNon-trainable params: 8 \(32\.00 B\)/);
+  assert.equal(text, summaryText(d), "text/plain is Keras' text");
+  assert.match(text, /^Model: "<script>alert\(1\)<\/script>"\n┏━+┳━+┳━+┓\n┃ Layer \(type\) +┃ Output Shape +┃ +Param # ┃\n/);
+  assert.match(text, /\n│ batch_normalization +│ \(None, 4\) +│ +16 │\n│ \(BatchNormalization\) +│ +│ +│\n/);
+  assert.match(text, /\n Total params: 31 \(124\.00 B\)\n Trainable params: 23 \(92\.00 B\)\n Non-trainable params: 8 \(32\.00 B\)$/);
 });
 
-test("functional models that branch get a Connected to column", () => {
+test("functional models that branch get a Connected to column (one connection a line in HTML, untruncated)", () => {
   const a = layers.Input([2], { name: "a" });
-  const d1 = layers.Dense(2, { name: "left" })(a);
+  const d1 = layers.Dense(2, { name: "left_branch_with_a_name_longer_than_its_column" })(a);
   const d2 = layers.Dense(2, { name: "right" })(a);
   const sum = tf.layers.add({ name: "sum" }).apply([d1, d2]) as tf.SymbolicTensor;
   const m = keras.Model(a, sum);
   const d = m.summaryData();
   assert.equal(d.functional, true);
-  assert.deepEqual(d.rows.find((r) => r.name === "sum")?.connectedTo, ["left[0][0]", "right[0][0]"]);
-  assert.match(summaryBundle(d)["text/plain"] as string, /Connected to/);
+  assert.deepEqual(d.rows.find((r) => r.name === "sum")?.connectedTo, ["left_branch_with_a_name_longer_than_its_column[0][0]", "right[0][0]"]);
+  const b = summaryBundle(d);
+  assert.match(b["text/plain"] as string, /┃ Connected to +┃\n/);
+  assert.match(b["text/plain"] as string, /│ left_branch_with… │\n│ +│ +│ +│ right\[0\]\[0\] +│\n/, "Keras cuts a name longer than its cell");
+  const html = (b["text/html"] as string).replace(/<(?!br>)[^>]*>/g, "");
+  assert.ok(html.includes("left_branch_with_a_name_longer_than_its_column[0][0],<br>right[0][0]"), "HTML shows it whole");
+  assert.ok(html.includes("Connected to"));
 });
 
 test("imageGrid: PNG of the right size, the right pixel at a known place, escaped labels under each tile", async () => {
