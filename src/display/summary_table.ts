@@ -14,7 +14,8 @@ const NONE_COLOR = "#00d7ff";
 
 const FONT = "font-family:var(--jp-code-font-family,monospace);font-size:var(--jp-code-font-size,12px)";
 const CELL = "padding:2px 8px;vertical-align:top;white-space:pre-wrap;line-height:1.4";
-const cellStyle = (align: string, extra = "") => `style="text-align:${align};${CELL};${extra}"`;
+// class "num" on the counts: the JupyterLab extension's stylesheet (lab/style) right-aligns those too.
+const cellStyle = (align: string, extra = "") => `style="text-align:${align};${CELL};${extra}"${align === "right" ? ' class="num"' : ""}`;
 
 const span = (color: string, text: string) => `<span style="color:${color}">${text}</span>`;
 
