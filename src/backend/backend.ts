@@ -7,6 +7,7 @@
 import { createRequire } from "node:module";
 import * as tf from "@tensorflow/tfjs";
 import { registerWasmKernels } from "./wasm_kernels.js";
+import { registerWasmSegmentKernels } from "./wasm_segment_kernels.js";
 import { tryWebGPU } from "./webgpu.js";
 import { escapeHtml } from "../display/html.js";
 import { loadNative, registerNativeKernels } from "./native_kernels.js";
@@ -111,7 +112,10 @@ async function tryBackend(c: (typeof CANDIDATES)[number], forced: boolean): Prom
     }
     const ok = c.name === "wasm" ? await startWasm() : await tf.setBackend(c.tfName);
     if (!ok) return { name: c.name, package: c.package, status: "failed", message: `tf.setBackend("${c.tfName}") returned false` };
-    if (c.name === "wasm") registerWasmKernels();
+    if (c.name === "wasm") {
+      registerWasmKernels();
+      registerWasmSegmentKernels(); // the gather gradient (Embedding)
+    }
     await tf.ready();
     return { name: c.name, package: c.package, status: "selected" };
   } catch (e) {

@@ -24,6 +24,14 @@ export type Callable<L extends TfLayer> = L & {
   readonly variables: KerasVariable[];
 };
 
+/**
+ * A layer whose Keras call takes more than (inputs, { training }), e.g. `mha(query, value, { attentionMask })`
+ * or `lstm(x, { initialState })`, maps the call's arguments to tfjs' inputs and call keywords.
+ */
+export interface KerasCallAdapter {
+  kerasCallArguments(args: unknown[]): { inputs: ApplyInput; options?: LayerCallOptions; kwargs?: Record<string, unknown> };
+}
+
 const toProxy = new WeakMap<TfLayer, Callable<TfLayer>>();
 const toLayer = new WeakMap<object, TfLayer>();
 
@@ -41,6 +49,11 @@ export function callable<L extends TfLayer>(layer: L): Callable<L> {
   const target = function () {} as unknown as object;
   const proxy = new Proxy(target, {
     apply(_t, _this, args: unknown[]) {
+      const adapt = (raw as Partial<KerasCallAdapter>).kerasCallArguments;
+      if (typeof adapt === "function") {
+        const c = adapt.call(raw, args);
+        return callLayer(raw, c.inputs, c.options, c.kwargs);
+      }
       return callLayer(raw, args[0] as ApplyInput, args[1] as LayerCallOptions | undefined);
     },
     get(_t, prop) {
@@ -92,7 +105,7 @@ function expectedShape(layer: TfLayer, rank: number): (number | null)[] | undefi
 }
 
 /** Calls a tfjs layer; tfjs' shape errors become Keras' message naming the layer and both shapes. */
-export function callLayer(layer: TfLayer, x: ApplyInput, options?: LayerCallOptions): tf.SymbolicTensor | tf.SymbolicTensor[] | tf.Tensor | tf.Tensor[] {
+export function callLayer(layer: TfLayer, x: ApplyInput, options?: LayerCallOptions, kwargs?: Record<string, unknown>): tf.SymbolicTensor | tf.SymbolicTensor[] | tf.Tensor | tf.Tensor[] {
   assertReady();
   const inputs = (Array.isArray(x) ? x : [x]) as (tf.SymbolicTensor | tf.Tensor)[];
   for (const [i, t] of inputs.entries()) {
@@ -101,7 +114,7 @@ export function callLayer(layer: TfLayer, x: ApplyInput, options?: LayerCallOpti
     }
   }
   try {
-    return layer.apply(x as tf.Tensor, { training: options?.training ?? false });
+    return layer.apply(x as tf.Tensor, { ...kwargs, training: options?.training ?? false });
   } catch (e) {
     const message = (e as Error)?.message ?? "";
     const m = /^Input (\d+) is incompatible with layer/.exec(message);

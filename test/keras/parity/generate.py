@@ -41,6 +41,18 @@ class Float:
         self.shape, self.low, self.high = tuple(shape), low, high
 
 
+class Values:
+    """An input with the given values (nested lists or an array), e.g. sequences with padded steps.
+
+    Integers give an int32 input (not differentiated), anything else float32.
+    """
+
+    def __init__(self, values, dtype=None):
+        a = np.asarray(values)
+        self.dtype = dtype or ("int32" if np.issubdtype(a.dtype, np.integer) or a.dtype == bool else "float32")
+        self.value, self.shape = a.astype(self.dtype), tuple(a.shape)
+
+
 def case(build, inputs, training=False, seed=0, randomize_weights=True, grads=True, atol_scale=None, input_names=None, model=False):
     """One parity case.
 
@@ -57,6 +69,8 @@ def case(build, inputs, training=False, seed=0, randomize_weights=True, grads=Tr
 
 
 def _array(a):
+    if isinstance(a, tf.IndexedSlices):  # the gradient of a lookup (Embedding)
+        a = tf.convert_to_tensor(a)
     a = np.asarray(a)
     return {"shape": list(a.shape), "dtype": str(a.dtype), "data": a.astype(np.float64).ravel().tolist()}
 
@@ -76,6 +90,8 @@ def _random_weight(rng, v):
 
 
 def _make_input(rng, spec):
+    if isinstance(spec, Values):
+        return spec.value
     if isinstance(spec, Int):
         return rng.integers(spec.low, spec.high, spec.shape).astype(spec.dtype)
     if isinstance(spec, Float):
@@ -103,7 +119,7 @@ def run_case(name, c):
     keras.backend.clear_session()
     keras.utils.set_random_seed(c["seed"])
     rng = np.random.default_rng(c["seed"] + 1234)
-    specs = [s if isinstance(s, (Int, Float)) else Float(s) for s in c["inputs"]]
+    specs = [s if isinstance(s, (Int, Float, Values)) else Float(s) for s in c["inputs"]]
     if c["model"]:
         model = c["build"]()
         kin = model.inputs
@@ -118,7 +134,7 @@ def run_case(name, c):
             v.assign(_random_weight(rng, v))
     xs = [_make_input(rng, s) for s in specs]
     xv = [tf.constant(x) for x in xs]
-    float_idx = [i for i, s in enumerate(specs) if not isinstance(s, Int)]
+    float_idx = [i for i, s in enumerate(specs) if getattr(s, "dtype", "float32") == "float32"]
     trainable = model.trainable_weights
     with tf.GradientTape(persistent=True) as tape:
         for i in float_idx:
@@ -163,6 +179,8 @@ def run_case(name, c):
 
 
 def load_cases(family):
+    # Cases import Int, Float, Values and case from "generate": the very classes of this running script.
+    sys.modules.setdefault("generate", sys.modules[__name__])
     path = os.path.join(HERE, f"cases_{family}.py")
     spec = importlib.util.spec_from_file_location(f"cases_{family}", path)
     mod = importlib.util.module_from_spec(spec)
