@@ -36,4 +36,4 @@ parityTests("pooling", {
   conv1d_pool_head: {
     build: (x) => layers.Dense(2)(layers.GlobalMaxPooling1D()(layers.AveragePooling1D(2, { padding: "same" })(layers.Dense(4, { activation: "tanh" })(x)))),
   },
-});
+}, { summary: true }); // summary(): the same table text as Keras

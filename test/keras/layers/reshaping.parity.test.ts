@@ -49,4 +49,4 @@ parityTests("reshaping", {
   sequence_block: {
     build: (x) => layers.Dense(2)(layers.Permute([2, 1])(layers.Cropping1D([1, 2])(layers.UpSampling1D(2)(layers.ZeroPadding1D(1)(layers.Dense(3, { activation: "tanh" })(x)))))),
   },
-});
+}, { summary: true }); // summary(): the same table text as Keras

@@ -155,8 +155,10 @@ test("a masked input (Masking, Embedding maskZero) is taken as Keras does: the m
   const x = tf.tensor3d([1, 2, 0, 0, 3, 4], [1, 3, 2]);
   let y: tf.Tensor, z: tf.Tensor;
   try {
-    const model = keras.Model(input, [layers.Dense(1, { kernelInitializer: "ones" })(layers.ZeroPadding1D(1)(layers.Reshape([3, 2])(flatten(masked)))), layers.Cropping1D()(masked)]);
-    [y, z] = (await model.predict(x)) as tf.Tensor[];
+    const model = keras.Model(input, [layers.Dense(1, { kernelInitializer: "ones" })(layers.ZeroPadding1D(1)(layers.Reshape([3, 2])(flatten(masked)))), layers.Cropping1D()(masked), layers.Permute([2, 1])(masked)]);
+    const outs = (await model.predict(x)) as tf.Tensor[];
+    [y, z] = outs;
+    outs[2].dispose();
     tf.dispose(await model.predict(x)); // warned once per layer
   } finally {
     console.warn = warn;
@@ -164,6 +166,7 @@ test("a masked input (Masking, Embedding maskZero) is taken as Keras does: the m
   assert.deepEqual(warnings, [
     "Layer 'flatten' (of type Flatten) was passed an input with a mask attached to it. However, this layer does not support masking and will therefore destroy the mask information. Downstream layers will not see the mask.",
     "Layer 'cropping1d' (of type Cropping1D) was passed an input with a mask attached to it. However, this layer does not support masking and will therefore destroy the mask information. Downstream layers will not see the mask.",
+    "Layer 'permute' (of type Permute) was passed an input with a mask attached to it. However, this layer does not support masking and will therefore destroy the mask information. Downstream layers will not see the mask.",
   ]);
   assert.deepEqual(Array.from(await z.data()), [0, 0]);
   assert.deepEqual(Array.from(await y.data()), [0, 3, 0, 7, 0]);

@@ -1,13 +1,33 @@
 // Permute: reorders the axes of each sample; `dims` numbers them from 1 (the batch axis, 0, stays).
-// tfjs' Permute is Keras' (same output, same config), with the argument checked here first.
+// tfjs' Permute is Keras' (same output, same config); tsdl's subclass takes a mask as Keras does
+// (drops it with a warning; tfjs throws), and the argument is checked here first.
 import * as tf from "@tensorflow/tfjs";
 import { callable, type Callable } from "../../callable.js";
-import { baseArgs, type BaseLayerOptions } from "../common.js";
+import { baseArgs, layerClass, type BaseLayerOptions } from "../common.js";
+import { dropMask } from "./drop_mask.js";
 
 export interface PermuteOptions extends BaseLayerOptions {
   /** The new order of the axes after the batch axis, numbered from 1: [2, 1] swaps them. Required. */
   dims?: number[];
 }
+
+type LayerClass = new (args: Record<string, unknown>) => tf.layers.Layer;
+
+/** tsdl's Permute class, registered under Keras' (and tfjs') name for loading saved models. */
+export const permuteClass = layerClass((): LayerClass => {
+  const Base = tf.layers.permute({ dims: [1] }).constructor as LayerClass;
+  class Permute extends Base {
+    static className = "Permute";
+    constructor(args: Record<string, unknown>) {
+      super(args);
+      this.supportsMasking = true; // tfjs then hands masks to computeMask, which drops them as Keras
+    }
+    computeMask(_inputs: tf.Tensor | tf.Tensor[], mask?: tf.Tensor | tf.Tensor[]): tf.Tensor {
+      return dropMask(this, mask);
+    }
+  }
+  return Permute;
+});
 
 /** `Permute([2, 1])` or `Permute({ dims: [2, 1] })`: [batch, a, b] -> [batch, b, a]. */
 export function Permute(dims: number[] | PermuteOptions, options: PermuteOptions = {}): Callable<tf.layers.Layer> {
@@ -18,5 +38,6 @@ export function Permute(dims: number[] | PermuteOptions, options: PermuteOptions
   if (!valid) {
     throw new Error(`Permute: dims must be a permutation of 1..n, the axes after the batch axis numbered from 1 (e.g. [2, 1]), got ${JSON.stringify(d)}`);
   }
-  return callable(tf.layers.permute({ ...baseArgs("Permute", o), dims: d.slice() }));
+  const Cls = permuteClass();
+  return callable(new Cls({ ...baseArgs("Permute", o), dims: d.slice() }));
 }
