@@ -412,10 +412,8 @@ export class SequentialModel extends KerasModel {
   }
 
   summaryData(): SummaryData {
-    if (!this.built && this.pending.length > 0) {
-      throw new Error(`Sequential "${this.name}" is not built yet, so it has no shapes to show: start it with keras.Input([...]), call model.build([null, ...]), or fit/predict it on data first`);
-    }
-    return summaryData(this.tf, this.rawLayers(), true, this.optimizer);
+    // Not built yet (no input shape): Keras lists the layers with `?` shapes and `0 (unbuilt)`.
+    return summaryData(this.tf, this.built ? this.rawLayers() : this.pending, true, this.optimizer);
   }
 }
 
