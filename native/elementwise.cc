@@ -40,10 +40,12 @@ void sgd_update(const Heap& h, const Params& p) {
 
 // tfjs' (and Keras') Adam: m = b1 m + (1-b1) g;  v = b2 v + (1-b2) g²;
 //   w -= lr * (m / (1 - b1^t)) / (sqrt(v / (1 - b2^t)) + eps)
-// params: n, lr, beta1, beta2, epsilon, 1 - beta1^t, 1 - beta2^t, w, m, v, g
+// params: n, lr, beta1, beta2, epsilon, 1 - beta1^t, 1 - beta2^t, w, m, v, g[, 1 - beta1, 1 - beta2]
+// (1 - beta computed by the caller in double: 1.0f - 0.999f is 4.7e-5 off 0.001, Keras' coefficient)
 void adam_update(const Heap& h, const Params& p) {
   const int64_t n = p.i(0);
   const float lr = p.f(1), b1 = p.f(2), b2 = p.f(3), eps = p.f(4), c1 = p.f(5), c2 = p.f(6);
+  const float a1 = p.n > 12 ? p.f(11) : 1.0f - b1, a2 = p.n > 12 ? p.f(12) : 1.0f - b2;
   float* w = h.at(p.i(7), n, "adamUpdate variable");
   float* m = h.at(p.i(8), n, "adamUpdate first moment");
   float* v = h.at(p.i(9), n, "adamUpdate second moment");
@@ -54,8 +56,8 @@ void adam_update(const Heap& h, const Params& p) {
     float* R V = v;
     const float* R G = g;
     for (int64_t i = lo; i < hi; i++) {
-      const float mi = b1 * M[i] + (1.0f - b1) * G[i];
-      const float vi = b2 * V[i] + (1.0f - b2) * G[i] * G[i];
+      const float mi = b1 * M[i] + a1 * G[i];
+      const float vi = b2 * V[i] + a2 * G[i] * G[i];
       M[i] = mi;
       V[i] = vi;
       W[i] -= lr * (mi / c1) / (std::sqrt(vi / c2) + eps);

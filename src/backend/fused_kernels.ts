@@ -326,7 +326,8 @@ export function adamInPlace(variable: tf.Variable, m: tf.Variable, v: tf.Variabl
   const w = b && writable(b, [variable, m, v]);
   const g = b && readable(b, grad, variable.size);
   if (!b || !w || g === undefined) return false;
-  addon!.adamUpdate(heap(b), Float64Array.of(variable.size, o.lr, o.beta1, o.beta2, o.epsilon, o.c1, o.c2, w[0], w[1], w[2], g));
+  // 1 - beta in double, as Keras and tfjs compute it (the kernel would round beta to float first).
+  addon!.adamUpdate(heap(b), Float64Array.of(variable.size, o.lr, o.beta1, o.beta2, o.epsilon, o.c1, o.c2, w[0], w[1], w[2], g, 1 - o.beta1, 1 - o.beta2));
   rekey(b, [variable, m, v]);
   fusedCalls.adam++;
   return true;

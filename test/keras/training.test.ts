@@ -96,7 +96,7 @@ test("a wrong input shape gets Keras' error naming the layer and both shapes; no
 test("unknown loss, optimizer, metric and activation strings name the accepted ones", () => {
   const model = keras.Sequential([layers.Dense(2, { inputShape: [3] })]);
   assert.throws(() => model.compile({ loss: "crossentropy", optimizer: "adam" }), /unknown loss "crossentropy"; expected one of categorical_crossentropy, sparse_categorical_crossentropy/);
-  assert.throws(() => model.compile({ loss: "mse", optimizer: "adagrad" }), /unknown optimizer "adagrad"; expected one of "sgd", "adam", "rmsprop"/);
+  assert.throws(() => model.compile({ loss: "mse", optimizer: "ftrl" }), /unknown optimizer "ftrl"; expected one of "sgd", "adam", "adamw", "rmsprop", "adagrad", "adadelta", "adamax", "nadam", "lion"/);
   assert.throws(() => model.compile({ loss: "mse", optimizer: "adam", metrics: ["f1"] }), /unknown metric "f1"/);
   assert.throws(() => layers.Dense(2, { activation: "relu7" as never }), /Dense\(2\): unknown activation "relu7"; expected one of linear, relu/);
   assert.throws(() => layers.Conv2D(8, [3, 3], { padding: "full" as never }), /padding must be "valid" or "same", got "full"/);

@@ -1,77 +1,80 @@
-// Adam with Keras' defaults (tfjs' implementation, Keras' option names).
+// Adam (keras/src/optimizers/adam.py), at step t (from 1):
+//
+//   m = m + (g - m) * (1 - beta1);  v = v + (g² - v) * (1 - beta2)
+//   v̂ = max(v̂, v) with amsgrad (the largest v so far), else v
+//   w -= lr * sqrt(1 - beta2^t) / (1 - beta1^t) * m / (sqrt(v̂) + epsilon)
+//
+// Keras' epsilon is added to sqrt(v) before the bias correction (tfjs' Adam adds it after). On wasm,
+// without amsgrad, each variable's step is one in-place pass (adamInPlace, given epsilon / sqrt(1 -
+// beta2^t), which is the same step); elsewhere tfjs ops.
 import * as tf from "@tensorflow/tfjs";
 import { adamInPlace } from "../../backend/fused_kernels.js";
-import { learningRateOption } from "./sgd.js";
+import { booleanOption, numberOption, optionsOf } from "./checks.js";
+import { BASE_OPTIONS, Optimizer, f32, optionsOrRate, type OptimizerOptions } from "./optimizer.js";
+import type { LearningRateSchedule } from "./schedules/learning_rate_schedule.js";
 
-export interface AdamOptions {
+export interface AdamOptions extends OptimizerOptions {
   /** Default 0.001. */
-  learningRate?: number;
-  /** Keras 2 spelling of learningRate. */
-  lr?: number;
-  /** Default 0.9. */
+  learningRate?: number | LearningRateSchedule;
+  /** Decay of the first moment. Default 0.9. */
   beta1?: number;
-  /** Default 0.999. */
+  /** Decay of the second moment. Default 0.999. */
   beta2?: number;
   /** Default 1e-7 (Keras' default, not the paper's 1e-8). */
   epsilon?: number;
+  /** The AMSGrad variant (Reddi et al.): divide by the largest second moment so far. Default false. */
+  amsgrad?: boolean;
 }
 
-type Slot = { originalName: string; variable: tf.Variable };
-interface AdamState {
-  accumulatedFirstMoment: Slot[];
-  accumulatedSecondMoment: Slot[];
-  accBeta1: tf.Variable;
-  accBeta2: tf.Variable;
-}
+export const ADAM_OPTIONS = [...BASE_OPTIONS, "beta1", "beta2", "epsilon", "amsgrad"];
 
-/**
- * tfjs' Adam (same state, same saved weights, same arithmetic) whose step runs as one fused in-place
- * update per variable on the wasm backend; elsewhere, and for a variable another tensor shares, as
- * tfjs ops.
- */
-class AdamOptimizer extends tf.AdamOptimizer {
-  applyGradients(variableGradients: tf.NamedTensorMap | { name: string; tensor: tf.Tensor }[]): void {
-    const pairs = Array.isArray(variableGradients) ? variableGradients.map((g) => [g.name, g.tensor] as const) : Object.entries(variableGradients);
-    const state = this as unknown as AdamState;
-    const variables = pairs.map(([name]) => tf.engine().registeredVariables[name]);
-    pairs.forEach(([name], i) => {
-      state.accumulatedFirstMoment[i] ??= { originalName: `${name}/m`, variable: tf.tidy(() => tf.zerosLike(variables[i]).variable(false)) };
-      state.accumulatedSecondMoment[i] ??= { originalName: `${name}/v`, variable: tf.tidy(() => tf.zerosLike(variables[i]).variable(false)) };
-    });
-    const t = this.iterations + 1;
-    const o = { lr: this.learningRate, beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon, c1: 1 - this.beta1 ** t, c2: 1 - this.beta2 ** t };
-    pairs.forEach(([, grad], i) => {
-      const [m, v] = [state.accumulatedFirstMoment[i].variable, state.accumulatedSecondMoment[i].variable];
-      if (grad == null || adamInPlace(variables[i], m, v, grad, o)) return;
-      tf.tidy(() => {
-        const newM = tf.add(tf.mul(m, o.beta1), tf.mul(grad, 1 - o.beta1));
-        const newV = tf.add(tf.mul(v, o.beta2), tf.mul(tf.square(grad), 1 - o.beta2));
-        m.assign(newM);
-        v.assign(newV);
-        const step = tf.div(tf.div(newM, o.c1), tf.add(tf.sqrt(tf.div(newV, o.c2)), o.epsilon));
-        variables[i].assign(tf.sub(variables[i], tf.mul(step, o.lr)));
-      });
-    });
-    tf.tidy(() => {
-      state.accBeta1.assign(tf.scalar(this.beta1 ** (t + 1)));
-      state.accBeta2.assign(tf.scalar(this.beta2 ** (t + 1)));
-    });
-    this.incrementIterations();
+export class AdamOptimizer extends Optimizer {
+  static className = "Adam";
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly epsilon: number;
+  readonly amsgrad: boolean;
+
+  constructor(options: AdamOptions = {}, where = "Adam", defaults: AdamOptions = {}) {
+    const o: AdamOptions = optionsOf(where, options, ADAM_OPTIONS);
+    for (const [k, v] of Object.entries(defaults)) if (o[k as keyof AdamOptions] === undefined) Object.assign(o, { [k]: v });
+    super(where, o, 0.001);
+    this.beta1 = numberOption(where, "beta1", o.beta1, 0.9, { min: 0, max: 1 });
+    this.beta2 = numberOption(where, "beta2", o.beta2, 0.999, { min: 0, max: 1 });
+    this.epsilon = numberOption(where, "epsilon", o.epsilon, 1e-7, { min: 0 });
+    this.amsgrad = booleanOption(where, "amsgrad", o.amsgrad, false);
+  }
+
+  protected slotSpecs(): [string, number][] {
+    return [["momentum", 0], ["velocity", 0], ...(this.amsgrad ? ([["velocity_hat", 0]] as [string, number][]) : [])];
+  }
+
+  protected updateStep(variable: tf.Variable, grad: tf.Tensor, slots: Record<string, tf.Variable>, lr: number, step: number): void {
+    const { momentum: m, velocity: v } = slots;
+    // The bias corrections in float32, as Keras computes them (beta cast to float32, then powered).
+    const c1 = f32(1 - f32(f32(this.beta1) ** step));
+    const c2 = f32(1 - f32(f32(this.beta2) ** step));
+    if (!this.amsgrad && adamInPlace(variable, m, v, grad, { lr, beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon / Math.sqrt(c2), c1, c2 })) return;
+    const newM = tf.add(m, tf.mul(tf.sub(grad, m), 1 - this.beta1));
+    const newV = tf.add(v, tf.mul(tf.sub(tf.square(grad), v), 1 - this.beta2));
+    m.assign(newM);
+    v.assign(newV);
+    let denominator = newV;
+    if (this.amsgrad) {
+      const hat = tf.maximum(slots.velocity_hat, newV);
+      slots.velocity_hat.assign(hat);
+      denominator = hat;
+    }
+    const alpha = f32(f32(f32(lr) * f32(Math.sqrt(c2))) / c1);
+    variable.assign(tf.sub(variable, tf.div(tf.mul(newM, alpha), tf.add(tf.sqrt(denominator), this.epsilon))));
+  }
+
+  protected ownConfig(): Record<string, unknown> {
+    return { beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon, amsgrad: this.amsgrad };
   }
 }
 
-/** Porting note: Keras 2's `decay` and `amsgrad` are not supported for Adam. */
-/** `optimizers.Adam({ learningRate: 1e-3 })`, or `optimizers.Adam(1e-3)` as Keras' positional form. */
-export function Adam(optionsOrLr: AdamOptions | number = {}): tf.AdamOptimizer {
-  const options = typeof optionsOrLr === "number" ? { learningRate: optionsOrLr } : optionsOrLr;
-  rejectUnknown("Adam", options, ["learningRate", "lr", "beta1", "beta2", "epsilon", "beta_1", "beta_2"]);
-  const o = options as AdamOptions & { beta_1?: number; beta_2?: number };
-  return new AdamOptimizer(learningRateOption("Adam", options, 0.001), o.beta1 ?? o.beta_1 ?? 0.9, o.beta2 ?? o.beta_2 ?? 0.999, o.epsilon ?? 1e-7);
-}
-
-/** An option the optimizer does not know is an error, not a silent no-op. */
-export function rejectUnknown(where: string, options: object, known: string[]): void {
-  for (const k of Object.keys(options)) {
-    if (!known.includes(k)) throw new Error(`${where}: unknown option ${JSON.stringify(k)}; accepted: ${known.join(", ")}`);
-  }
+/** `optimizers.Adam({ learningRate: 1e-3, amsgrad: true })`, or `optimizers.Adam(1e-3)` as Keras' positional form. */
+export function Adam(optionsOrLr?: AdamOptions | number | LearningRateSchedule): AdamOptimizer {
+  return new AdamOptimizer(optionsOrRate("Adam", optionsOrLr));
 }
