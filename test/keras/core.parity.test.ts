@@ -12,4 +12,4 @@ parityTests("core", {
   batch_normalization_inference: { build: () => layers.BatchNormalization() },
   batch_normalization_training: { build: () => layers.BatchNormalization() },
   mnist_convnet_block: { build: (x) => layers.Dense(10, { activation: "softmax" })(layers.Flatten()(layers.MaxPooling2D(2)(layers.Conv2D(8, 3, { activation: "relu" })(x)))) },
-});
+}, { summary: true });

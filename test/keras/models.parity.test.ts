@@ -48,4 +48,4 @@ parityTests("models", {
       return keras.Model(x, layers.Dense(1)(inner(x, { training: false }) as Sym), { name: "fine_tuned" });
     },
   },
-});
+}, { summary: true });
