@@ -27,6 +27,11 @@ parityTests("pooling", {
   global_average_pooling2d_channels_first: { build: () => layers.GlobalAveragePooling2D({ dataFormat: "channels_first" }) },
   global_max_pooling2d: { build: () => layers.GlobalMaxPooling2D() },
   global_max_pooling2d_keepdims_channels_first: { build: () => layers.GlobalMaxPooling2D({ dataFormat: "channels_first", keepdims: true }) },
+  // Keras' summary of a masked model has a "Connected to" column listing the masks (tsdl's has not):
+  // the summary's concern, not the layers'; names, shapes, values and gradients are compared.
+  global_average_pooling1d_masked: { build: (x) => layers.GlobalAveragePooling1D()(layers.Masking()(x)), summary: false },
+  global_average_pooling1d_embedding_mask: { build: (x) => layers.Dense(2)(layers.GlobalAveragePooling1D()(layers.Embedding(10, 3, { maskZero: true })(x))), summary: false },
+  global_max_pooling1d_drops_mask: { build: (x) => layers.GlobalMaxPooling1D()(layers.MaxPooling1D(2, { padding: "same" })(layers.Masking()(x))), summary: false },
   aliases_and_names: { build: (x) => layers.GlobalMaxPool2D()(layers.AvgPool2D(1)(layers.MaxPool2D(2, { padding: "same" })(layers.MaxPooling2D(2, { strides: 1 })(x)))) },
   aliases_1d: { build: (x) => layers.GlobalAvgPool1D()(layers.AvgPool1D(2)(layers.MaxPool1D(2)(x))) },
   conv_pool_head: {

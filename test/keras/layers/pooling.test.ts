@@ -6,7 +6,6 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { callbacks, keras, layers, ready, tf } from "../../../src/index.ts";
-import { callable } from "../../../src/keras/callable.ts";
 
 before(async () => {
   await ready();
@@ -72,7 +71,7 @@ test("pooled values: max and mean of each window; same-padded edges average thei
 test("GlobalAveragePooling1D averages the unmasked steps only (a mask from Masking), and passes no mask on", async () => {
   keras.backend.clearSession();
   const input = layers.Input([4, 2]);
-  const masking = callable(tf.layers.masking({ maskValue: 0 }));
+  const masking = layers.Masking(0);
   const pool = layers.GlobalAveragePooling1D();
   const model = keras.Model(input, pool(masking(input)));
   // Sample 0: steps 1 and 3 are all zeros (masked); sample 1: none masked.

@@ -6,7 +6,6 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { callbacks, keras, layers, ready, tf } from "../../../src/index.ts";
-import { callable } from "../../../src/keras/callable.ts";
 
 before(async () => {
   await ready();
@@ -147,7 +146,7 @@ test("inputs of the wrong rank name the layer, the expected and the actual shape
 test("a masked input (Masking, Embedding maskZero) is taken as Keras does: the mask is dropped with one warning", async () => {
   keras.backend.clearSession();
   const input = layers.Input([3, 2]);
-  const masked = callable(tf.layers.masking({ maskValue: 0 }))(input);
+  const masked = layers.Masking(0)(input);
   const flatten = layers.Flatten();
   const warnings: string[] = [];
   const warn = console.warn;

@@ -1,7 +1,11 @@
 """Parity cases of the pooling layers (Keras 3's keras/src/layers/pooling): window pools 1-D and 2-D
 (valid and same padding, strides, channels first), global pools (keepdims, channels first)."""
 from keras import layers
-from generate import case
+from generate import Values, case
+
+# Token ids with padding (0), and float sequences whose all-zero steps Masking masks.
+IDS = Values([[3, 1, 4, 0, 0], [2, 6, 5, 3, 0], [9, 7, 9, 3, 2]])
+SEQ = Values([[[1.0, -2.0], [0.0, 0.0], [0.5, 3.0], [0.0, 0.0]], [[2.0, 1.0], [-1.0, 0.5], [1.5, -0.5], [0.0, 0.0]]])
 
 CASES = {
     # 1-D window pools.
@@ -31,6 +35,10 @@ CASES = {
     "global_average_pooling2d_channels_first": case(lambda x: layers.GlobalAveragePooling2D(data_format="channels_first"), inputs=[(2, 3, 4, 5)]),
     "global_max_pooling2d": case(lambda x: layers.GlobalMaxPooling2D(), inputs=[(2, 4, 5, 3)]),
     "global_max_pooling2d_keepdims_channels_first": case(lambda x: layers.GlobalMaxPooling2D(data_format="channels_first", keepdims=True), inputs=[(2, 3, 4, 5)]),
+    # Masks: GlobalAveragePooling1D averages the unmasked steps; the other pools drop the mask (Keras warns).
+    "global_average_pooling1d_masked": case(lambda x: layers.GlobalAveragePooling1D()(layers.Masking()(x)), inputs=[SEQ]),
+    "global_average_pooling1d_embedding_mask": case(lambda x: layers.Dense(2)(layers.GlobalAveragePooling1D()(layers.Embedding(10, 3, mask_zero=True)(x))), inputs=[IDS]),
+    "global_max_pooling1d_drops_mask": case(lambda x: layers.GlobalMaxPooling1D()(layers.MaxPooling1D(2, padding="same")(layers.Masking()(x))), inputs=[SEQ]),
     # Keras' aliases are the same classes: the same automatic names, one counter per name.
     "aliases_and_names": case(lambda x: layers.GlobalMaxPool2D()(layers.AvgPool2D(1)(layers.MaxPool2D(2, padding="same")(layers.MaxPooling2D(2, strides=1)(x)))), inputs=[(2, 7, 7, 2)]),
     "aliases_1d": case(lambda x: layers.GlobalAvgPool1D()(layers.AvgPool1D(2)(layers.MaxPool1D(2)(x))), inputs=[(2, 8, 3)]),
