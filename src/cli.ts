@@ -1,11 +1,19 @@
 #!/usr/bin/env node
 // The `tsdl` command: `tsdl install [--user|--sys-prefix|--prefix DIR] [--name N]`, `tsdl kernel --connection-file F`.
-import { installKernelSpec, type InstallOptions } from "./kernel/install.js";
+import { install, type InstallOptions } from "./kernel/install.js";
 
 const USAGE = `usage:
   tsdl install [--user | --sys-prefix | --prefix DIR] [--name NAME]   install the "TypeScript (tsdl)" Jupyter kernel
+                                                                      and tsdl's JupyterLab / Notebook 7 extension
+                                                                      (--sys-prefix: the prefix of the python3 on PATH)
   tsdl kernel --connection-file FILE                                  run the kernel (Jupyter starts this)
   tsdl backend                                                        show which compute backend works here`;
+
+function value(args: string[], i: number, option: string): string {
+  const v = args[i];
+  if (v === undefined || v.startsWith("--")) throw new Error(`tsdl install: ${option} needs a value\n${USAGE}`);
+  return v;
+}
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -15,12 +23,14 @@ async function main(argv: string[]): Promise<number> {
       const a = rest[i];
       if (a === "--user") o.where = "user";
       else if (a === "--sys-prefix") o.where = "sys-prefix";
-      else if (a === "--prefix") (o.where = "prefix"), (o.prefix = rest[++i]);
-      else if (a === "--name") o.name = rest[++i];
+      else if (a === "--prefix") (o.where = "prefix"), (o.prefix = value(rest, ++i, a));
+      else if (a === "--name") o.name = value(rest, ++i, a);
       else throw new Error(`tsdl install: unknown option ${JSON.stringify(a)}\n${USAGE}`);
     }
-    const dir = installKernelSpec(o);
-    console.log(`Installed the "TypeScript (tsdl)" kernel in ${dir}`);
+    const done = install(o);
+    console.log(`Installed the "TypeScript (tsdl)" kernel in ${done.kernelDir}`);
+    console.log(`Installed the JupyterLab extension in ${done.labextensionDir}`);
+    console.log(`Installed plotly.js for classic Notebook in ${done.nbextensionDir}`);
     return 0;
   }
   if (command === "kernel") {
