@@ -205,12 +205,16 @@ export function describeBackend(r: BackendReport): string {
   return `${r.name}: ${label[r.name]}${r.forced ? " [forced by TSDL_BACKEND]" : ""}` + (notTaken.length ? `; not taken: ${notTaken.join("; ")}` : "");
 }
 
+// Each cell says its alignment in a style attribute: JupyterLab's output style right-aligns table cells.
+const LEFT = 'style="text-align:left"';
+
 function backendBundle(r: BackendReport): Record<string, string> {
   const rows = r.attempts
-    .map((a) => `<tr><td>${escapeHtml(a.name)}</td><td>${escapeHtml(a.package)}</td><td>${escapeHtml(a.status)}</td><td>${escapeHtml(a.message ?? "")}</td></tr>`)
+    .map((a) => `<tr>${[a.name, a.package, a.status, a.message ?? ""].map((c) => `<td ${LEFT}>${escapeHtml(c)}</td>`).join("")}</tr>`)
     .join("");
+  const head = ["backend", "package", "status", "why"].map((h) => `<th ${LEFT}>${h}</th>`).join("");
   return {
     "text/plain": describeBackend(r),
-    "text/html": `<div class="tsdl-backend"><b>Backend: ${escapeHtml(r.name)}</b>${r.forced ? " (forced by TSDL_BACKEND)" : ""}${r.native ? `<br>Native kernels: ${escapeHtml(r.native.registered ? r.native.description : r.native.description.replace(/^native kernels /, ""))}` : ""}<table><thead><tr><th>backend</th><th>package</th><th>status</th><th>why</th></tr></thead><tbody>${rows}</tbody></table></div>`,
+    "text/html": `<div class="tsdl-backend"><b>Backend: ${escapeHtml(r.name)}</b>${r.forced ? " (forced by TSDL_BACKEND)" : ""}${r.native ? `<br>Native kernels: ${escapeHtml(r.native.registered ? r.native.description : r.native.description.replace(/^native kernels /, ""))}` : ""}<table><thead><tr>${head}</tr></thead><tbody>${rows}</tbody></table></div>`,
   };
 }

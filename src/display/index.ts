@@ -8,7 +8,7 @@ import { summaryBundle } from "./summary_table.js";
 import { notebookSink, type ShowFunction } from "./progress.js";
 import { LivePlot } from "./live_plot.js";
 import { batch, imageGrid } from "./image_grid.js";
-import { plot, reloadPlotly } from "./plot.js";
+import { plot } from "./plot.js";
 import { compareHistories, plotHistory } from "./history_plot.js";
 import { activationStats, layerWeights } from "./batchnorm_insight.js";
 import { reproduction } from "./reproduction.js";
@@ -31,8 +31,6 @@ export const display = Object.assign((value: unknown, options?: DisplayOptions) 
   layerWeights,
   /** A reproduction record (article's number vs this run's), collected by `npm run reproduce`. */
   reproduction,
-  /** Makes the next figure carry plotly.js again (if the output that loaded it was cleared). */
-  reloadPlotly,
 });
 
 export { LivePlot, type LivePlotOptions } from "./live_plot.js";

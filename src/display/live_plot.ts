@@ -3,7 +3,7 @@
 import { Callback, type Logs } from "../keras/callbacks/callback.js";
 import { comparisonFigure } from "./history_plot.js";
 import { uniqueId } from "./html.js";
-import { figureBundle, takePlotlyLoader, type Figure } from "./plot.js";
+import { figureBundle, type Figure } from "./plot.js";
 import type { ShowFunction } from "./progress.js";
 
 export interface LivePlotOptions {
@@ -39,11 +39,6 @@ export class LivePlot extends Callback {
     for (const [k, v] of Object.entries(logs)) (this.history[k] ??= []).push(v);
     const show = hook();
     if (!show) return; // on a terminal the progress bar says it all
-    if (!this.shown) {
-      // plotly.js goes in an output of its own: this one is redrawn, and a saved notebook keeps only its last drawing.
-      const loader = takePlotlyLoader();
-      if (loader) show({ [Symbol.for("Jupyter.display")]: () => loader });
-    }
     const bundle = figureBundle(this.figure());
     show({ [Symbol.for("Jupyter.display")]: () => bundle }, { displayId: this.id, update: this.shown });
     this.shown = true;

@@ -1,11 +1,24 @@
-// Plotly figures as MIME bundles:
-//   application/vnd.plotly.v1+json  JupyterLab (with plotly's extension) and VS Code draw this;
-//   text/html                       classic Notebook: a div drawn by plotly.js (inlined once per kernel
-//                                   session, when trusted), holding a static SVG until it is drawn;
-//   image/svg+xml                   the same static SVG, for untrusted views, GitHub and nbconvert.
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
+// Plotly figures as MIME bundles, each front end drawing the one it renders best:
+//   application/vnd.plotly.v1+json  JupyterLab and Notebook 7 with tsdl's extension (lab/, bundled
+//                                   plotly.js, no trust needed) and VS Code draw this;
+//   text/html                       front ends without it (classic Notebook, a Lab without the
+//                                   extension): a div holding the static SVG, and a script that loads
+//                                   plotly.js from the Jupyter server (the copies `tsdl install` puts
+//                                   where the server serves static files) once per page, then draws.
+//                                   Every figure carries that loader, so a reload, a second tab or a
+//                                   re-run always draws; where nothing serves plotly.js (nbconvert's
+//                                   HTML, nbviewer, GitHub) the static SVG stays;
+//   image/svg+xml                   the same static SVG, for untrusted views and static renderers.
 import { displayable, escapeHtml, scriptJson, uniqueId, type MimeBundle } from "./html.js";
+import { niceTicks } from "./ticks.js";
+
+/** Where the Jupyter server serves plotly.js (`tsdl install` puts it there). */
+export const PLOTLY_URLS = {
+  /** Under JupyterLab's / Notebook 7's labextensions URL (page config `fullLabextensionsUrl`). */
+  lab: "tsdl-jupyterlab/static/plotly.min.js",
+  /** Under classic Notebook's base URL. */
+  classic: "nbextensions/tsdl/plotly.min.js",
+};
 
 export interface Trace {
   x?: (number | string)[];
@@ -29,21 +42,6 @@ export interface Figure {
 
 /** Plotly's default colour cycle. */
 export const COLORS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"];
-
-let plotlyInlined = false;
-
-/** Forces the next figure to carry plotly.js again (after the output that loaded it was cleared). */
-export function reloadPlotly(): void {
-  plotlyInlined = false;
-}
-
-function plotlyScript(): string {
-  const file = createRequire(import.meta.url).resolve("plotly.js-dist-min/plotly.min.js");
-  const code = readFileSync(file, "utf8").replace(/<\/script/gi, "<\\/script");
-  // Classic Notebook has require.js: plotly's UMD header would register an anonymous AMD module
-  // instead of window.Plotly. Hide `define` while it runs.
-  return `<script type="text/javascript">(function(){var define=undefined,exports=undefined,module=undefined;\n${code}\n}).call(window);</script>`;
-}
 
 function titleText(t: unknown): string | undefined {
   if (typeof t === "string") return t;
@@ -82,16 +80,18 @@ export function staticSvg(fig: Figure, width = 820, height = 360): string {
     const sx = (v: number) => x0 + ((v - xmin) / (xmax - xmin)) * (x1 - x0);
     const sy = (v: number) => y1 - ((v - ymin) / (ymax - ymin)) * (y1 - y0);
     parts.push(`<rect x="${x0}" y="${y0}" width="${x1 - x0}" height="${y1 - y0}" fill="#f8f9fb" stroke="#ccc"/>`);
-    for (let i = 0; i <= 4; i++) {
-      const v = ymin + ((ymax - ymin) * i) / 4;
-      parts.push(`<text x="${x0 - 4}" y="${sy(v) + 4}" text-anchor="end" font-size="10">${+v.toPrecision(3)}</text>`);
-      parts.push(`<line x1="${x0}" x2="${x1}" y1="${sy(v)}" y2="${sy(v)}" stroke="#e3e3e3"/>`);
+    const axisLayout = (axis: string) => fig.layout?.[`${axis[0]}axis${axis.slice(1)}`] as { title?: unknown; dtick?: unknown } | undefined;
+    const dtick = (axis: string) => (typeof axisLayout(axis)?.dtick === "number" ? (axisLayout(axis)!.dtick as number) : undefined);
+    for (const v of niceTicks(ymin, ymax, { step: dtick(ya) })) {
+      parts.push(`<text x="${x0 - 4}" y="${(sy(v) + 4).toFixed(1)}" text-anchor="end" font-size="10">${v}</text>`);
+      parts.push(`<line x1="${x0}" x2="${x1}" y1="${sy(v).toFixed(1)}" y2="${sy(v).toFixed(1)}" stroke="#e3e3e3"/>`);
     }
-    for (let i = 0; i <= 4; i++) {
-      const v = xmin + ((xmax - xmin) * i) / 4;
-      parts.push(`<text x="${sx(v)}" y="${y1 + 14}" text-anchor="middle" font-size="10">${+v.toPrecision(3)}</text>`);
+    // An axis of whole numbers (epochs, steps) gets whole-number ticks.
+    for (const v of niceTicks(xmin, xmax, { integer: xs.every(Number.isInteger), step: dtick(xa) })) {
+      parts.push(`<line x1="${sx(v).toFixed(1)}" x2="${sx(v).toFixed(1)}" y1="${y1}" y2="${y1 + 4}" stroke="#888"/>`);
+      parts.push(`<text x="${sx(v).toFixed(1)}" y="${y1 + 15}" text-anchor="middle" font-size="10">${v}</text>`);
     }
-    const axisTitle = (axis: string) => titleText((fig.layout?.[`${axis[0]}axis${axis.slice(1)}`] as { title?: unknown } | undefined)?.title);
+    const axisTitle = (axis: string) => titleText(axisLayout(axis)?.title);
     const xt = axisTitle(xa);
     const yt = axisTitle(ya);
     if (xt) parts.push(`<text x="${(x0 + x1) / 2}" y="${y1 + 30}" text-anchor="middle" font-size="11">${escapeHtml(xt)}</text>`);
@@ -117,16 +117,34 @@ export function staticSvg(fig: Figure, width = 820, height = 360): string {
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif">${parts.join("")}</svg>`;
 }
 
-/** The MIME bundle of a figure. `includePlotly` inlines plotly.js (the first figure of a session). */
-export function figureBundle(fig: Figure, options: { includePlotly?: boolean; height?: number } = {}): MimeBundle {
+/**
+ * The script of a figure's text/html: draws the figure into `id` with plotly.js, which it loads from the
+ * Jupyter server the first time in a page (one request per page, shared by every figure in it). Classic
+ * Notebook has require.js, so there plotly.js is loaded as an AMD module. Where no server serves it, the
+ * static SVG stays and nothing is reported: that is the drawing for static views.
+ */
+function drawScript(id: string, figure: { data: unknown; layout: unknown }): string {
+  return `<script type="text/javascript">(function(){var el=document.getElementById(${scriptJson(id)});if(!el)return;var fig=${scriptJson(figure)};var w=window;
+function draw(P){el.innerHTML="";P.newPlot(el,fig.data,fig.layout,{responsive:true,displaylogo:false});}
+if(w.Plotly&&w.Plotly.newPlot){draw(w.Plotly);return;}
+if(!w.__tsdlPlotly){w.__tsdlPlotly=new Promise(function(ok,fail){var urls=[],i=0;
+var cfg=document.getElementById("jupyter-config-data");if(cfg){try{var c=JSON.parse(cfg.textContent||"{}");if(c.fullLabextensionsUrl)urls.push(c.fullLabextensionsUrl.replace(/\/?$/,"/")+${scriptJson(PLOTLY_URLS.lab)});}catch(e){}}
+var base=document.body&&document.body.getAttribute("data-base-url");if(base!==null&&base!==undefined)urls.push(base.replace(/\/?$/,"/")+${scriptJson(PLOTLY_URLS.classic)});
+function next(){if(i>=urls.length){fail(new Error("plotly.js is not served here"));return;}var url=urls[i++];
+if(w.requirejs&&w.define&&w.define.amd){w.requirejs([url],function(P){w.Plotly=P;ok(P);},next);return;}
+var s=document.createElement("script");s.src=url;s.async=true;s.onload=function(){w.Plotly?ok(w.Plotly):next();};s.onerror=next;document.head.appendChild(s);}
+next();});}
+w.__tsdlPlotly.then(draw,function(){});})();</script>`;
+}
+
+/** The MIME bundle of a figure (see the top of this file for who draws which part). */
+export function figureBundle(fig: Figure, options: { height?: number } = {}): MimeBundle {
   if (!fig || !Array.isArray(fig.data)) throw new Error(`plot: a figure is { data: [traces], layout? }, got ${JSON.stringify(fig)?.slice(0, 80)}`);
   const height = options.height ?? ((fig.layout?.height as number | undefined) ?? 380);
   const svg = staticSvg(fig, 820, height);
   const id = uniqueId("tsdl-plot");
   const layout = { height, margin: { t: 40, l: 55, r: 20, b: 50 }, ...fig.layout };
-  const draw = `<script type="text/javascript">(function(){var el=document.getElementById(${scriptJson(id)});var fig=${scriptJson({ data: fig.data, layout })};var n=0;
-function draw(){if(!el)return;if(window.Plotly){el.innerHTML="";window.Plotly.newPlot(el,fig.data,fig.layout,{responsive:true,displaylogo:false});}else if(n++<400){setTimeout(draw,50);}}draw();})();</script>`;
-  const html = `${options.includePlotly ? plotlyScript() : ""}<div id="${id}" class="tsdl-plot" style="width:100%;max-width:980px;min-height:${height}px">${svg}</div>${draw}`;
+  const html = `<div id="${id}" class="tsdl-plot" style="width:100%;max-width:980px;min-height:${height}px">${svg}</div>${drawScript(id, { data: fig.data, layout })}`;
   return {
     "application/vnd.plotly.v1+json": { data: fig.data, layout },
     "text/html": html,
@@ -135,26 +153,9 @@ function draw(){if(!el)return;if(window.Plotly){el.innerHTML="";window.Plotly.ne
   };
 }
 
-/** The bundle for the next figure shown in this session (plotly.js comes along the first time). */
-export function sessionFigureBundle(fig: Figure): MimeBundle {
-  const bundle = figureBundle(fig, { includePlotly: !plotlyInlined });
-  plotlyInlined = true;
-  return bundle;
-}
-
-/**
- * plotly.js as an output of its own, once per session (undefined after): for figures that are redrawn
- * in place (LivePlot), whose output must not be the one that carries the library.
- */
-export function takePlotlyLoader(): MimeBundle | undefined {
-  if (plotlyInlined) return undefined;
-  plotlyInlined = true;
-  return { "text/html": plotlyScript(), "text/plain": "(plotly.js loaded for this session's figures)" };
-}
-
 /** `display.plot({ data, layout })`: any Plotly figure. */
 export function plot(fig: Figure) {
   figureBundle(fig); // validate now, so the error points at this call
   let bundle: MimeBundle | undefined;
-  return displayable(() => (bundle ??= sessionFigureBundle(fig)), { figure: fig });
+  return displayable(() => (bundle ??= figureBundle(fig)), { figure: fig });
 }

@@ -27,7 +27,7 @@ export interface ReproductionRecord {
 /** Shows the record as a small table and carries it for REPRODUCTION.md. */
 export function reproduction(record: ReproductionRecord) {
   const rows = Object.entries(record)
-    .map(([k, v]) => `<tr><th style="text-align:left;padding:1px 8px">${escapeHtml(k)}</th><td style="padding:1px 8px">${escapeHtml(typeof v === "number" ? +v.toFixed(4) : v)}</td></tr>`)
+    .map(([k, v]) => `<tr><th style="text-align:left;padding:1px 8px">${escapeHtml(k)}</th><td style="padding:1px 8px;text-align:left">${escapeHtml(typeof v === "number" ? +v.toFixed(4) : v)}</td></tr>`)
     .join("");
   const text = Object.entries(record).map(([k, v]) => `${k}: ${typeof v === "number" ? +v.toFixed(4) : v}`).join("\n");
   return displayable(() => ({ [REPRODUCTION_MIME]: record, "text/html": `<table class="tsdl-reproduction">${rows}</table>`, "text/plain": text }), { record });

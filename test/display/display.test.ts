@@ -6,7 +6,8 @@ import { keras, layers, ready, tf, describeValues, ActivationPercentiles, displa
 import { summaryBundle } from "../../src/display/summary_table.ts";
 import { summaryText } from "../../src/keras/models/summary.ts";
 import { imageGridData } from "../../src/display/image_grid.ts";
-import { figureBundle, sessionFigureBundle, staticSvg } from "../../src/display/plot.ts";
+import { figureBundle, staticSvg } from "../../src/display/plot.ts";
+import { niceTicks } from "../../src/display/ticks.ts";
 import { comparisonFigure, historyFigure } from "../../src/display/history_plot.ts";
 import { progressBundle } from "../../src/display/progress.ts";
 import { progressLine } from "../../src/keras/callbacks/progbar_logger.ts";
@@ -96,19 +97,43 @@ test("imageGrid takes one-hot labels and Keras' classIndices; bad input names wh
   assert.match(String((await bundleOf(shown))["text/plain"]), /2 images of 8x8x1; labels: 1, 0/);
 });
 
-test("figure bundle: Plotly JSON, HTML with a static SVG inside, SVG fallback; plotly.js inlined once per session", () => {
+test("figure bundle: Plotly JSON, HTML with a static SVG inside that loads plotly.js from the server, SVG fallback", () => {
   const fig = { data: [{ x: [1, 2, 3], y: [3, 1, 2], name: "a <b>" }], layout: { title: "t" } };
   const b = figureBundle(fig);
   assert.deepEqual(Object.keys(b).sort(), ["application/vnd.plotly.v1+json", "image/svg+xml", "text/html", "text/plain"]);
   assert.deepEqual((b["application/vnd.plotly.v1+json"] as { data: unknown }).data, fig.data);
   assert.match(b["image/svg+xml"] as string, /^<svg [^>]*><text[^>]*>t<\/text>.*<polyline/);
-  assert.ok((b["text/html"] as string).includes(b["image/svg+xml"] as string), "the static drawing shows until plotly.js draws");
+  const html = b["text/html"] as string;
+  assert.ok(html.includes(b["image/svg+xml"] as string), "the static drawing shows until plotly.js draws");
   assert.ok((b["image/svg+xml"] as string).includes("a &lt;b&gt;"));
-  const first = sessionFigureBundle(fig)["text/html"] as string;
-  const second = sessionFigureBundle(fig)["text/html"] as string;
-  assert.ok(first.includes("window.Plotly = Plotly") && first.length > 4_000_000, "first figure carries plotly.js");
-  assert.ok(!second.includes("window.Plotly = Plotly") && second.length < 50_000, "later figures do not");
+  // Every figure loads plotly.js itself (a reload, a second tab, a re-run), from the server, never inlined.
+  const again = figureBundle(fig)["text/html"] as string;
+  for (const h of [html, again]) {
+    assert.ok(h.length < 20_000, `no inlined plotly.js (${h.length} characters)`);
+    assert.ok(h.includes("tsdl-jupyterlab/static/plotly.min.js") && h.includes("nbextensions/tsdl/plotly.min.js"));
+    assert.ok(h.includes("fullLabextensionsUrl") && h.includes("data-base-url"));
+  }
+  assert.notEqual(html.match(/id="([^"]+)"/)![1], again.match(/id="([^"]+)"/)![1], "each figure its own element");
+  assert.ok(!html.includes("</script") || html.indexOf("</script") === html.lastIndexOf("</script"), "one script");
   assert.throws(() => figureBundle({} as never), /a figure is \{ data: \[traces\], layout\? \}/);
+});
+
+test("static SVG: whole-number ticks on an axis of epochs, round ticks elsewhere", () => {
+  const fig = { data: [{ x: [1, 2, 3], y: [0.61, 0.74, 0.9] }], layout: {} };
+  const svg = staticSvg(fig);
+  const labels = [...svg.matchAll(/<text [^>]*text-anchor="(middle|end)" font-size="10">([^<]+)<\/text>/g)];
+  const x = labels.filter((m) => m[1] === "middle").map((m) => m[2]);
+  const y = labels.filter((m) => m[1] === "end").map((m) => m[2]);
+  assert.deepEqual(x, ["1", "2", "3"]);
+  assert.deepEqual(y, ["0.65", "0.7", "0.75", "0.8", "0.85", "0.9"]);
+  assert.deepEqual(niceTicks(1, 60, { integer: true }), [10, 20, 30, 40, 50, 60]);
+  assert.deepEqual(niceTicks(1, 2, { integer: true }), [1, 2]);
+  assert.deepEqual(niceTicks(1, 10, { integer: true }), [2, 4, 6, 8, 10]);
+  assert.deepEqual(niceTicks(0, 1), [0, 0.2, 0.4, 0.6, 0.8, 1]);
+  assert.deepEqual(niceTicks(1, 4, { step: 1 }), [1, 2, 3, 4]);
+  assert.deepEqual(niceTicks(-0.003, 0.002), [-0.003, -0.002, -0.001, 0, 0.001, 0.002]);
+  assert.deepEqual(niceTicks(5, 5), [5]);
+  assert.throws(() => niceTicks(0, Infinity), /the range must be finite/);
 });
 
 test("history figures: one panel per metric, train solid and validation dashed; comparisons colour each history", () => {
