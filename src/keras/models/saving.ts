@@ -1,6 +1,9 @@
 // model.save(path) / models.loadModel(path): the TF.js layers format (model.json + weights.bin) in a
 // folder, written to a temporary folder first and renamed into place, so a failed save leaves nothing
-// half-written. model.json also records the compile settings, so a loaded model can train on.
+// half-written. model.json also records the compile settings, so a loaded model can train on, and
+// (tsdl's optimizers) the optimizer's state: its iterations in model.json, its slots (moments, EMA
+// averages) in optimizer.bin, by position of the trainable weight, so training continues as if
+// the model had never been saved. Folders written before (no optimizer state) still load.
 import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
@@ -11,11 +14,14 @@ import { dropoutClass as registerDropout } from "../layers/dropout.js";
 import { denseClass as registerDense } from "../layers/dense.js";
 import { conv2dClass as registerConv2D } from "../layers/conv2d.js";
 import type { KerasModel } from "./model.js";
+import { Optimizer as KerasOptimizer, restoreOptimizer } from "../optimizers/index.js";
 
 interface TrainingMetadata {
   loss?: string;
   metrics?: string[];
-  optimizer?: { className: string; config: tf.serialization.ConfigDict };
+  optimizer?: { className: string; config: tf.serialization.ConfigDict; format?: string };
+  /** tsdl's optimizers: iterations, and the slots in `paths` (`i/slot` for trainable weight i). */
+  optimizerState?: { iterations: number; paths: string[]; weights: tf.io.WeightsManifestEntry[] };
 }
 
 export async function saveModel(model: KerasModel, path: string): Promise<void> {
@@ -28,6 +34,14 @@ export async function saveModel(model: KerasModel, path: string): Promise<void> 
   if (model.optimizer) {
     const cls = model.optimizer.getClassName();
     training.optimizer = { className: cls, config: model.optimizer.getConfig() };
+  }
+  let optimizerData: Buffer | undefined;
+  if (model.optimizer instanceof KerasOptimizer) {
+    training.optimizer!.format = "keras3";
+    const state = model.optimizer.exportState(model.tf.trainableWeights);
+    const { data, specs } = await tf.io.encodeWeights(state.tensors);
+    optimizerData = Buffer.from(data);
+    training.optimizerState = { iterations: state.iterations, paths: ["optimizer.bin"], weights: specs };
   }
   await model.tf.save(
     tf.io.withSaveHandler(async (artifacts) => {
@@ -46,6 +60,7 @@ export async function saveModel(model: KerasModel, path: string): Promise<void> 
         await mkdir(tmp, { recursive: true });
         await writeFile(join(tmp, "model.json"), JSON.stringify(json));
         await writeFile(join(tmp, "weights.bin"), weightData);
+        if (optimizerData) await writeFile(join(tmp, "optimizer.bin"), optimizerData);
         await mkdir(dirname(dir), { recursive: true });
         if (existsSync(dir)) await rm(dir, { recursive: true });
         await rename(tmp, dir);
@@ -89,12 +104,27 @@ export async function loadModel(path: string): Promise<KerasModel> {
   const model = json.userDefinedMetadata?.tsdl?.kind === "Sequential" || tfModel instanceof tf.Sequential ? new SequentialModel(tfModel as tf.Sequential) : new KerasModel(tfModel);
   const training = json.userDefinedMetadata?.tsdl?.training;
   if (training?.loss && training.optimizer) {
-    const entry = tf.serialization.SerializationMap.getMap().classNameMap[training.optimizer.className];
-    if (entry) {
-      const [cls, fromConfig] = entry;
-      const optimizer = fromConfig(cls, training.optimizer.config) as unknown as tf.Optimizer;
+    const optimizer = restoreOptimizer(training.optimizer);
+    if (optimizer) {
       model.compile({ optimizer, loss: training.loss, metrics: training.metrics });
+      if (training.optimizerState && optimizer instanceof KerasOptimizer) await restoreOptimizerState(dir, model, optimizer, training.optimizerState);
     }
   }
   return model;
+}
+
+/** Puts the saved slots and iterations into the loaded model's optimizer; a damaged or mismatched state is skipped with a warning (as Keras does). */
+async function restoreOptimizerState(dir: string, model: KerasModel, optimizer: KerasOptimizer, state: NonNullable<TrainingMetadata["optimizerState"]>): Promise<void> {
+  let tensors: tf.NamedTensorMap = {};
+  try {
+    const data = Buffer.concat(await Promise.all(state.paths.map((p) => readFile(join(dir, p)))));
+    const expected = state.weights.reduce((n, w) => n + w.shape.reduce((a, b) => a * b, 1) * 4, 0);
+    if (data.byteLength !== expected) throw new Error(`${state.paths.join(", ")} has ${data.byteLength} bytes, model.json describes ${expected}`);
+    tensors = tf.io.decodeWeights(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength), state.weights);
+    optimizer.importState(model.tf.trainableWeights, state.iterations, Object.entries(tensors).map(([name, tensor]) => ({ name, tensor })));
+  } catch (e) {
+    console.warn(`loadModel: the optimizer's saved state in ${dir} was not restored (${(e as Error).message}); training goes on from a fresh optimizer state`);
+  } finally {
+    tf.dispose(Object.values(tensors));
+  }
 }

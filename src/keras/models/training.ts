@@ -404,6 +404,8 @@ export async function fitModel(model: KerasModel, xArg: unknown, yArg: unknown, 
         totals.dispose();
       }
     }
+    // Keras: after the last epoch an optimizer with useEma puts the weights' moving averages in place.
+    (model.optimizer as { finalizeVariableValues?: (v: tf.LayerVariable[]) => void }).finalizeVariableValues?.(model.tf.trainableWeights);
     await call((cb) => cb.onTrainEnd());
   } catch (e) {
     if (e instanceof KeyboardInterrupt && verbose) process.stdout.write("\n");

@@ -64,6 +64,21 @@ export function deserialize(c: OptimizerConfig): Optimizer {
 }
 
 /**
+ * The optimizer of a saved model's compile settings: tsdl's (format "keras3"), or what tsdl saved
+ * before it (its SGD as "KerasSGD", Adam and RMSprop under tfjs' class names and configs), or one of
+ * tfjs' own by its registered class. undefined when none fits.
+ */
+export function restoreOptimizer(saved: { className: string; config: Record<string, unknown>; format?: string }): tf.Optimizer | undefined {
+  if (saved.format === "keras3") return deserialize(saved);
+  const c = (saved.config ?? {}) as Record<string, never>;
+  if (saved.className === "KerasSGD") return SGD({ learningRate: c.learningRate, momentum: c.momentum, nesterov: c.nesterov, decay: c.decay });
+  if (saved.className === "Adam") return Adam({ learningRate: c.learningRate, beta1: c.beta1, beta2: c.beta2, epsilon: c.epsilon });
+  if (saved.className === "RMSProp") return RMSprop({ learningRate: c.learningRate, rho: c.decay, momentum: c.momentum, epsilon: c.epsilon, centered: c.centered });
+  const entry = tf.serialization.SerializationMap.getMap().classNameMap[saved.className];
+  return entry ? (entry[1](entry[0], saved.config as tf.serialization.ConfigDict) as unknown as tf.Optimizer) : undefined;
+}
+
+/**
  * Keras' `optimizers.get`: an optimizer from Keras' string (default settings), a serialized
  * `{ className, config }`, or an optimizer object (returned as it is).
  */
