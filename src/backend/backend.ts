@@ -8,6 +8,7 @@ import { createRequire } from "node:module";
 import * as tf from "@tensorflow/tfjs";
 import { registerWasmKernels } from "./wasm_kernels.js";
 import { registerWasmSegmentKernels } from "./wasm_segment_kernels.js";
+import { registerWasmDepthwiseKernels } from "./wasm_depthwise_kernels.js";
 import { tryWebGPU } from "./webgpu.js";
 import { escapeHtml } from "../display/html.js";
 import { loadNative, registerNativeKernels } from "./native_kernels.js";
@@ -115,6 +116,7 @@ async function tryBackend(c: (typeof CANDIDATES)[number], forced: boolean): Prom
     if (c.name === "wasm") {
       registerWasmKernels();
       registerWasmSegmentKernels(); // the gather gradient (Embedding)
+      registerWasmDepthwiseKernels(); // the depthwise convolution gradients (DepthwiseConv2D, SeparableConv2D)
     }
     await tf.ready();
     return { name: c.name, package: c.package, status: "selected" };
