@@ -83,6 +83,7 @@ export class BidirectionalLayer extends tf.layers.Layer {
     for (const a of ["returnSequences", "returnState"] as const) {
       if (f[a] !== b[a]) throw new Error(`Bidirectional: the forward and backward layers must have the same ${a}, got ${f[a]} and ${b[a]}`);
     }
+    f.nestedWeightNames = b.nestedWeightNames = true; // bidirectional/forward_lstm/kernel, as Keras' paths
     f.zeroOutputForMask = f.returnSequences;
     b.zeroOutputForMask = b.returnSequences;
     this.returnSequences = f.returnSequences;

@@ -6,7 +6,7 @@
 // `inputLength` with a warning; so does tsdl.
 import * as tf from "@tensorflow/tfjs";
 import { callable, type Callable } from "../../callable.js";
-import { baseArgs, type BaseLayerOptions, type WeightOptions } from "../common.js";
+import { baseArgs, type BaseLayerOptions, layerClass, type WeightOptions } from "../common.js";
 import { makeConstraint, makeInitializer, makeRegularizer, positiveInteger } from "./options.js";
 
 export interface EmbeddingOptions extends BaseLayerOptions, WeightOptions<"embeddings"> {
@@ -18,6 +18,26 @@ export interface EmbeddingOptions extends BaseLayerOptions, WeightOptions<"embed
   inputLength?: number;
 }
 
+type EmbeddingClass = new (args: Record<string, unknown>) => tf.layers.Layer;
+
+/** tsdl's Embedding class (tfjs' with Keras 3's input shape and config), registered under its name (idempotent). */
+export const embeddingClass = layerClass((): EmbeddingClass => {
+  const Base = tf.layers.embedding({ inputDim: 1, outputDim: 1 }).constructor as EmbeddingClass;
+  class Embedding extends Base {
+    static className = "Embedding";
+    constructor(args: Record<string, unknown>) {
+      super(args);
+      // tfjs gives an Embedding without an input shape the input [null, null]; Keras 3 waits for data.
+      if (!args.inputShape && !args.batchInputShape) (this as unknown as { batchInputShape?: unknown }).batchInputShape = undefined;
+    }
+    getConfig(): tf.serialization.ConfigDict {
+      const { inputLength: _l, ...config } = super.getConfig();
+      return config;
+    }
+  }
+  return Embedding;
+});
+
 /** `layers.Embedding(inputDim, outputDim, { maskZero })`, or `layers.Embedding({ inputDim, outputDim, ... })`. */
 export function Embedding(inputDim: number | (EmbeddingOptions & { inputDim: number; outputDim: number }), outputDim?: number, options: EmbeddingOptions = {}): Callable<tf.layers.Layer> {
   const o = typeof inputDim === "object" ? inputDim : { ...options, inputDim, outputDim: outputDim as number };
@@ -25,16 +45,16 @@ export function Embedding(inputDim: number | (EmbeddingOptions & { inputDim: num
   positiveInteger(o.inputDim, where, "inputDim");
   positiveInteger(o.outputDim, where, "outputDim");
   if (o.inputLength !== undefined) console.warn("Argument `input_length` is deprecated. Just remove it.");
-  const layer = tf.layers.embedding({
-    ...(baseArgs("Embedding", o) as object),
-    inputDim: o.inputDim,
-    outputDim: o.outputDim,
-    embeddingsInitializer: makeInitializer(o.embeddingsInitializer, "uniform", where, "embeddingsInitializer"),
-    embeddingsRegularizer: makeRegularizer(o.embeddingsRegularizer, where, "embeddingsRegularizer"),
-    embeddingsConstraint: makeConstraint(o.embeddingsConstraint, where, "embeddingsConstraint"),
-    maskZero: o.maskZero ?? false,
-  });
-  // tfjs gives an Embedding without an input shape the input [null, null]; Keras 3 waits for data.
-  if (!o.inputShape && !o.batchInputShape) (layer as unknown as { batchInputShape?: unknown }).batchInputShape = undefined;
-  return callable(layer);
+  const Cls = embeddingClass();
+  return callable(
+    new Cls({
+      ...baseArgs("Embedding", o),
+      inputDim: o.inputDim,
+      outputDim: o.outputDim,
+      embeddingsInitializer: makeInitializer(o.embeddingsInitializer, "uniform", where, "embeddingsInitializer"),
+      embeddingsRegularizer: makeRegularizer(o.embeddingsRegularizer, where, "embeddingsRegularizer"),
+      embeddingsConstraint: makeConstraint(o.embeddingsConstraint, where, "embeddingsConstraint"),
+      maskZero: o.maskZero ?? false,
+    }),
+  );
 }

@@ -167,14 +167,18 @@ export abstract class RecurrentLayer extends tf.layers.Layer {
     return this.gates > 1 && this.recurrentDropout > 0;
   }
 
+  /** Set by a wrapper (Bidirectional) that builds this layer inside its own name: weights are then `wrapper/<this name>/kernel`. */
+  nestedWeightNames = false;
+
   build(inputShape: Shape | Shape[]): void {
     const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as Shape;
     const d = shape[shape.length - 1];
     if (d == null) throw new Error(`${this.getClassName()} "${this.name}": the last axis of the input (features) must be known, got input shape ${JSON.stringify(shape)}`);
     const w = this.gates * this.units;
-    this.kernel = this.addWeight("kernel", [d, w], "float32", this.kernelInitializer, this.kernelRegularizer, true, this.kernelConstraint);
-    this.recurrentKernel = this.addWeight("recurrent_kernel", [this.units, w], "float32", this.recurrentInitializer, this.recurrentRegularizer, true, this.recurrentConstraint);
-    if (this.useBias) this.bias = this.addWeight("bias", this.biasShape(), "float32", this.biasInit(), this.biasRegularizer, true, this.biasConstraint);
+    const name = (n: string) => (this.nestedWeightNames ? `${this.name}/${n}` : n);
+    this.kernel = this.addWeight(name("kernel"), [d, w], "float32", this.kernelInitializer, this.kernelRegularizer, true, this.kernelConstraint);
+    this.recurrentKernel = this.addWeight(name("recurrent_kernel"), [this.units, w], "float32", this.recurrentInitializer, this.recurrentRegularizer, true, this.recurrentConstraint);
+    if (this.useBias) this.bias = this.addWeight(name("bias"), this.biasShape(), "float32", this.biasInit(), this.biasRegularizer, true, this.biasConstraint);
     this.built = true;
   }
 
