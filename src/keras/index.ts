@@ -11,7 +11,7 @@ import { activations } from "./activations.js";
 import { Model, Sequential, KerasModel, SequentialModel } from "./models/model.js";
 import { Input } from "./layers/input.js";
 import { loadModel } from "./models/saving.js";
-import { toCategorical } from "./utils.js";
+import { setRandomSeed, toCategorical } from "./utils.js";
 import { resetNames } from "./naming.js";
 import { datasets, preprocessing } from "../data/index.js";
 
@@ -21,7 +21,7 @@ export type { CallableModel, ModelArgs, ModelOptions, SymbolicStructure, Sequent
 
 export { datasets, preprocessing };
 export const models = { Model, Sequential, loadModel };
-export const utils = { toCategorical };
+export const utils = { toCategorical, setRandomSeed };
 export const backend = {
   /** Resets Keras' automatic layer names (`dense`, `dense_1`, ...), as `keras.backend.clear_session()`. */
   clearSession: resetNames,

@@ -1,6 +1,8 @@
 // keras.utils.
 import * as tf from "@tensorflow/tfjs";
 
+export { setRandomSeed } from "./random_seed.js";
+
 /**
  * One-hot encodes class indices: `toCategorical([0, 2], 3)` -> [[1, 0, 0], [0, 0, 1]] (float32).
  * Labels of shape [n, 1] (as CIFAR-10's) give [n, numClasses], as in Keras.
