@@ -5,8 +5,13 @@ import { optionsOf } from "../checks.js";
 
 export function scheduleArgs(where: string, args: unknown[], positional: readonly string[], optional: readonly string[]): Record<string, unknown> {
   const known = [...positional, ...optional];
-  const isOptions = (v: unknown) => typeof v === "object" && v !== null && !Array.isArray(v);
-  if (args.length === 1 && isOptions(args[0])) return optionsOf(where, args[0] as Record<string, unknown>, known);
+  // A plain object (not an array, nor a schedule given where a number goes).
+  const isOptions = (v: unknown) => typeof v === "object" && v !== null && [Object.prototype, null].includes(Object.getPrototypeOf(v));
+  const required = (all: Record<string, unknown>) => {
+    for (const p of positional) if (all[p] === undefined) throw new Error(`${where}: ${p} is required`);
+    return all;
+  };
+  if (args.length === 1 && isOptions(args[0])) return required(optionsOf(where, args[0] as Record<string, unknown>, known));
   const named: Record<string, unknown> = {};
   let i = 0;
   for (; i < args.length && i < positional.length && !isOptions(args[i]); i++) named[positional[i]] = args[i];
@@ -15,9 +20,5 @@ export function scheduleArgs(where: string, args: unknown[], positional: readonl
     throw new Error(`${where}: expected (${positional.join(", ")}, options?) or one options object, got ${args.length} arguments`);
   }
   const options = optionsOf(where, (rest[0] ?? {}) as Record<string, unknown>, optional.concat(positional.slice(i)));
-  const all = { ...named, ...options };
-  for (const p of positional) {
-    if (all[p] === undefined) throw new Error(`${where}: ${p} is required`);
-  }
-  return all;
+  return required({ ...named, ...options });
 }
