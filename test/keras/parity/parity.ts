@@ -180,7 +180,7 @@ export function parityTests(family: string, specs: Record<string, CaseSpec>, opt
         const wantGrads = fx.input_grads !== undefined && !spec.skipGrads;
         const { value, grads } = wantGrads
           ? tf.variableGrads(f, [...floatInputs.map((i) => xVars[i] as tf.Variable), ...trainable.flat()])
-          : { value: f(), grads: {} as tf.NamedTensorMap };
+          : { value: tf.tidy(f), grads: {} as tf.NamedTensorMap };
         try {
           assert.equal(outputs.length, fx.outputs.length, "number of outputs");
           for (const [i, o] of outputs.entries()) {
