@@ -16,7 +16,7 @@ import type { BatchSource, Inputs } from "./data_adapter.js";
 export type ModelInputs = Inputs | Record<string, tf.Tensor>;
 
 export interface CompileOptions {
-  /** An optimizer object (`optimizers.Adam({ lr: 0.01 })`) or Keras' name: "adam", "sgd", "rmsprop". */
+  /** An optimizer object (`optimizers.Adam({ learningRate: 0.01 })`) or Keras' name: "sgd", "adam", "adamw", "rmsprop", "adagrad", "adadelta", "adamax", "nadam", "lion". */
   optimizer: string | tf.Optimizer;
   /** Keras' name ("categorical_crossentropy", "sparse_categorical_crossentropy", "binary_crossentropy", "mse", "mae") or a function. */
   loss: string | LossFunction;

@@ -1,5 +1,8 @@
 // PiecewiseConstantDecay: values[0] while step <= boundaries[0], values[i] while
 // boundaries[i-1] < step <= boundaries[i], values[last] after the last boundary.
+//
+// Porting note: boundaries that do not increase are an error here; Keras takes them and sums the
+// values of every range the step falls in.
 import { checkNumber, describe } from "../checks.js";
 import { LearningRateSchedule, registerSchedule } from "./learning_rate_schedule.js";
 import { scheduleArgs } from "./args.js";
