@@ -1,2 +1,4 @@
 // keras.layers: the merging layers (Keras 3's keras/src/layers/merging).
-export {};
+export { Add, Subtract, Multiply, Average, Maximum, Minimum, add, subtract, multiply, average, maximum, minimum, type MergeOptions } from "./elementwise.js";
+export { Concatenate, concatenate, type ConcatenateOptions } from "./concatenate.js";
+export { Dot, dot, type DotOptions } from "./dot.js";
