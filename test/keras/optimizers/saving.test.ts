@@ -32,7 +32,7 @@ function model(optimizer: tf.Optimizer | string): ReturnType<typeof keras.Sequen
   return m;
 }
 
-async function weightsOf(m: ReturnType<typeof keras.Sequential>): Promise<number[][]> {
+async function weightsOf(m: { tf: tf.LayersModel }): Promise<number[][]> {
   return Promise.all(m.tf.weights.map(async (w) => Array.from(await w.read().data())));
 }
 
