@@ -199,7 +199,7 @@ test("save and loadModel keep every recurrent layer's options and outputs", asyn
   const loaded = await keras.models.loadModel(join(dir, "m"));
   assert.deepEqual(loaded.tf.layers.map((l) => l.getClassName()), model.tf.layers.map((l) => l.getClassName()));
   // (TimeDistributed's config holds its Dense's, whose tfjs default initializer comes back as keras.initializers'.)
-  const configs = (m: typeof model) => m.tf.layers.filter((l) => l.getClassName() !== "TimeDistributed").map((l) => l.getConfig());
+  const configs = (m: { tf: tf.LayersModel }) => m.tf.layers.filter((l) => l.getClassName() !== "TimeDistributed").map((l) => l.getConfig());
   assert.deepEqual(configs(loaded), configs(model));
   const xi = tf.tensor2d([[1, 5, 0, 7, 0, 0], [3, 3, 11, 2, 9, 1]], undefined, "int32");
   const xf = tf.tensor3d([[[0.5, 0.5], [1, 2], [0.5, 0.5], [3, -1], [0, 1]], [[1, 1], [2, 2], [3, 3], [0.5, 0.5], [0.5, 0.5]]]);

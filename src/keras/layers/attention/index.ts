@@ -1,2 +1,2 @@
 // keras.layers: the attention layers (Keras 3's keras/src/layers/attention).
-export {};
+export { MultiHeadAttention, MultiHeadAttentionLayer, type MultiHeadAttentionOptions, type MultiHeadAttentionCallOptions, type MultiHeadAttentionCallable } from "./multi_head_attention.js";
