@@ -1,0 +1,112 @@
+// GroupNormalization (Wu & He, 2018): the channels (`axis`, default the last) split into `groups`
+// groups; each sample normalised within each group over the group's channels and every other axis
+// but the batch one, then scaled by gamma and shifted by beta (one per channel), as Keras 3:
+//   inv = gamma / sqrt(var_group + epsilon);  y = x * inv + (beta - mean_group * inv)
+// groups = 1 is layer normalization over all axes; groups = -1 (one channel per group) is instance
+// normalization.
+import * as tf from "@tensorflow/tfjs";
+import { callable, shapeText, type Callable } from "../../callable.js";
+import { baseArgs, type BaseLayerOptions, weightArgs, type WeightOptions } from "../common.js";
+import { positiveNumber, type WeightObjects } from "./layer_normalization.js";
+import { resolveAxes } from "./axes.js";
+
+export interface GroupNormalizationOptions extends BaseLayerOptions, WeightOptions<"beta" | "gamma"> {
+  /** Number of groups (a divisor of the channels), or -1 for one per channel. Default 32. */
+  groups?: number;
+  /** The channels axis. Default -1. */
+  axis?: number;
+  /** Added to the variance. Default 1e-3. */
+  epsilon?: number;
+  /** Learn an offset beta. Default true. */
+  center?: boolean;
+  /** Learn a scale gamma. Default true. */
+  scale?: boolean;
+}
+
+type Args = BaseLayerOptions & WeightObjects<"beta" | "gamma"> & { groups: number; axis: number; epsilon: number; center: boolean; scale: boolean };
+
+export class GroupNormalizationLayer extends tf.layers.Layer {
+  static className = "GroupNormalization";
+  groups: number;
+  readonly axis: number;
+  readonly epsilon: number;
+  readonly center: boolean;
+  readonly scale: boolean;
+  private readonly w: WeightObjects<"beta" | "gamma">;
+  gamma: tf.LayerVariable | null = null;
+  beta: tf.LayerVariable | null = null;
+
+  constructor(args: Args) {
+    super(args as ConstructorParameters<typeof tf.layers.Layer>[0]);
+    this.supportsMasking = true;
+    this.groups = args.groups;
+    this.axis = args.axis;
+    this.epsilon = args.epsilon;
+    this.center = args.center;
+    this.scale = args.scale;
+    this.w = args;
+  }
+
+  build(inputShape: tf.Shape | tf.Shape[]): void {
+    const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tf.Shape;
+    const what = `GroupNormalization ${JSON.stringify(this.name)}`;
+    const [axis] = resolveAxes(this.axis, shape, what);
+    const dim = shape[axis];
+    if (dim == null) throw new Error(`${what}: axis ${this.axis} of the input ${shapeText(shape)} must have a known size`);
+    if (this.groups === -1) this.groups = dim;
+    if (dim < this.groups) throw new Error(`${what}: groups (${this.groups}) cannot be more than the number of channels (${dim}) of the input ${shapeText(shape)}`);
+    if (dim % this.groups !== 0) throw new Error(`${what}: the number of channels (${dim}) of the input ${shapeText(shape)} must be a multiple of groups (${this.groups})`);
+    this.inputSpec = [new tf.InputSpec({ ndim: shape.length, axes: { [axis]: dim } })];
+    if (this.scale) this.gamma = this.addWeight("gamma", [dim], "float32", this.w.gammaInitializer, this.w.gammaRegularizer, true, this.w.gammaConstraint);
+    if (this.center) this.beta = this.addWeight("beta", [dim], "float32", this.w.betaInitializer, this.w.betaRegularizer, true, this.w.betaConstraint);
+    this.built = true;
+  }
+
+  computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape | tf.Shape[] {
+    return inputShape;
+  }
+
+  call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+    return tf.tidy(() => {
+      const x = Array.isArray(inputs) ? inputs[0] : inputs;
+      const p = this.axis < 0 ? this.axis + x.rank : this.axis;
+      const per = x.shape[p] / this.groups;
+      // [batch, ..., groups, channels per group, ...]: the groups axis at p.
+      const grouped = tf.reshape(x, [...x.shape.slice(0, p), this.groups, per, ...x.shape.slice(p + 1)]);
+      const axes = [...Array(grouped.rank).keys()].filter((a) => a !== 0 && a !== p);
+      const { mean, variance } = tf.moments(grouped, axes, true);
+      const broadcastShape = grouped.shape.map((_, i) => (i === p ? this.groups : i === p + 1 ? per : 1));
+      let inv = tf.rsqrt(tf.add(variance, this.epsilon));
+      if (this.gamma) inv = tf.mul(inv, tf.reshape(this.gamma.read(), broadcastShape));
+      let res = tf.neg(tf.mul(mean, inv));
+      if (this.beta) res = tf.add(res, tf.reshape(this.beta.read(), broadcastShape));
+      return tf.reshape(tf.add(tf.mul(grouped, inv), res), x.shape);
+    });
+  }
+
+  getConfig(): tf.serialization.ConfigDict {
+    return { ...super.getConfig(), groups: this.groups, axis: this.axis, epsilon: this.epsilon, center: this.center, scale: this.scale };
+  }
+}
+tf.serialization.registerClass(GroupNormalizationLayer);
+
+/** `GroupNormalization(8)`, `GroupNormalization({ groups: 8, axis: -1 })`. */
+export function GroupNormalization(groups?: number | GroupNormalizationOptions, options: GroupNormalizationOptions = {}): Callable<tf.layers.Layer> {
+  const o = typeof groups === "object" && groups !== null ? groups : { ...options, groups: groups ?? options.groups };
+  const where = "GroupNormalization";
+  const g = o.groups ?? 32;
+  if (!Number.isInteger(g) || (g <= 0 && g !== -1)) throw new Error(`${where}: groups must be a positive integer (or -1 for instance normalization), got ${JSON.stringify(o.groups)}`);
+  const axis = o.axis ?? -1;
+  if (!Number.isInteger(axis)) throw new Error(`${where}: axis must be an integer, got ${JSON.stringify(o.axis)}`);
+  return callable(
+    new GroupNormalizationLayer({
+      ...baseArgs(where, o),
+      ...(weightArgs(o, where, { beta: "zeros", gamma: "ones" }) as WeightObjects<"beta" | "gamma">),
+      groups: g,
+      axis,
+      epsilon: positiveNumber(o.epsilon ?? 1e-3, where, "epsilon"),
+      center: o.center ?? true,
+      scale: o.scale ?? true,
+    }),
+  );
+}
