@@ -212,6 +212,7 @@ export abstract class Optimizer extends tf.Optimizer {
       pairs.push({ variable, grad });
     }
     if (!pairs.length) throw new Error(`${this.where}: no gradients provided for any variable`);
+    this.forgetDisposed();
     const t = this.iterations;
     const lr = this.effectiveLearningRate();
     const states = pairs.map((p) => this.stateOf(p.variable));
@@ -230,6 +231,16 @@ export abstract class Optimizer extends tf.Optimizer {
     }
     if (this.useEma) this.updateAverages(t);
     this.iterations_ = t + 1;
+  }
+
+  /** Frees the state of variables disposed since (an optimizer object reused after its model was freed). */
+  private forgetDisposed(): void {
+    for (const [name, s] of this.state) {
+      if (!s.variable.isDisposed) continue;
+      Object.values(s.slots).forEach((v) => v.dispose());
+      s.average?.dispose();
+      this.state.delete(name);
+    }
   }
 
   /** Keras' _clip_gradients: new tensors where clipped (the caller frees those), else the same. */

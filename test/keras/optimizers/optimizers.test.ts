@@ -262,3 +262,15 @@ test("no tensors leak across optimizer steps (every optimizer and option)", () =
   }
   v.dispose();
 });
+
+test("an optimizer reused for a second model forgets the first one's freed variables (EMA included)", async () => {
+  const opt = optimizers.Adam({ learningRate: 0.01, useEma: true });
+  const first = await train(opt, 1);
+  first.model.tf.dispose(); // the weights go, the optimizer stays
+  const before = tf.memory().numTensors;
+  const second = await train(opt, 1);
+  assert.ok(second.losses.every(Number.isFinite));
+  assert.equal(second.model.tf.trainableWeights.filter((w) => opt.slotsOf(w)).length, 6, "slots for the new model's weights");
+  second.model.dispose();
+  assert.ok(tf.memory().numTensors <= before, "the first model's slots were freed");
+});
