@@ -13,6 +13,7 @@ import { fixedClass as registerBatchNormalization } from "../layers/batch_normal
 import { dropoutClass as registerDropout } from "../layers/dropout.js";
 import { denseClass as registerDense } from "../layers/dense.js";
 import { conv2dClass as registerConv2D } from "../layers/conv2d.js";
+import { registerConvolutionalClasses } from "../layers/convolutional/register.js";
 import type { KerasModel } from "./model.js";
 import { Optimizer as KerasOptimizer, restoreOptimizer } from "../optimizers/index.js";
 
@@ -97,6 +98,7 @@ export async function loadModel(path: string): Promise<KerasModel> {
   registerDropout();
   registerDense();
   registerConv2D();
+  registerConvolutionalClasses(); // Conv1D, Conv2DTranspose, DepthwiseConv2D, SeparableConv2D
   const tfModel = await tf.loadLayersModel(
     tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs, weightData: data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) }),
   );

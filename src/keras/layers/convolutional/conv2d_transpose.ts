@@ -6,7 +6,7 @@ import { callable, shapeText, type Callable } from "../../callable.js";
 import { layerClass } from "../common.js";
 import { checkStridesWithDilation, convArgs, intTuple, positiveInteger, type ConvCommonOptions, type KernelOptions } from "./conv_args.js";
 import { biasAndActivation, channelsLast, inputChannels, oneShape, oneTensor, setInputSpec, spatial, withChannels, type Shape } from "./conv_layer.js";
-import { conv2dTranspose, transposeLength } from "./conv_ops.js";
+import { checkTransposeSizes, conv2dTranspose, transposeLength, type Conv2DGeometry } from "./conv_ops.js";
 import type { TfConv } from "./base_conv.js";
 import { convPositional } from "./conv2d.js";
 
@@ -60,16 +60,19 @@ export const conv2dTransposeClass = layerClass((): TfConv2DTransposeClass => {
       const shape = oneShape(inputShape);
       const space = spatial(this, shape, 2).map((n, i) => transposeLength(n, this.kernelSize[i], this.strides[i], this.dilationRate[i], this.padding as "valid" | "same", this.outputPadding?.[i]));
       if (space.some((n) => n !== null && n <= 0)) throw new Error(`Conv2DTranspose "${this.name}": the output size would be ${shapeText(space)} for input ${shapeText(shape)}`);
+      checkTransposeSizes(spatial(this, shape, 2), space, this.geometry(), this.outputPadding, `Conv2DTranspose "${this.name}"`);
       return withChannels(this, shape[0] ?? null, space, this.filters);
     }
     call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
       return tf.tidy(() =>
         channelsLast(this, oneTensor(inputs), (x) => {
-          const g = { kernelSize: this.kernelSize, strides: this.strides, padding: this.padding as "valid" | "same", dilation: this.dilationRate };
-          const y = conv2dTranspose(x as tf.Tensor4D, this.kernel.read() as tf.Tensor4D, g, this.outputPadding, `Conv2DTranspose "${this.name}"`);
+          const y = conv2dTranspose(x as tf.Tensor4D, this.kernel.read() as tf.Tensor4D, this.geometry(), this.outputPadding, `Conv2DTranspose "${this.name}"`);
           return biasAndActivation(this, y);
         }),
       );
+    }
+    geometry(): Conv2DGeometry {
+      return { kernelSize: this.kernelSize, strides: this.strides, padding: this.padding as "valid" | "same", dilation: this.dilationRate };
     }
     getConfig(): tf.serialization.ConfigDict {
       return { ...super.getConfig(), dilationRate: this.dilationRate, outputPadding: this.outputPadding ?? null };

@@ -121,17 +121,27 @@ export function conv2dTranspose(x: tf.Tensor4D, kernel: tf.Tensor4D, g: Conv2DGe
   const [n, h, w] = x.shape;
   const k = spreadKernel(kernel, g.dilation);
   const [kh, kw, filters] = k.shape;
-  const [sh, sw] = g.strides;
-  const outH = transposeLength(h, kh, sh, 1, g.padding, outputPadding?.[0])!;
-  const outW = transposeLength(w, kw, sw, 1, g.padding, outputPadding?.[1])!;
-  const back = (out: number, kk: number, s: number) => (g.padding === "same" ? Math.ceil(out / s) : Math.ceil((out - kk + 1) / s));
-  if (back(outH, kh, sh) !== h || back(outW, kw, sw) !== w) {
-    throw new Error(
-      `${where}: the output size [${outH}, ${outW}] (kernel [${g.kernelSize}], strides [${g.strides}], padding "${g.padding}", outputPadding ${JSON.stringify(outputPadding ?? null)}) ` +
-        `does not convolve back to the input size [${h}, ${w}]; TensorFlow refuses it too: choose another outputPadding`,
-    );
-  }
-  return tf.conv2dTranspose(x, k, [n, outH, outW, filters], [sh, sw], g.padding);
+  const outH = transposeLength(h, kh, g.strides[0], 1, g.padding, outputPadding?.[0])!;
+  const outW = transposeLength(w, kw, g.strides[1], 1, g.padding, outputPadding?.[1])!;
+  checkTransposeSizes([h, w], [outH, outW], g, outputPadding, where);
+  return tf.conv2dTranspose(x, k, [n, outH, outW, filters], g.strides as [number, number], g.padding);
+}
+
+/**
+ * TensorFlow's check of a transposed convolution: the output, convolved with the kernel (strides,
+ * padding), must give back the input's size; an error naming `where` otherwise (Keras raises one
+ * too). Unknown sizes (null) pass.
+ */
+export function checkTransposeSizes(input: (number | null)[], output: (number | null)[], g: Conv2DGeometry, outputPadding: number[] | undefined, where: string): void {
+  const back = (out: number, i: number) => {
+    const keff = effectiveSize(g.kernelSize[i], g.dilation[i]);
+    return g.padding === "same" ? Math.ceil(out / g.strides[i]) : Math.floor((out - keff) / g.strides[i]) + 1;
+  };
+  if (input.every((n, i) => n === null || output[i] === null || back(output[i]!, i) === n)) return;
+  throw new Error(
+    `${where}: the output size [${output.join(", ")}] (kernelSize [${g.kernelSize}], strides [${g.strides}], padding "${g.padding}", outputPadding ${JSON.stringify(outputPadding ?? null)}) ` +
+      `does not convolve back to the input size [${input.join(", ")}], which TensorFlow requires: choose another outputPadding`,
+  );
 }
 
 /** NCHW <-> NHWC (any rank): the channel axis to the end, or back to axis 1. */
