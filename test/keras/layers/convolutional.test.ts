@@ -94,6 +94,16 @@ test("automatic names and variable names are Keras 3's", () => {
   assert.deepEqual(made.map((l) => l.getClassName()), ["Conv1D", "Conv1D", "Conv2D", "Conv2DTranspose", "DepthwiseConv2D", "SeparableConv2D", "SeparableConv2D"]);
 });
 
+test("the first layer of a Sequential model takes inputShape; Keras' positional and named forms make the same layer", () => {
+  keras.backend.clearSession();
+  const model = keras.Sequential([layers.Conv1D({ filters: 4, kernelSize: 3, inputShape: [10, 2] }), layers.Conv1D(2, [3], { padding: "causal" })]);
+  assert.deepEqual(model.tf.outputs[0].shape, [null, 8, 2]);
+  assert.equal(model.tf.countParams(), 3 * 2 * 4 + 4 + 3 * 4 * 2 + 2);
+  const forms = [layers.Conv2D(3, 2, { strides: 2 }), layers.Conv2D(3, [2, 2], { strides: [2, 2] }), layers.Conv2D(3, { kernelSize: 2, strides: 2 }), layers.Conv2D({ filters: 3, kernelSize: [2, 2], strides: 2 })];
+  const configs = forms.map((l) => ({ ...l.getConfig(), name: undefined }));
+  for (const c of configs.slice(1)) assert.deepEqual(c, configs[0]);
+});
+
 test("a wrong input rank names the layer, the rank expected and the shape received", () => {
   keras.backend.clearSession();
   assert.throws(() => layers.Conv2D(4, 3)(layers.Input([9, 9])), /Conv2D "conv2d": expected an input of rank 4 \(\[batch, height, width, channels\]\), got shape \[null, 9, 9\] \(rank 3\)/);

@@ -9,13 +9,21 @@ export type ConvPadding = "valid" | "same" | "causal";
 export type DataFormatOption = "channels_last" | "channels_first" | "channelsLast" | "channelsFirst";
 export type DataFormat = "channelsLast" | "channelsFirst";
 
-/** What every convolution layer accepts besides its sizes. */
+/**
+ * What every convolution layer accepts besides its sizes.
+ * Porting note: Keras' `activity_regularizer` is not offered (tfjs 4.22 layers cannot be called with
+ * one), nor Conv's `lora_rank` / `lora_alpha`.
+ */
 export interface ConvCommonOptions extends BaseLayerOptions {
   /** Step of the window: `1` or one per spatial axis. Default 1. */
   strides?: number | number[];
   /** "valid" (no padding, the default) or "same" (output size ceil(size / strides) per axis). */
   padding?: ConvPadding;
-  /** "channels_last" (`[batch, ..., channels]`, the default) or "channels_first" (`[batch, channels, ...]`). */
+  /**
+   * "channels_last" (`[batch, ..., channels]`, the default) or "channels_first" (`[batch, channels, ...]`).
+   * Porting note: channels-first data is transposed to channels-last, convolved and transposed back;
+   * Keras' TensorFlow backend refuses it on CPU for Conv1D, Conv2D and Conv2DTranspose.
+   */
   dataFormat?: DataFormatOption;
   /** Spacing of the window's taps: `1` (the default) or one per spatial axis; only with strides 1 (as Keras). */
   dilationRate?: number | number[];

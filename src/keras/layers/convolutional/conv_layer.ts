@@ -26,7 +26,11 @@ export function oneShape(s: Shape | Shape[]): Shape {
   return (Array.isArray(s[0]) ? s[0] : s) as Shape;
 }
 
-/** The input's channel count, after checking its rank (Keras' information: layer, expected rank, shape). */
+/**
+ * The input's channel count, after checking its rank (Keras' information: layer, expected rank, shape).
+ * Porting note: the rank must be exactly rank + 2 when the layer is built; Keras' InputSpec asks for
+ * at least that many axes and its TensorFlow convolution then fails on more.
+ */
 export function inputChannels(className: string, layer: tf.layers.Layer & TfConvFields, shape: Shape, rank: number): number {
   const layout = rank === 1 ? "batch, steps, channels" : "batch, height, width, channels";
   if (shape.length !== rank + 2) {

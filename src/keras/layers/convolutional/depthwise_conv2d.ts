@@ -57,7 +57,8 @@ export const depthwiseConv2dClass = layerClass((): TfDepthwiseClass => {
       const channels = inputChannels("DepthwiseConv2D", this, shape, 2);
       convOutputShape("DepthwiseConv2D", this, shape, 2, channels * this.depthMultiplier);
       const add = (this as unknown as { addWeight(...a: unknown[]): tf.LayerVariable }).addWeight.bind(this);
-      // Keras 3 names it "kernel" (tfjs: "depthwise_kernel").
+      // Keras 3 names it "kernel". Porting note: tfjs names it "depthwise_kernel", so a DepthwiseConv2D
+      // saved by stock tfjs does not load its weights here (one saved by tsdl does).
       this.depthwiseKernel = add("kernel", [...this.kernelSize, channels, this.depthMultiplier], "float32", this.depthwiseInitializer, this.depthwiseRegularizer, true, this.depthwiseConstraint);
       this.bias = this.useBias ? add("bias", [channels * this.depthMultiplier], "float32", this.biasInitializer, this.biasRegularizer, true, this.biasConstraint) : null;
       setInputSpec(this, 2, channels);
