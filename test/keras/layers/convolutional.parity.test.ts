@@ -14,7 +14,10 @@ parityTests("convolutional", {
   conv1d_same_dilated: { build: () => layers.Conv1D(2, 2, { padding: "same", dilationRate: 3, activation: "tanh" }) },
   conv1d_groups: { build: () => layers.Conv1D(6, 3, { groups: 3, padding: "same" }) },
   conv1d_groups_dilated_no_bias: { build: () => layers.Conv1D({ filters: 4, kernelSize: 2, dilationRate: 3, groups: 2, useBias: false }) },
+  conv1d_relu_training: { build: () => layers.Conv1D(4, 3, { strides: 2, padding: "same", activation: "relu" }) },
   // Conv2D
+  conv2d_relu_training: { build: () => layers.Conv2D(4, 3, { strides: 2, padding: "same", activation: "relu" }) },
+  conv2d_linear_training: { build: () => layers.Conv2D(3, 2) },
   conv2d_strided_valid: { build: () => layers.Conv2D(5, 3, { strides: [2, 3] }) },
   conv2d_even_kernel_same: { build: () => layers.Conv2D(3, 4, { padding: "same" }) },
   conv2d_dilated_valid: { build: () => layers.Conv2D(4, 3, { dilationRate: 2 }) },

@@ -16,7 +16,11 @@ CASES = {
     "conv1d_same_dilated": case(lambda x: layers.Conv1D(2, 2, padding="same", dilation_rate=3, activation="tanh"), inputs=[(2, 9, 2)]),
     "conv1d_groups": case(lambda x: layers.Conv1D(6, 3, groups=3, padding="same"), inputs=[(2, 8, 6)]),
     "conv1d_groups_dilated_no_bias": case(lambda x: layers.Conv1D(4, 2, dilation_rate=3, groups=2, use_bias=False), inputs=[(2, 11, 4)]),
+    # In training an ungrouped, undilated relu/linear convolution with a bias runs as tsdl's fused kernel.
+    "conv1d_relu_training": case(lambda x: layers.Conv1D(4, 3, strides=2, padding="same", activation="relu"), inputs=[(2, 9, 3)], training=True),
     # Conv2D
+    "conv2d_relu_training": case(lambda x: layers.Conv2D(4, 3, strides=2, padding="same", activation="relu"), inputs=[(2, 7, 8, 3)], training=True),
+    "conv2d_linear_training": case(lambda x: layers.Conv2D(3, 2), inputs=[(2, 5, 5, 2)], training=True),
     "conv2d_strided_valid": case(lambda x: layers.Conv2D(5, 3, strides=(2, 3)), inputs=[(2, 9, 10, 3)]),
     "conv2d_even_kernel_same": case(lambda x: layers.Conv2D(3, 4, padding="same"), inputs=[(2, 7, 7, 2)]),
     "conv2d_dilated_valid": case(lambda x: layers.Conv2D(4, 3, dilation_rate=2), inputs=[(2, 9, 8, 3)]),
