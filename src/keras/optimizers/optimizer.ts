@@ -13,12 +13,16 @@
 //      their averages; fit swaps the averages in after its last epoch (finalizeVariableValues);
 //   5. iterations += 1.
 //
+// With gradientAccumulationSteps n, steps 1 to n-1 of every n only add their gradients to an
+// accumulator; the n-th applies 1-4 with the mean of the n gradients (the EMA is updated at every
+// step); `iterations` then counts updates (steps / n, rounded down), while a schedule sees every step.
+// With lossScaleFactor s, minimize differentiates s * loss and the gradients are divided by s.
+//
 // An optimizer keeps one set of slots per variable, made at the first step that variable is trained
 // (Keras' build), keyed by the tfjs variable.
 //
 // Porting notes: Keras raises for a variable the optimizer was not built with; tsdl makes its slots
-// then (a layer made trainable between two fits). Keras' lossScaleFactor and
-// gradientAccumulationSteps are not there. Where Keras computes with scalars cast to float32 (bias
+// then (a layer made trainable between two fits). Where Keras computes with scalars cast to float32 (bias
 // corrections, 1 - beta of a cast beta), tsdl rounds the same way (f32), so that steps agree to
 // float32 precision.
 import * as tf from "@tensorflow/tfjs";
@@ -47,21 +51,30 @@ export interface OptimizerOptions {
   emaMomentum?: number;
   /** Overwrite the weights by their averages every this many steps. Default null (only at the end of fit). */
   emaOverwriteFrequency?: number | null;
+  /** Multiply the loss by this before the gradients, divide the gradients by it (mixed precision). Default null. */
+  lossScaleFactor?: number | null;
+  /** Update every this many steps (>= 2), with the mean of their gradients. Default null (every step). */
+  gradientAccumulationSteps?: number | null;
   /** Default Keras' automatic name (`adam`, `adam_1`, ...). */
   name?: string;
 }
 
-export const BASE_OPTIONS = ["learningRate", "lr", "weightDecay", "clipnorm", "clipvalue", "globalClipnorm", "useEma", "emaMomentum", "emaOverwriteFrequency", "name"] as const;
+export const BASE_OPTIONS = [
+  "learningRate", "lr", "weightDecay", "clipnorm", "clipvalue", "globalClipnorm", "useEma", "emaMomentum", "emaOverwriteFrequency", "lossScaleFactor", "gradientAccumulationSteps", "name",
+] as const;
 
 /** A tensor with the name of the variable it belongs to (tfjs' optimizer interface). */
 export type NamedTensor = { name: string; tensor: tf.Tensor };
 
-/** One trained variable's optimizer state. */
+/** One trained variable's optimizer state: the optimizer's own slots, and the base optimizer's. */
 interface VariableState {
   variable: tf.Variable;
   slots: Record<string, tf.Variable>;
-  average?: tf.Variable;
+  /** useEma's `average`, gradientAccumulationSteps' `gradient_accumulator`. */
+  extra: { average?: tf.Variable; gradient_accumulator?: tf.Variable };
 }
+
+const allSlots = (s: VariableState): Record<string, tf.Variable> => ({ ...s.slots, ...(s.extra as Record<string, tf.Variable>) });
 
 /** The serialized optimizer: class name and config (learningRate a number or a schedule's config). */
 export interface OptimizerConfig {
@@ -92,6 +105,8 @@ export abstract class Optimizer extends tf.Optimizer {
   readonly useEma: boolean;
   readonly emaMomentum: number;
   readonly emaOverwriteFrequency: number | null;
+  readonly lossScaleFactor: number | null;
+  readonly gradientAccumulationSteps: number | null;
   private lr: number | LearningRateSchedule;
   private readonly state = new Map<string, VariableState>();
   private excluded = new Set<string>();
@@ -118,6 +133,8 @@ export abstract class Optimizer extends tf.Optimizer {
     this.useEma = booleanOption(where, "useEma", o.useEma, false);
     this.emaMomentum = numberOption(where, "emaMomentum", o.emaMomentum, 0.99, { min: 0, max: 1 });
     this.emaOverwriteFrequency = optionalNumber(where, "emaOverwriteFrequency", o.emaOverwriteFrequency === 0 ? null : o.emaOverwriteFrequency, { min: 1, integer: true });
+    this.lossScaleFactor = optionalNumber(where, "lossScaleFactor", o.lossScaleFactor, { min: 0, minInclusive: false });
+    this.gradientAccumulationSteps = optionalNumber(where, "gradientAccumulationSteps", o.gradientAccumulationSteps, { min: 2, integer: true });
   }
 
   // ---- what each optimizer defines ----
@@ -144,14 +161,15 @@ export abstract class Optimizer extends tf.Optimizer {
 
   // ---- Keras' optimizer API ----
 
-  /** Steps applied so far (Keras' `optimizer.iterations`). */
+  /** Updates applied so far (Keras' `optimizer.iterations`; steps / gradientAccumulationSteps when accumulating). */
   get iterations(): number {
-    return this.iterations_ ?? 0;
+    const steps = this.iterations_ ?? 0;
+    return this.gradientAccumulationSteps ? Math.floor(steps / this.gradientAccumulationSteps) : steps;
   }
 
-  /** The learning rate now: the number, or the schedule at the current step. */
+  /** The learning rate now: the number, or the schedule at the current step (every step counts). */
   get learningRate(): number {
-    return typeof this.lr === "number" ? this.lr : this.lr.call(this.iterations);
+    return typeof this.lr === "number" ? this.lr : this.lr.call(this.iterations_ ?? 0);
   }
 
   /** A number or a schedule; a number cannot replace a schedule (as in Keras). */
@@ -195,8 +213,9 @@ export abstract class Optimizer extends tf.Optimizer {
     if (!s) {
       const slots: Record<string, tf.Variable> = {};
       for (const [name, init] of this.slotSpecs()) slots[name] = tf.tidy(() => tf.fill(variable.shape, init, "float32").variable(false));
-      s = { variable, slots };
-      if (this.useEma) s.average = tf.tidy(() => tf.zerosLike(variable).variable(false));
+      s = { variable, slots, extra: {} };
+      if (this.useEma) s.extra.average = tf.tidy(() => tf.zerosLike(variable).variable(false));
+      if (this.gradientAccumulationSteps) s.extra.gradient_accumulator = tf.tidy(() => tf.zerosLike(variable).variable(false));
       this.state.set(variable.name, s);
     }
     return s;
@@ -213,32 +232,61 @@ export abstract class Optimizer extends tf.Optimizer {
     }
     if (!pairs.length) throw new Error(`${this.where}: no gradients provided for any variable`);
     this.forgetDisposed();
+    const steps = this.iterations_ ?? 0;
     const t = this.iterations;
     const lr = this.effectiveLearningRate();
     const states = pairs.map((p) => this.stateOf(p.variable));
-    const grads = this.clip(pairs.map((p) => p.grad));
+    const made = new Set<tf.Tensor>(); // gradients made here, freed at the end
+    const step = (next: tf.Tensor[]) => (next.forEach((g, i) => g !== grads[i] && made.add(g)), next);
+    let grads = pairs.map((p) => p.grad);
     try {
-      if (this.weightDecay !== null) {
-        const wd = this.weightDecay * lr;
-        for (const { variable } of pairs) {
-          if (this.decays(variable)) tf.tidy(() => variable.assign(tf.sub(variable, tf.mul(variable, wd))));
+      const scale = this.lossScaleFactor;
+      if (scale !== null) grads = step(grads.map((g) => tf.div(g, scale)));
+      const n = this.gradientAccumulationSteps;
+      let update = true;
+      if (n) {
+        update = (steps + 1) % n === 0;
+        const accumulators = states.map((s) => s.extra.gradient_accumulator!);
+        if (update) {
+          grads = step(grads.map((g, i) => tf.tidy(() => tf.div(tf.add(g, accumulators[i]), n))));
+          accumulators.forEach((a) => tf.tidy(() => a.assign(tf.zerosLike(a))));
+        } else {
+          accumulators.forEach((a, i) => tf.tidy(() => a.assign(tf.add(a, grads[i]))));
         }
       }
-      this.beginStep(t + 1);
-      pairs.forEach(({ variable }, i) => tf.tidy(() => this.updateStep(variable, grads[i], states[i].slots, lr, t + 1)));
+      if (update) {
+        grads = step(this.clip(grads));
+        if (this.weightDecay !== null) {
+          const wd = this.weightDecay * lr;
+          for (const { variable } of pairs) {
+            if (this.decays(variable)) tf.tidy(() => variable.assign(tf.sub(variable, tf.mul(variable, wd))));
+          }
+        }
+        this.beginStep(t + 1);
+        pairs.forEach(({ variable }, i) => tf.tidy(() => this.updateStep(variable, grads[i], states[i].slots, lr, t + 1)));
+      }
     } finally {
-      grads.forEach((g, i) => g !== pairs[i].grad && g.dispose());
+      tf.dispose([...made]);
     }
     if (this.useEma) this.updateAverages(t);
-    this.iterations_ = t + 1;
+    this.iterations_ = steps + 1;
+  }
+
+  /** With lossScaleFactor, differentiates lossScaleFactor * f() (applyGradients divides again); returns f()'s value. */
+  minimize(f: () => tf.Scalar, returnCost = false, varList?: tf.Variable[]): tf.Scalar | null {
+    const s = this.lossScaleFactor;
+    if (s === null) return super.minimize(f, returnCost, varList);
+    const scaled = super.minimize(() => tf.mul(f(), s) as tf.Scalar, true, varList)!;
+    const value = returnCost ? (tf.div(scaled, s) as tf.Scalar) : null;
+    scaled.dispose();
+    return value;
   }
 
   /** Frees the state of variables disposed since (an optimizer object reused after its model was freed). */
   private forgetDisposed(): void {
     for (const [name, s] of this.state) {
       if (!s.variable.isDisposed) continue;
-      Object.values(s.slots).forEach((v) => v.dispose());
-      s.average?.dispose();
+      Object.values(allSlots(s)).forEach((v) => v.dispose());
       this.state.delete(name);
     }
   }
@@ -269,7 +317,7 @@ export abstract class Optimizer extends tf.Optimizer {
   private updateAverages(t: number): void {
     const m = t === 0 ? 0 : this.emaMomentum;
     for (const s of this.state.values()) {
-      const avg = s.average!;
+      const avg = s.extra.average!;
       if (lerpInPlace(avg, s.variable, 1 - m)) continue;
       tf.tidy(() => avg.assign(tf.add(tf.mul(avg, m), tf.mul(s.variable, 1 - m))));
     }
@@ -279,7 +327,7 @@ export abstract class Optimizer extends tf.Optimizer {
 
   private overwriteWithAverages(variables?: tf.Variable[]): void {
     const states = variables ? variables.map((v) => this.state.get(v.name)).filter((s): s is VariableState => s !== undefined) : [...this.state.values()];
-    for (const s of states) if (s.average) tf.tidy(() => s.variable.assign(tf.add(s.average!, 0)));
+    for (const s of states) if (s.extra.average) tf.tidy(() => s.variable.assign(tf.add(s.extra.average!, 0)));
   }
 
   /**
@@ -290,15 +338,18 @@ export abstract class Optimizer extends tf.Optimizer {
     if (this.useEma) this.overwriteWithAverages(variables?.map(asVariable));
   }
 
-  /** The slots of `variable` by Keras' names (`momentum`, `velocity`, ...; `average` with useEma), or undefined before its first step. */
+  /**
+   * The slots of `variable` by Keras' names (`momentum`, `velocity`, ...; `average` with useEma,
+   * `gradient_accumulator` with gradientAccumulationSteps), or undefined before its first step.
+   */
   slotsOf(variable: VariableLike): Record<string, tf.Variable> | undefined {
     const s = this.state.get(asVariable(variable).name);
-    return s && { ...s.slots, ...(s.average ? { average: s.average } : {}) };
+    return s && allSlots(s);
   }
 
   /** Optimizer variables per trained variable (Keras' count, for model summaries). */
   slotsPerVariable(): number {
-    return this.slotSpecs().length + (this.useEma ? 1 : 0);
+    return this.slotSpecs().length + (this.useEma ? 1 : 0) + (this.gradientAccumulationSteps ? 1 : 0);
   }
 
   // ---- saving ----
@@ -314,6 +365,8 @@ export abstract class Optimizer extends tf.Optimizer {
       useEma: this.useEma,
       emaMomentum: this.emaMomentum,
       emaOverwriteFrequency: this.emaOverwriteFrequency,
+      lossScaleFactor: this.lossScaleFactor,
+      gradientAccumulationSteps: this.gradientAccumulationSteps,
       ...(this.ownConfig() as tf.serialization.ConfigDict),
     };
   }
@@ -327,7 +380,7 @@ export abstract class Optimizer extends tf.Optimizer {
     variables.map(asVariable).forEach((v, i) => {
       for (const [slot, t] of Object.entries(this.slotsOf(v) ?? {})) tensors.push({ name: `${i}/${slot}`, tensor: t });
     });
-    return { iterations: this.iterations, tensors };
+    return { iterations: this.iterations_ ?? 0, tensors };
   }
 
   /**
@@ -345,7 +398,7 @@ export abstract class Optimizer extends tf.Optimizer {
     }
     for (const [i, list] of byIndex) {
       const s = this.stateOf(vars[i]);
-      const slots: Record<string, tf.Variable> = { ...s.slots, ...(s.average ? { average: s.average } : {}) };
+      const slots = allSlots(s);
       for (const t of list) {
         const slot = t.name.slice(t.name.indexOf("/") + 1);
         const target = slots[slot];
@@ -363,7 +416,7 @@ export abstract class Optimizer extends tf.Optimizer {
   async getWeights(): Promise<NamedTensor[]> {
     const out: NamedTensor[] = [await this.saveIterations()];
     for (const [name, s] of this.state) {
-      for (const [slot, t] of Object.entries({ ...s.slots, ...(s.average ? { average: s.average } : {}) })) out.push({ name: `${name}/${slot}`, tensor: t });
+      for (const [slot, t] of Object.entries(allSlots(s))) out.push({ name: `${name}/${slot}`, tensor: t });
     }
     return out;
   }
@@ -384,10 +437,7 @@ export abstract class Optimizer extends tf.Optimizer {
 
   /** Frees the slots (the optimizer can go on training: they are made again, from zero). */
   dispose(): void {
-    for (const s of this.state.values()) {
-      Object.values(s.slots).forEach((v) => v.dispose());
-      s.average?.dispose();
-    }
+    for (const s of this.state.values()) Object.values(allSlots(s)).forEach((v) => v.dispose());
     this.state.clear();
   }
 

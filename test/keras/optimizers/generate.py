@@ -72,6 +72,12 @@ OPTIMIZERS = {
     "sgd_ema": lambda: O.SGD(learning_rate=0.1, use_ema=True, ema_momentum=0.9),
     "adam_ema_overwrite": lambda: O.Adam(learning_rate=0.1, use_ema=True, ema_momentum=0.5, ema_overwrite_frequency=2),
     "nadam_ema": lambda: O.Nadam(learning_rate=0.1, use_ema=True),
+    # Gradient accumulation (steps / n updates; EMA and schedules see every step) and loss scaling.
+    "sgd_accumulate": lambda: O.SGD(learning_rate=0.1, momentum=0.9, gradient_accumulation_steps=2),
+    "rmsprop_accumulate_clip_decay": lambda: O.RMSprop(learning_rate=0.1, gradient_accumulation_steps=2, clipnorm=0.5, weight_decay=0.1),
+    "adam_accumulate_ema_schedule": lambda: O.Adam(learning_rate=S.ExponentialDecay(0.1, 1, 0.8), gradient_accumulation_steps=3, use_ema=True, ema_momentum=0.5, ema_overwrite_frequency=1),
+    "nadam_accumulate": lambda: O.Nadam(learning_rate=0.1, gradient_accumulation_steps=2),
+    "adam_loss_scale": lambda: O.Adam(learning_rate=0.1, loss_scale_factor=128.0),
     # Schedules as learning rates, evaluated at each step's iteration count.
     "sgd_exponential_decay": lambda: O.SGD(learning_rate=S.ExponentialDecay(0.1, 2, 0.5)),
     "adam_cosine_decay": lambda: O.Adam(learning_rate=S.CosineDecay(0.1, 4, alpha=0.1)),

@@ -6,6 +6,7 @@ import { test, before } from "node:test";
 import assert from "node:assert/strict";
 import { optimizers, ready, tf } from "../../../src/index.ts";
 import type { Optimizer } from "../../../src/keras/optimizers/index.ts";
+import { camelCase } from "../../../src/keras/optimizers/checks.ts";
 import { kerasFixture, relativeError, type OptimizerCase } from "./fixture.ts";
 
 const O = optimizers;
@@ -52,6 +53,11 @@ const SPECS: Record<string, () => Optimizer> = {
   sgd_ema: () => O.SGD({ learningRate: 0.1, useEma: true, emaMomentum: 0.9 }),
   adam_ema_overwrite: () => O.Adam({ learningRate: 0.1, useEma: true, emaMomentum: 0.5, emaOverwriteFrequency: 2 }),
   nadam_ema: () => O.Nadam({ learningRate: 0.1, useEma: true }),
+  sgd_accumulate: () => O.SGD({ learningRate: 0.1, momentum: 0.9, gradientAccumulationSteps: 2 }),
+  rmsprop_accumulate_clip_decay: () => O.RMSprop({ learningRate: 0.1, gradientAccumulationSteps: 2, clipnorm: 0.5, weightDecay: 0.1 }),
+  adam_accumulate_ema_schedule: () => O.Adam({ learningRate: S.ExponentialDecay(0.1, 1, 0.8), gradientAccumulationSteps: 3, useEma: true, emaMomentum: 0.5, emaOverwriteFrequency: 1 }),
+  nadam_accumulate: () => O.Nadam({ learningRate: 0.1, gradientAccumulationSteps: 2 }),
+  adam_loss_scale: () => O.Adam({ learningRate: 0.1, lossScaleFactor: 128 }),
   sgd_exponential_decay: () => O.SGD({ learningRate: S.ExponentialDecay(0.1, 2, 0.5) }),
   adam_cosine_decay: () => O.Adam(S.CosineDecay(0.1, 4, { alpha: 0.1 })),
   adamw_piecewise: () => O.AdamW({ learningRate: S.PiecewiseConstantDecay([1, 3], [0.1, 0.05, 0.01]), weightDecay: 0.3 }),
@@ -126,6 +132,15 @@ for (const c of cases) {
     const before = tf.memory().numTensors;
     const opt = make();
     assert.equal(opt.getClassName(), c.class, "class name");
+    // Keras' config, camelCase: the same options with the same values (Keras' learning rate is float32).
+    const config = opt.getConfig() as Record<string, unknown>;
+    for (const [k, v] of Object.entries(c.config)) {
+      const key = camelCase(k);
+      if (key === "name") continue; // automatic names depend on what the process made before
+      assert.ok(key in config, `config has ${key}`);
+      if (key === "learningRate") close("config learningRate", [config[key] as number], [v as number]);
+      else assert.deepEqual(config[key], v, `config ${key}`);
+    }
     try {
       await runCase(c, opt);
     } finally {
