@@ -1,9 +1,18 @@
 // Keras parity of MultiHeadAttention (self- and cross-attention, keys, masks, causal masks, scores,
 // output shapes, attention axes): the Keras side is test/keras/parity/cases_attention.py.
-import { layers } from "../../../src/index.ts";
+import { layers, type tf } from "../../../src/index.ts";
 import { parityTests } from "../parity/parity.ts";
 
 const MHA = layers.MultiHeadAttention;
+type Sym = tf.SymbolicTensor;
+
+/** keras.io's "Text classification with Transformer" TransformerBlock, as functional layers. */
+function transformerBlock(x: Sym, embedDim: number, numHeads: number, ffDim: number, rate = 0.1): Sym {
+  const attn = layers.Dropout(rate)(MHA({ numHeads, keyDim: embedDim })(x, x));
+  const out1 = layers.LayerNormalization({ epsilon: 1e-6 })(layers.Add()([x, attn]) as Sym);
+  const ffn = layers.Dropout(rate)(layers.Dense(embedDim)(layers.Dense(ffDim, { activation: "relu" })(out1)));
+  return layers.LayerNormalization({ epsilon: 1e-6 })(layers.Add()([out1, ffn]) as Sym);
+}
 
 parityTests("attention", {
   self_attention: { build: (x) => MHA(2, 4)(x, x) },
@@ -33,6 +42,15 @@ parityTests("attention", {
     build: (x) => {
       const e = layers.Embedding(10, 6, { maskZero: true })(x);
       return MHA(2, 3)(e, e, { returnAttentionScores: true });
+    },
+  },
+  transformer_block: { build: (x) => transformerBlock(x, 8, 2, 16) },
+  transformer_text_classifier: {
+    build: (xs) => {
+      let x = layers.Add()([layers.Embedding(20, 8)(xs[0]), layers.Embedding(6, 8)(xs[1])]) as Sym;
+      x = layers.GlobalAveragePooling1D()(transformerBlock(x, 8, 2, 16));
+      x = layers.Dense(12, { activation: "relu" })(layers.Dropout(0.1)(x));
+      return layers.Dense(2, { activation: "softmax" })(layers.Dropout(0.1)(x));
     },
   },
   training: { build: (xs) => MHA(2, 4)(xs[0], xs[1]) },

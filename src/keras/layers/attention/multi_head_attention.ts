@@ -19,6 +19,7 @@
 // symbolic shape is the true [batch, heads, T, S] (Keras 3 reports [batch, heads, T, T]).
 import * as tf from "@tensorflow/tfjs";
 import { callable, type Callable } from "../../callable.js";
+import { autoName } from "../../naming.js";
 import { baseArgs, type BaseLayerOptions, type WeightOptions } from "../common.js";
 import { boolMask, makeConstraint, makeInitializer, makeRegularizer, positiveInteger, rate, serialize } from "../rnn/options.js";
 import { dropoutMask, takeMask } from "../rnn/rnn.js";
@@ -211,6 +212,9 @@ export class MultiHeadAttentionLayer extends tf.layers.Layer {
     }
     add("attention_output/kernel", [n, v, ...out], true);
     if (this.useBias) add("attention_output/bias", out, false);
+    // Keras builds a Softmax and a Dropout layer here, which take the next automatic names.
+    autoName("Softmax");
+    autoName("Dropout");
     this.built = true;
   }
 
@@ -355,7 +359,7 @@ function shapeText(s: Shape): string {
 }
 
 function describe(s: CallSpec): string {
-  const flags = [s.returnAttentionScores && "returnAttentionScores", s.useCausalMask && "useCausalMask"].filter(Boolean);
+  const flags = [s.valueIsQuery && "value is the query", s.returnAttentionScores && "returnAttentionScores", s.useCausalMask && "useCausalMask"].filter(Boolean);
   return `inputs ${s.roles.join(", ")}${flags.length ? `; ${flags.join(", ")}` : ""}`;
 }
 

@@ -7,7 +7,8 @@
 //     z = σ(x_z + h_{t-1} · rk_z), r = σ(x_r + h_{t-1} · rk_r), hh = activation(x_h + (r * h_{t-1}) · rk_h)
 //   h_t = z * h_{t-1} + (1 - z) * hh
 //
-// Porting note: tfjs' own GRU has only the resetAfter=false convention; this layer is tsdl's.
+// Porting note: tfjs' own GRU has only the resetAfter=false convention; this layer is tsdl's (and
+// loads tfjs' saved GRUs, whose configs have no resetAfter, as resetAfter false).
 import * as tf from "@tensorflow/tfjs";
 import type { ActivationFunction, ActivationIdentifier } from "../../activations.js";
 import { callable } from "../../callable.js";
@@ -33,8 +34,9 @@ export class GRULayer extends RecurrentLayer {
     super(config, "GRU");
     const o = config as GRUOptions;
     this.recurrentActivation = makeActivation(o.recurrentActivation, "sigmoid", "GRU", "recurrentActivation");
-    // A config without resetAfter comes from tfjs' own GRU, which resets before.
-    this.resetAfter = o.resetAfter ?? !("units" in config && "name" in config && !("zeroOutputForMask" in config));
+    // The factory passes Keras' default (true); a saved config without resetAfter is tfjs' own GRU's,
+    // which resets before.
+    this.resetAfter = o.resetAfter ?? false;
   }
 
   protected biasShape(): number[] {

@@ -251,7 +251,8 @@ export abstract class RecurrentLayer extends tf.layers.Layer {
       let states = given.length ? given : Array.from({ length: this.stateCount }, () => tf.zeros([batch, this.units]));
       const rawMask = takeMask(kwargs);
       const xs = tf.unstack(tf.transpose(this.projectInputs(x, training), [1, 0, 2]));
-      const masks = rawMask ? tf.unstack(tf.transpose(tf.expandDims(boolMask(rawMask), -1), [1, 0, 2])) : null;
+      // One [batch, units] mask per step (a broadcasting select per step costs ~15x a same-shape one on wasm).
+      const masks = rawMask ? tf.unstack(tf.transpose(tf.broadcastTo(tf.expandDims(boolMask(rawMask), -1), [batch, steps, this.units]), [1, 0, 2])) : null;
       const ctx: StepContext = { recurrentMasks: null };
       if (training && this.recurrentDropout > 0 && this.recurrentDropout < 1) {
         const n = this.perGateMasks() ? this.gates : 1;
