@@ -207,7 +207,9 @@ test("excludeFromWeightDecay (by variable or name pattern) and only before the f
 
 test("bad options are errors that name the optimizer, the option and the value", () => {
   const cases: [() => unknown, RegExp][] = [
-    [() => optimizers.Adam({ amsgrd: true } as never), /Adam: unknown option "amsgrd"; accepted: learningRate, lr, weightDecay, clipnorm, clipvalue, globalClipnorm, useEma, emaMomentum, emaOverwriteFrequency, name, beta1, beta2, epsilon, amsgrad/],
+    [() => optimizers.Adam({ amsgrd: true } as never), /Adam: unknown option "amsgrd"; accepted: learningRate, lr, weightDecay, clipnorm, clipvalue, globalClipnorm, useEma, emaMomentum, emaOverwriteFrequency, lossScaleFactor, gradientAccumulationSteps, name, beta1, beta2, epsilon, amsgrad/],
+    [() => optimizers.SGD({ gradientAccumulationSteps: 1 }), /SGD: gradientAccumulationSteps must be an integer >= 2, got 1/],
+    [() => optimizers.Adam({ lossScaleFactor: 0 }), /Adam: lossScaleFactor must be a positive number, got 0/],
     [() => optimizers.SGD({ momentum: 1.5 }), /SGD: momentum must be a number in \[0, 1\], got 1.5/],
     [() => optimizers.SGD({ momentum: S.ExponentialDecay(0.1, 1, 0.5) as never }), /SGD: momentum must be a number in \[0, 1\], got a learning-rate schedule \(ExponentialDecay\); a schedule is accepted only as learningRate/],
     [() => optimizers.Adam({ clipnorm: 1, clipvalue: 1 }), /Adam: only one of clipnorm, clipvalue and globalClipnorm can be set; got clipnorm=1, clipvalue=1, globalClipnorm=null/],
@@ -273,4 +275,25 @@ test("an optimizer reused for a second model forgets the first one's freed varia
   assert.equal(second.model.tf.trainableWeights.filter((w) => opt.slotsOf(w)).length, 6, "slots for the new model's weights");
   second.model.dispose();
   assert.ok(tf.memory().numTensors <= before, "the first model's slots were freed");
+});
+
+test("gradientAccumulationSteps in fit: iterations count updates, the weights change only every n steps; lossScaleFactor leaves the loss as it is", async () => {
+  const [x, y] = data();
+  const model = mlp();
+  const opt = optimizers.SGD({ learningRate: 0.1, gradientAccumulationSteps: 4, lossScaleFactor: 64 });
+  model.compile({ optimizer: opt, loss: "binary_crossentropy" });
+  const snapshots: number[][] = [];
+  const h = await model.fit(x, y, {
+    epochs: 1, batchSize: 16, shuffle: false, verbose: 0,
+    callbacks: [new callbacks.LambdaCallback({ onBatchEnd: () => void snapshots.push(Array.from(model.tf.trainableWeights[0].read().dataSync())) })],
+  });
+  assert.equal(opt.iterations, 1, "6 steps of 4: 1 update");
+  const changed = snapshots.map((s, i) => (i === 0 ? false : s.some((v, j) => v !== snapshots[i - 1][j])));
+  assert.deepEqual(changed, [false, false, false, true, false, false], "the kernel changes at the 4th step only");
+  const plain = mlp();
+  plain.setWeights(model.getWeights());
+  model.dispose();
+  tf.dispose([x, y]);
+  plain.dispose();
+  assert.ok(Number.isFinite(h.history.loss[0] as number) && (h.history.loss[0] as number) < 5, `the loss is not scaled: ${h.history.loss[0]}`);
 });

@@ -46,6 +46,7 @@ const CASES: Record<string, () => Optimizer> = {
   Adamax: () => optimizers.Adamax({ learningRate: 0.05, globalClipnorm: 0.5 }),
   "Nadam with EMA overwrites": () => optimizers.Nadam({ learningRate: 0.05, useEma: true, emaOverwriteFrequency: 3 }),
   "Lion with weight decay": () => optimizers.Lion({ learningRate: 0.01, weightDecay: 0.5 }),
+  "SGD accumulating gradients (saved mid-accumulation)": () => optimizers.SGD({ learningRate: 0.1, momentum: 0.9, gradientAccumulationSteps: 4, lossScaleFactor: 8 }),
 };
 
 for (const [name, make] of Object.entries(CASES)) {
@@ -62,7 +63,8 @@ for (const [name, make] of Object.entries(CASES)) {
     const ob = b.optimizer as Optimizer;
     assert.equal(ob.getClassName(), oa.getClassName());
     assert.deepEqual(ob.getConfig(), oa.getConfig(), "the same configuration (learning rate or schedule included)");
-    assert.equal(ob.iterations, 6, "iterations restored (2 epochs of 3 batches)");
+    assert.equal(ob.iterations, oa.iterations, "iterations restored");
+    assert.equal(oa.iterations, oa.gradientAccumulationSteps ? 1 : 6, "2 epochs of 3 batches");
     assert.equal(ob.learningRate, oa.learningRate);
     for (const [i, w] of a.tf.trainableWeights.entries()) {
       const sa = oa.slotsOf(w)!;
@@ -74,7 +76,7 @@ for (const [name, make] of Object.entries(CASES)) {
     const hb = await b.fit(x, y, fit);
     assert.deepEqual(hb.history, ha.history, "the same History after loading");
     assert.deepEqual(await weightsOf(b), await weightsOf(a), "the same weights after loading");
-    assert.equal(ob.iterations, 12);
+    assert.equal(ob.iterations, oa.gradientAccumulationSteps ? 3 : 12);
     a.dispose();
     b.dispose();
     tf.dispose([x, y]);
