@@ -21,10 +21,13 @@
 // An optimizer keeps one set of slots per variable, made at the first step that variable is trained
 // (Keras' build), keyed by the tfjs variable.
 //
+// Where Keras computes with scalars cast to float32 (bias corrections, 1 - beta of a cast beta), tsdl
+// rounds the same way (f32), so that steps agree to float32 precision.
+//
 // Porting notes: Keras raises for a variable the optimizer was not built with; tsdl makes its slots
-// then (a layer made trainable between two fits). Where Keras computes with scalars cast to float32 (bias
-// corrections, 1 - beta of a cast beta), tsdl rounds the same way (f32), so that steps agree to
-// float32 precision.
+// then (a layer made trainable between two fits). A learning rate is a number or a
+// LearningRateSchedule (Keras also takes a function of no arguments). excludeFromWeightDecay's
+// varNames are searched in tfjs' variable names (`dense/kernel`), Keras' in the short name (`kernel`).
 import * as tf from "@tensorflow/tfjs";
 import { lerpInPlace } from "../../backend/fused_kernels.js";
 import { autoName } from "../naming.js";
