@@ -273,7 +273,22 @@ function registerActivation(className: string, f: (x: tf.Tensor) => tf.Tensor): 
   tf.serialization.registerClass(KerasActivation);
 }
 
-const registered = new Set<string>();
+/**
+ * The tfjs class name of one of tsdl's activations: camelCase, as tfjs-layers turns names when it
+ * loads a saved model ("hard_swish" is saved, "hardSwish" looked up). Porting note: hard_sigmoid is
+ * "hardSigmoidKeras3" (saved as "hard_sigmoid_keras3"), since tfjs' "hardSigmoid" is Keras 2's
+ * 0.2 x + 0.5, which tfjs-layers' own layers keep using.
+ */
+function className(snake: string): string {
+  if (snake === "hard_sigmoid") return "hardSigmoidKeras3";
+  return snake.replace(/_([a-z0-9])/g, (_m, c: string) => c.toUpperCase());
+}
+
+// Registered now, not on first use, so that a saved model naming one loads in a fresh session.
+for (const [name, f] of Object.entries(activations)) {
+  if (!(name in TFJS_NAME) && !(name in NOT_FOR_LAYERS)) registerActivation(className(name), f as (x: tf.Tensor) => tf.Tensor);
+}
+
 const customNames = new WeakMap<(x: tf.Tensor) => tf.Tensor, string>();
 let customCount = 0;
 
@@ -295,7 +310,7 @@ export function tfjsActivation(a: LayerActivation, where: string): string | unde
     if (named && (activations as Record<string, unknown>)[named] === a) return tfjsActivation(named, where);
     let name = customNames.get(a);
     if (!name) {
-      name = `tsdl_custom_activation_${++customCount}`;
+      name = `tsdlCustomActivation${++customCount}`;
       customNames.set(a, name);
       registerActivation(name, (x) => tf.tidy(() => a(x)));
     }
@@ -309,11 +324,5 @@ export function tfjsActivation(a: LayerActivation, where: string): string | unde
   if (!f) {
     throw new Error(`${where}: unknown activation ${JSON.stringify(a)}; expected one of ${layerActivationNames.join(", ")} or a function`);
   }
-  const tfName = TFJS_NAME[snake as ActivationName];
-  if (tfName) return tfName;
-  if (!registered.has(snake)) {
-    registerActivation(snake, f);
-    registered.add(snake);
-  }
-  return snake;
+  return TFJS_NAME[snake as ActivationName] ?? className(snake);
 }

@@ -4,34 +4,32 @@
 // tsdl's own layer (tfjs' PReLU has the same weight); one weight, `alpha`, of shape input_shape[1:]
 // with the shared axes set to 1, initialised to zeros as Keras 3.
 import * as tf from "@tensorflow/tfjs";
-import { callable, type Callable } from "../../callable.js";
-import { shapeText } from "../../callable.js";
-import { baseArgs, type BaseLayerOptions, weightArgs, type WeightOptions } from "../common.js";
+import { callable, shapeText, type Callable } from "../../callable.js";
+import { baseArgs, type BaseLayerOptions, type WeightOptions } from "../common.js";
+import { weightConfig, weightParts, type WeightParts } from "../normalization/weights.js";
 
 export interface PReLUOptions extends BaseLayerOptions, WeightOptions<"alpha"> {
   /** Axes (from 1) along which one alpha is shared, e.g. [1, 2] for one alpha per channel of images. Default none. */
   sharedAxes?: number | number[] | null;
 }
 
-type TfInitializer = ReturnType<typeof tf.initializers.zeros>;
-type TfRegularizer = ReturnType<typeof tf.regularizers.l2>;
-type TfConstraint = ReturnType<typeof tf.constraints.nonNeg>;
-
 export class PReLULayer extends tf.layers.Layer {
   static className = "PReLU";
   readonly sharedAxes: number[] | null;
-  readonly alphaInitializer: TfInitializer;
-  readonly alphaRegularizer?: TfRegularizer;
-  readonly alphaConstraint?: TfConstraint;
+  private readonly alphaParts: WeightParts;
   alpha?: tf.LayerVariable;
 
-  constructor(args: BaseLayerOptions & { sharedAxes?: number[] | null; alphaInitializer: TfInitializer; alphaRegularizer?: TfRegularizer; alphaConstraint?: TfConstraint }) {
+  /** Takes the options (Keras' spellings) or the config getConfig wrote. */
+  constructor(args: PReLUOptions = {}) {
     super(args as ConstructorParameters<typeof tf.layers.Layer>[0]);
     this.supportsMasking = true;
-    this.sharedAxes = args.sharedAxes ?? null;
-    this.alphaInitializer = args.alphaInitializer;
-    this.alphaRegularizer = args.alphaRegularizer;
-    this.alphaConstraint = args.alphaConstraint;
+    const s = args.sharedAxes;
+    const sharedAxes = s == null ? null : Array.isArray(s) ? s.slice() : [s];
+    if (sharedAxes && !sharedAxes.every((a) => Number.isInteger(a) && a >= 1)) {
+      throw new Error(`PReLU: sharedAxes must be axes numbered from 1 (the batch axis is 0), got ${JSON.stringify(s)}`);
+    }
+    this.sharedAxes = sharedAxes;
+    this.alphaParts = weightParts(args, "alpha", "zeros", "PReLU");
   }
 
   build(inputShape: tf.Shape | tf.Shape[]): void {
@@ -44,7 +42,8 @@ export class PReLULayer extends tf.layers.Layer {
     if (paramShape.some((d) => d == null)) {
       throw new Error(`PReLU "${this.name}": the input ${shapeText(shape)} has an axis of unknown size that is not shared; give its size or list it in sharedAxes`);
     }
-    this.alpha = this.addWeight("alpha", paramShape as number[], "float32", this.alphaInitializer, this.alphaRegularizer, true, this.alphaConstraint);
+    const a = this.alphaParts;
+    this.alpha = this.addWeight("alpha", paramShape as number[], "float32", a.initializer, a.regularizer, true, a.constraint);
     const axes: Record<number, number> = {};
     for (let i = 1; i < shape.length; i++) if (!(this.sharedAxes ?? []).includes(i)) axes[i] = shape[i] as number;
     this.inputSpec = [new tf.InputSpec({ ndim: shape.length, axes })];
@@ -65,9 +64,7 @@ export class PReLULayer extends tf.layers.Layer {
   getConfig(): tf.serialization.ConfigDict {
     return {
       ...super.getConfig(),
-      alphaInitializer: this.alphaInitializer.getClassName(),
-      alphaRegularizer: this.alphaRegularizer ? this.alphaRegularizer.getClassName() : null,
-      alphaConstraint: this.alphaConstraint ? this.alphaConstraint.getClassName() : null,
+      ...weightConfig("alpha", this.alphaParts),
       sharedAxes: this.sharedAxes,
     };
   }
@@ -76,11 +73,5 @@ tf.serialization.registerClass(PReLULayer);
 
 /** `PReLU()` or `PReLU({ sharedAxes: [1, 2], alphaInitializer: "zeros" })`. */
 export function PReLU(options: PReLUOptions = {}): Callable<tf.layers.Layer> {
-  const s = options.sharedAxes;
-  const sharedAxes = s == null ? null : Array.isArray(s) ? s.slice() : [s];
-  if (sharedAxes && !sharedAxes.every((a) => Number.isInteger(a) && a >= 1)) {
-    throw new Error(`PReLU: sharedAxes must be axes numbered from 1 (the batch axis is 0), got ${JSON.stringify(s)}`);
-  }
-  const w = weightArgs(options, "PReLU", { alpha: "zeros" });
-  return callable(new PReLULayer({ ...baseArgs("PReLU", options), sharedAxes, ...(w as { alphaInitializer: TfInitializer }) }));
+  return callable(new PReLULayer({ ...options, ...baseArgs("PReLU", options) } as PReLUOptions));
 }

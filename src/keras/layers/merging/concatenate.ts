@@ -2,9 +2,9 @@
 // size matches any). With masks, the mask of the result is Keras 3's: the inputs' masks (all true
 // for an input without one) joined along the axis, then any() over the last axis.
 import * as tf from "@tensorflow/tfjs";
-import { callable, shapeText, type Callable } from "../../callable.js";
+import { callable, shapeText } from "../../callable.js";
 import { baseArgs, type BaseLayerOptions } from "../common.js";
-import { MergeLayer, shapeList } from "./merge.js";
+import { type MergeCallable, MergeLayer, shapeList } from "./merge.js";
 
 export interface ConcatenateOptions extends BaseLayerOptions {
   /** The axis to join along. Default -1. */
@@ -74,12 +74,12 @@ export class ConcatenateLayer extends MergeLayer {
 tf.serialization.registerClass(ConcatenateLayer);
 
 /** `Concatenate()`, `Concatenate(1)` or `Concatenate({ axis: 1 })`, called on a list of inputs. */
-export function Concatenate(axis?: number | ConcatenateOptions, options: ConcatenateOptions = {}): Callable<tf.layers.Layer> {
+export function Concatenate(axis?: number | ConcatenateOptions, options: ConcatenateOptions = {}): MergeCallable {
   const o = typeof axis === "object" && axis !== null ? axis : { ...options, axis: axis ?? options.axis };
-  return callable(new ConcatenateLayer({ ...baseArgs("Concatenate", o), axis: o.axis }));
+  return callable(new ConcatenateLayer({ ...baseArgs("Concatenate", o), axis: o.axis })) as MergeCallable;
 }
 
 /** Keras' `layers.concatenate([a, b], { axis })` (or `concatenate([a, b], axis)`). */
 export function concatenate<I extends tf.SymbolicTensor[] | tf.Tensor[]>(inputs: I, axis?: number | ConcatenateOptions, options: ConcatenateOptions = {}): I extends tf.SymbolicTensor[] ? tf.SymbolicTensor : tf.Tensor {
-  return Concatenate(axis, options)(inputs as tf.Tensor[]) as never;
+  return Concatenate(axis, options)(inputs as never) as never;
 }

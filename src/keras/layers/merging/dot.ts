@@ -6,9 +6,9 @@
 // Porting note: Keras compares the two axis sizes even when one is unknown (None) and then refuses
 // the inputs; tsdl lets an unknown size match any.
 import * as tf from "@tensorflow/tfjs";
-import { callable, shapeText, type Callable } from "../../callable.js";
+import { callable, shapeText } from "../../callable.js";
 import { baseArgs, type BaseLayerOptions } from "../common.js";
-import { MergeLayer, shapeList } from "./merge.js";
+import { type MergeCallable, MergeLayer, shapeList } from "./merge.js";
 
 export interface DotOptions extends BaseLayerOptions {
   /** The axis of each input to take the product along: one for both, or [axis1, axis2]. Required. */
@@ -143,13 +143,13 @@ export class DotLayer extends MergeLayer {
 tf.serialization.registerClass(DotLayer);
 
 /** `Dot(1)`, `Dot([2, 1], { normalize: true })` or `Dot({ axes: 1 })`, called on two inputs. */
-export function Dot(axes: number | [number, number] | DotOptions, options: DotOptions = {}): Callable<tf.layers.Layer> {
+export function Dot(axes: number | [number, number] | DotOptions, options: DotOptions = {}): MergeCallable {
   const o = typeof axes === "object" && !Array.isArray(axes) ? axes : { ...options, axes };
-  return callable(new DotLayer({ ...baseArgs("Dot", o), axes: o.axes, normalize: o.normalize }));
+  return callable(new DotLayer({ ...baseArgs("Dot", o), axes: o.axes, normalize: o.normalize })) as MergeCallable;
 }
 
 /** Keras' `layers.dot([a, b], axes)` (axes default -1; or `dot([a, b], { axes, normalize })`). */
 export function dot<I extends tf.SymbolicTensor[] | tf.Tensor[]>(inputs: I, axes: number | [number, number] | DotOptions = -1, options: DotOptions = {}): I extends tf.SymbolicTensor[] ? tf.SymbolicTensor : tf.Tensor {
   const o = typeof axes === "object" && !Array.isArray(axes) ? { axes: -1, ...axes } : { ...options, axes };
-  return Dot(o)(inputs as tf.Tensor[]) as never;
+  return Dot(o)(inputs as never) as never;
 }

@@ -3,9 +3,9 @@
 // Maximum and Minimum leave masked entries out and Multiply takes them as 1 (0 where every input is
 // masked), as Keras 3.
 import * as tf from "@tensorflow/tfjs";
-import { callable, type Callable } from "../../callable.js";
+import { callable } from "../../callable.js";
 import { baseArgs, type BaseLayerOptions } from "../common.js";
-import { MergeLayer, mergeWithMasks } from "./merge.js";
+import { type MergeCallable, MergeLayer, mergeWithMasks } from "./merge.js";
 
 export type MergeOptions = BaseLayerOptions;
 
@@ -84,28 +84,28 @@ export class MinimumLayer extends MergeLayer {
 for (const cls of [AddLayer, SubtractLayer, MultiplyLayer, AverageLayer, MaximumLayer, MinimumLayer]) tf.serialization.registerClass(cls);
 
 /** `Add()([a, b, ...])`: the elementwise sum of its inputs. */
-export function Add(options: MergeOptions = {}): Callable<tf.layers.Layer> {
-  return callable(new AddLayer(baseArgs("Add", options)));
+export function Add(options: MergeOptions = {}): MergeCallable {
+  return callable(new AddLayer(baseArgs("Add", options))) as MergeCallable;
 }
 /** `Subtract()([a, b])`: a - b. */
-export function Subtract(options: MergeOptions = {}): Callable<tf.layers.Layer> {
-  return callable(new SubtractLayer(baseArgs("Subtract", options)));
+export function Subtract(options: MergeOptions = {}): MergeCallable {
+  return callable(new SubtractLayer(baseArgs("Subtract", options))) as MergeCallable;
 }
 /** `Multiply()([a, b, ...])`: the elementwise product of its inputs. */
-export function Multiply(options: MergeOptions = {}): Callable<tf.layers.Layer> {
-  return callable(new MultiplyLayer(baseArgs("Multiply", options)));
+export function Multiply(options: MergeOptions = {}): MergeCallable {
+  return callable(new MultiplyLayer(baseArgs("Multiply", options))) as MergeCallable;
 }
 /** `Average()([a, b, ...])`: the elementwise mean of its inputs. */
-export function Average(options: MergeOptions = {}): Callable<tf.layers.Layer> {
-  return callable(new AverageLayer(baseArgs("Average", options)));
+export function Average(options: MergeOptions = {}): MergeCallable {
+  return callable(new AverageLayer(baseArgs("Average", options))) as MergeCallable;
 }
 /** `Maximum()([a, b, ...])`: the elementwise maximum of its inputs. */
-export function Maximum(options: MergeOptions = {}): Callable<tf.layers.Layer> {
-  return callable(new MaximumLayer(baseArgs("Maximum", options)));
+export function Maximum(options: MergeOptions = {}): MergeCallable {
+  return callable(new MaximumLayer(baseArgs("Maximum", options))) as MergeCallable;
 }
 /** `Minimum()([a, b, ...])`: the elementwise minimum of its inputs. */
-export function Minimum(options: MergeOptions = {}): Callable<tf.layers.Layer> {
-  return callable(new MinimumLayer(baseArgs("Minimum", options)));
+export function Minimum(options: MergeOptions = {}): MergeCallable {
+  return callable(new MinimumLayer(baseArgs("Minimum", options))) as MergeCallable;
 }
 
 type Inputs = tf.SymbolicTensor[] | tf.Tensor[];
@@ -113,25 +113,25 @@ type Out<I> = I extends tf.SymbolicTensor[] ? tf.SymbolicTensor : tf.Tensor;
 
 /** Keras' `layers.add([a, b])`: Add(options) called on the inputs. */
 export function add<I extends Inputs>(inputs: I, options: MergeOptions = {}): Out<I> {
-  return Add(options)(inputs as tf.Tensor[]) as Out<I>;
+  return Add(options)(inputs as never) as Out<I>;
 }
 /** Keras' `layers.subtract([a, b])`. */
 export function subtract<I extends Inputs>(inputs: I, options: MergeOptions = {}): Out<I> {
-  return Subtract(options)(inputs as tf.Tensor[]) as Out<I>;
+  return Subtract(options)(inputs as never) as Out<I>;
 }
 /** Keras' `layers.multiply([a, b])`. */
 export function multiply<I extends Inputs>(inputs: I, options: MergeOptions = {}): Out<I> {
-  return Multiply(options)(inputs as tf.Tensor[]) as Out<I>;
+  return Multiply(options)(inputs as never) as Out<I>;
 }
 /** Keras' `layers.average([a, b])`. */
 export function average<I extends Inputs>(inputs: I, options: MergeOptions = {}): Out<I> {
-  return Average(options)(inputs as tf.Tensor[]) as Out<I>;
+  return Average(options)(inputs as never) as Out<I>;
 }
 /** Keras' `layers.maximum([a, b])`. */
 export function maximum<I extends Inputs>(inputs: I, options: MergeOptions = {}): Out<I> {
-  return Maximum(options)(inputs as tf.Tensor[]) as Out<I>;
+  return Maximum(options)(inputs as never) as Out<I>;
 }
 /** Keras' `layers.minimum([a, b])`. */
 export function minimum<I extends Inputs>(inputs: I, options: MergeOptions = {}): Out<I> {
-  return Minimum(options)(inputs as tf.Tensor[]) as Out<I>;
+  return Minimum(options)(inputs as never) as Out<I>;
 }

@@ -3,8 +3,14 @@
 // unknown size matches any size), lower-rank inputs given size-1 axes after the batch axis, masks
 // combined with a logical or, and shape errors that name the layers the inputs come from.
 import * as tf from "@tensorflow/tfjs";
-import { shapeText } from "../../callable.js";
+import { shapeText, type Callable, type LayerCallOptions } from "../../callable.js";
 import type { BaseLayerOptions } from "../common.js";
+
+/** A merging layer: called on a list of inputs, it gives one output. */
+export type MergeCallable = {
+  (x: tf.SymbolicTensor[], options?: LayerCallOptions): tf.SymbolicTensor;
+  (x: tf.Tensor[], options?: LayerCallOptions): tf.Tensor;
+} & Callable<tf.layers.Layer>;
 
 type Shape = (number | null)[];
 type AnyTensor = tf.Tensor | tf.SymbolicTensor;

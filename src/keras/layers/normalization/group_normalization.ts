@@ -6,8 +6,9 @@
 // normalization.
 import * as tf from "@tensorflow/tfjs";
 import { callable, shapeText, type Callable } from "../../callable.js";
-import { baseArgs, type BaseLayerOptions, weightArgs, type WeightOptions } from "../common.js";
-import { positiveNumber, type WeightObjects } from "./layer_normalization.js";
+import { baseArgs, type BaseLayerOptions, type WeightOptions } from "../common.js";
+import { positiveNumber } from "./layer_normalization.js";
+import { weightConfig, weightParts, type WeightParts } from "./weights.js";
 import { resolveAxes } from "./axes.js";
 
 export interface GroupNormalizationOptions extends BaseLayerOptions, WeightOptions<"beta" | "gamma"> {
@@ -23,8 +24,6 @@ export interface GroupNormalizationOptions extends BaseLayerOptions, WeightOptio
   scale?: boolean;
 }
 
-type Args = BaseLayerOptions & WeightObjects<"beta" | "gamma"> & { groups: number; axis: number; epsilon: number; center: boolean; scale: boolean };
-
 export class GroupNormalizationLayer extends tf.layers.Layer {
   static className = "GroupNormalization";
   groups: number;
@@ -32,19 +31,27 @@ export class GroupNormalizationLayer extends tf.layers.Layer {
   readonly epsilon: number;
   readonly center: boolean;
   readonly scale: boolean;
-  private readonly w: WeightObjects<"beta" | "gamma">;
+  private readonly gammaParts: WeightParts;
+  private readonly betaParts: WeightParts;
   gamma: tf.LayerVariable | null = null;
   beta: tf.LayerVariable | null = null;
 
-  constructor(args: Args) {
+  /** Takes the options (Keras' spellings) or the config getConfig wrote. */
+  constructor(args: GroupNormalizationOptions = {}) {
     super(args as ConstructorParameters<typeof tf.layers.Layer>[0]);
+    const where = "GroupNormalization";
     this.supportsMasking = true;
-    this.groups = args.groups;
-    this.axis = args.axis;
-    this.epsilon = args.epsilon;
-    this.center = args.center;
-    this.scale = args.scale;
-    this.w = args;
+    const g = args.groups ?? 32;
+    if (!Number.isInteger(g) || (g <= 0 && g !== -1)) throw new Error(`${where}: groups must be a positive integer (or -1 for instance normalization), got ${JSON.stringify(args.groups)}`);
+    const axis = args.axis ?? -1;
+    if (!Number.isInteger(axis)) throw new Error(`${where}: axis must be an integer, got ${JSON.stringify(args.axis)}`);
+    this.groups = g;
+    this.axis = axis;
+    this.epsilon = positiveNumber(args.epsilon ?? 1e-3, where, "epsilon");
+    this.center = args.center ?? true;
+    this.scale = args.scale ?? true;
+    this.gammaParts = weightParts(args, "gamma", "ones", where);
+    this.betaParts = weightParts(args, "beta", "zeros", where);
   }
 
   build(inputShape: tf.Shape | tf.Shape[]): void {
@@ -57,8 +64,10 @@ export class GroupNormalizationLayer extends tf.layers.Layer {
     if (dim < this.groups) throw new Error(`${what}: groups (${this.groups}) cannot be more than the number of channels (${dim}) of the input ${shapeText(shape)}`);
     if (dim % this.groups !== 0) throw new Error(`${what}: the number of channels (${dim}) of the input ${shapeText(shape)} must be a multiple of groups (${this.groups})`);
     this.inputSpec = [new tf.InputSpec({ ndim: shape.length, axes: { [axis]: dim } })];
-    if (this.scale) this.gamma = this.addWeight("gamma", [dim], "float32", this.w.gammaInitializer, this.w.gammaRegularizer, true, this.w.gammaConstraint);
-    if (this.center) this.beta = this.addWeight("beta", [dim], "float32", this.w.betaInitializer, this.w.betaRegularizer, true, this.w.betaConstraint);
+    const g = this.gammaParts;
+    const b = this.betaParts;
+    if (this.scale) this.gamma = this.addWeight("gamma", [dim], "float32", g.initializer, g.regularizer, true, g.constraint);
+    if (this.center) this.beta = this.addWeight("beta", [dim], "float32", b.initializer, b.regularizer, true, b.constraint);
     this.built = true;
   }
 
@@ -85,7 +94,10 @@ export class GroupNormalizationLayer extends tf.layers.Layer {
   }
 
   getConfig(): tf.serialization.ConfigDict {
-    return { ...super.getConfig(), groups: this.groups, axis: this.axis, epsilon: this.epsilon, center: this.center, scale: this.scale };
+    return {
+      ...super.getConfig(), groups: this.groups, axis: this.axis, epsilon: this.epsilon, center: this.center, scale: this.scale,
+      ...weightConfig("beta", this.betaParts), ...weightConfig("gamma", this.gammaParts),
+    };
   }
 }
 tf.serialization.registerClass(GroupNormalizationLayer);
@@ -93,20 +105,5 @@ tf.serialization.registerClass(GroupNormalizationLayer);
 /** `GroupNormalization(8)`, `GroupNormalization({ groups: 8, axis: -1 })`. */
 export function GroupNormalization(groups?: number | GroupNormalizationOptions, options: GroupNormalizationOptions = {}): Callable<tf.layers.Layer> {
   const o = typeof groups === "object" && groups !== null ? groups : { ...options, groups: groups ?? options.groups };
-  const where = "GroupNormalization";
-  const g = o.groups ?? 32;
-  if (!Number.isInteger(g) || (g <= 0 && g !== -1)) throw new Error(`${where}: groups must be a positive integer (or -1 for instance normalization), got ${JSON.stringify(o.groups)}`);
-  const axis = o.axis ?? -1;
-  if (!Number.isInteger(axis)) throw new Error(`${where}: axis must be an integer, got ${JSON.stringify(o.axis)}`);
-  return callable(
-    new GroupNormalizationLayer({
-      ...baseArgs(where, o),
-      ...(weightArgs(o, where, { beta: "zeros", gamma: "ones" }) as WeightObjects<"beta" | "gamma">),
-      groups: g,
-      axis,
-      epsilon: positiveNumber(o.epsilon ?? 1e-3, where, "epsilon"),
-      center: o.center ?? true,
-      scale: o.scale ?? true,
-    }),
-  );
+  return callable(new GroupNormalizationLayer({ ...o, ...baseArgs("GroupNormalization", o) } as GroupNormalizationOptions));
 }

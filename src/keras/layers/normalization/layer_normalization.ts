@@ -7,7 +7,8 @@
 // input's shape for each call.
 import * as tf from "@tensorflow/tfjs";
 import { callable, type Callable } from "../../callable.js";
-import { baseArgs, type BaseLayerOptions, weightArgs, type WeightOptions } from "../common.js";
+import { baseArgs, type BaseLayerOptions, type WeightOptions } from "../common.js";
+import { weightConfig, weightParts, type WeightParts } from "./weights.js";
 import { axisArg, knownSizes, resolveAxes } from "./axes.js";
 
 export interface LayerNormalizationOptions extends BaseLayerOptions, WeightOptions<"beta" | "gamma"> {
@@ -21,13 +22,6 @@ export interface LayerNormalizationOptions extends BaseLayerOptions, WeightOptio
   scale?: boolean;
 }
 
-type TfInitializer = ReturnType<typeof tf.initializers.zeros>;
-type TfRegularizer = ReturnType<typeof tf.regularizers.l2>;
-type TfConstraint = ReturnType<typeof tf.constraints.nonNeg>;
-export type WeightObjects<W extends string> = { [K in `${W}Initializer`]: TfInitializer } & { [K in `${W}Regularizer`]?: TfRegularizer } & { [K in `${W}Constraint`]?: TfConstraint };
-
-export type LayerNormalizationArgs = BaseLayerOptions & WeightObjects<"beta" | "gamma"> & { axis: number | number[]; epsilon: number; center: boolean; scale: boolean };
-
 /** A positive finite number (epsilon). */
 export function positiveNumber(v: unknown, where: string, option: string): number {
   if (typeof v !== "number" || !(v > 0) || !Number.isFinite(v)) throw new Error(`${where}: ${option} must be a positive number, got ${JSON.stringify(v)}`);
@@ -40,18 +34,22 @@ export class LayerNormalizationLayer extends tf.layers.Layer {
   readonly epsilon: number;
   readonly center: boolean;
   readonly scale: boolean;
-  private readonly w: WeightObjects<"beta" | "gamma">;
+  private readonly gammaParts: WeightParts;
+  private readonly betaParts: WeightParts;
   gamma: tf.LayerVariable | null = null;
   beta: tf.LayerVariable | null = null;
 
-  constructor(args: LayerNormalizationArgs) {
+  /** Takes the options (Keras' spellings) or the config getConfig wrote. */
+  constructor(args: LayerNormalizationOptions = {}) {
     super(args as ConstructorParameters<typeof tf.layers.Layer>[0]);
+    const where = "LayerNormalization";
     this.supportsMasking = true;
-    this.axis = args.axis;
-    this.epsilon = args.epsilon;
-    this.center = args.center;
-    this.scale = args.scale;
-    this.w = args;
+    this.axis = axisArg(args.axis, -1, where);
+    this.epsilon = positiveNumber(args.epsilon ?? 1e-3, where, "epsilon");
+    this.center = args.center ?? true;
+    this.scale = args.scale ?? true;
+    this.gammaParts = weightParts(args, "gamma", "ones", where);
+    this.betaParts = weightParts(args, "beta", "zeros", where);
   }
 
   build(inputShape: tf.Shape | tf.Shape[]): void {
@@ -62,8 +60,10 @@ export class LayerNormalizationLayer extends tf.layers.Layer {
     const sorted = (Array.isArray(this.axis) ? this.axis.slice() : [this.axis]).sort((a, b) => a - b);
     this.axis = sorted;
     const paramShape = knownSizes(sorted.map((a) => (a < 0 ? a + shape.length : a)), shape, what);
-    if (this.scale) this.gamma = this.addWeight("gamma", paramShape, "float32", this.w.gammaInitializer, this.w.gammaRegularizer, true, this.w.gammaConstraint);
-    if (this.center) this.beta = this.addWeight("beta", paramShape, "float32", this.w.betaInitializer, this.w.betaRegularizer, true, this.w.betaConstraint);
+    const g = this.gammaParts;
+    const b = this.betaParts;
+    if (this.scale) this.gamma = this.addWeight("gamma", paramShape, "float32", g.initializer, g.regularizer, true, g.constraint);
+    if (this.center) this.beta = this.addWeight("beta", paramShape, "float32", b.initializer, b.regularizer, true, b.constraint);
     this.built = true;
   }
 
@@ -86,22 +86,15 @@ export class LayerNormalizationLayer extends tf.layers.Layer {
   }
 
   getConfig(): tf.serialization.ConfigDict {
-    return { ...super.getConfig(), axis: this.axis, epsilon: this.epsilon, center: this.center, scale: this.scale };
+    return {
+      ...super.getConfig(), axis: this.axis, epsilon: this.epsilon, center: this.center, scale: this.scale,
+      ...weightConfig("beta", this.betaParts), ...weightConfig("gamma", this.gammaParts),
+    };
   }
 }
 tf.serialization.registerClass(LayerNormalizationLayer);
 
 /** `LayerNormalization()` or `LayerNormalization({ axis: [1, 2], epsilon: 1e-6 })`. */
 export function LayerNormalization(options: LayerNormalizationOptions = {}): Callable<tf.layers.Layer> {
-  const where = "LayerNormalization";
-  return callable(
-    new LayerNormalizationLayer({
-      ...baseArgs(where, options),
-      ...(weightArgs(options, where, { beta: "zeros", gamma: "ones" }) as WeightObjects<"beta" | "gamma">),
-      axis: axisArg(options.axis, -1, where),
-      epsilon: positiveNumber(options.epsilon ?? 1e-3, where, "epsilon"),
-      center: options.center ?? true,
-      scale: options.scale ?? true,
-    }),
-  );
+  return callable(new LayerNormalizationLayer({ ...options, ...baseArgs("LayerNormalization", options) } as LayerNormalizationOptions));
 }
