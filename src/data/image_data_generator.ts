@@ -1,13 +1,13 @@
 // preprocessing.image.ImageDataGenerator: Keras' image batches from folders (flowFromDirectory) or from
 // tensors (flow), with rescaling and random augmentation. Images are decoded and resized by sharp on
 // libuv's threads while the model trains on the main thread: the next batches are always in flight.
-import { readdirSync, statSync, openSync, readSync, closeSync } from "node:fs";
+import { readdirSync, statSync } from "node:fs";
 import { extname, join, relative } from "node:path";
-import sharp from "sharp";
 import * as tf from "@tensorflow/tfjs";
 import { toCategorical } from "../keras/utils.js";
 import { progress } from "./progress.js";
 import { seededRandom } from "./random.js";
+import { channelsOf, decodeImage, looksLikeImage, pixelsToTensor, PrefetchQueue } from "./image_files.js";
 
 export interface ImageDataGeneratorOptions {
   /** Multiply every pixel by this (e.g. 1 / 255). Default none. */
@@ -73,28 +73,6 @@ function shuffleInPlace(a: number[], random: () => number): void {
   for (let i = a.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));
     [a[i], a[j]] = [a[j], a[i]];
-  }
-}
-
-/** True when the first bytes look like an image format sharp decodes. */
-function looksLikeImage(file: string): boolean {
-  const fd = openSync(file, "r");
-  try {
-    const b = Buffer.alloc(12);
-    const n = readSync(fd, b, 0, 12, 0);
-    if (n < 4) return false;
-    return (
-      (b[0] === 0xff && b[1] === 0xd8) || // JPEG
-      b.subarray(0, 4).toString("hex") === "89504e47" || // PNG
-      b.subarray(0, 2).toString() === "BM" || // BMP
-      /^P[1-6]/.test(b.subarray(0, 2).toString()) || // PPM/PGM
-      b.subarray(0, 4).toString("hex") === "49492a00" || // TIFF little endian
-      b.subarray(0, 4).toString("hex") === "4d4d002a" || // TIFF big endian
-      (b.subarray(0, 4).toString() === "RIFF" && b.subarray(8, 12).toString() === "WEBP") ||
-      b.subarray(0, 3).toString() === "GIF"
-    );
-  } finally {
-    closeSync(fd);
   }
 }
 
@@ -175,7 +153,7 @@ abstract class BatchIterator implements AsyncIterable<[tf.Tensor, tf.Tensor]> {
   protected readonly random: () => number;
   private order: number[] = [];
   private position = 0;
-  private readonly queue: Promise<[tf.Tensor, tf.Tensor]>[] = [];
+  private queue?: PrefetchQueue<[tf.Tensor, tf.Tensor]>;
   /** Batches decoded ahead of the consumer. */
   protected prefetchDepth = 2;
 
@@ -207,21 +185,11 @@ abstract class BatchIterator implements AsyncIterable<[tf.Tensor, tf.Tensor]> {
     return indices;
   }
 
-  private fill(): void {
-    while (this.queue.length < this.prefetchDepth) {
-      const p = this.makeBatch(this.nextIndices());
-      p.catch(() => {}); // reported when taken
-      this.queue.push(p);
-    }
-  }
-
   /** The next batch [x, y] (an infinite iterator, as Keras'; `length` batches make an epoch). */
   async next(): Promise<IteratorResult<[tf.Tensor, tf.Tensor]>> {
     if (this.samples === 0) throw new Error("this iterator has no samples");
-    this.fill();
-    const batch = this.queue.shift()!;
-    this.fill();
-    return { value: await batch, done: false };
+    this.queue ??= new PrefetchQueue(this.prefetchDepth, () => this.makeBatch(this.nextIndices()), ([x, y]) => tf.dispose([x, y]));
+    return { value: (await this.queue.take())!, done: false };
   }
 
   [Symbol.asyncIterator](): AsyncIterator<[tf.Tensor, tf.Tensor]> {
@@ -230,16 +198,9 @@ abstract class BatchIterator implements AsyncIterable<[tf.Tensor, tf.Tensor]> {
 
   /** Frees the prefetched batches (call when done with an iterator that will not be drained). */
   async dispose(): Promise<void> {
-    const pending = this.queue.splice(0);
-    for (const p of pending) {
-      try {
-        const [x, y] = await p;
-        x.dispose();
-        y.dispose();
-      } catch {
-        /* failed batches hold nothing */
-      }
-    }
+    const queue = this.queue;
+    this.queue = undefined;
+    await queue?.close();
   }
 }
 
@@ -331,12 +292,8 @@ export class DirectoryIterator extends BatchIterator {
     const [h, w] = this.targetSize;
     const file = join(this.directory, this.filenames[i]);
     try {
-      let img = sharp(file, { failOn: "error" }).resize(w, h, { fit: "fill", kernel: this.interpolation === "bilinear" ? "linear" : this.interpolation === "bicubic" ? "cubic" : this.interpolation === "lanczos" ? "lanczos3" : "nearest" });
-      img = this.colorMode === "grayscale" ? img.grayscale().removeAlpha() : this.colorMode === "rgba" ? img.ensureAlpha() : img.removeAlpha().toColourspace("srgb");
-      const { data, info } = await img.raw().toBuffer({ resolveWithObject: true });
-      const channels = this.colorMode === "grayscale" ? 1 : this.colorMode === "rgba" ? 4 : 3;
-      if (info.channels !== channels) throw new Error(`decoded ${info.channels} channels, expected ${channels}`);
-      return data;
+      const kernel = this.interpolation === "bilinear" ? "linear" : this.interpolation === "bicubic" ? "cubic" : this.interpolation === "lanczos" ? "lanczos3" : "nearest";
+      return await decodeImage(file, { height: h, width: w, colorMode: this.colorMode, kernel });
     } catch (e) {
       if (!this.skipped.has(i)) {
         this.skipped.add(i);
@@ -348,18 +305,10 @@ export class DirectoryIterator extends BatchIterator {
 
   protected async makeBatch(indices: number[]): Promise<[tf.Tensor, tf.Tensor]> {
     const [h, w] = this.targetSize;
-    const channels = this.colorMode === "grayscale" ? 1 : this.colorMode === "rgba" ? 4 : 3;
     const decoded = await Promise.all(indices.map((i) => (this.skipped.has(i) ? undefined : this.decode(i))));
     const kept = indices.filter((_, k) => decoded[k] !== undefined);
     if (!kept.length) throw new Error(`flowFromDirectory: no image of a batch could be decoded (${indices.map((i) => this.filenames[i]).join(", ")})`);
-    const pixels = new Float32Array(kept.length * h * w * channels);
-    let k = 0;
-    for (const d of decoded) {
-      if (!d) continue;
-      for (let j = 0; j < d.length; j++) pixels[k * d.length + j] = d[j];
-      k++;
-    }
-    const raw = tf.tensor4d(pixels, [kept.length, h, w, channels]);
+    const raw = pixelsToTensor(decoded.filter((d): d is Buffer => d !== undefined), h, w, channelsOf(this.colorMode));
     const x = this.generator.transform(raw, this.random);
     if (x !== raw) raw.dispose();
     const labels = kept.map((i) => this.classes[i]);

@@ -5,11 +5,12 @@ import * as cifar10 from "./datasets/cifar10.js";
 import * as catsVsDogs from "./datasets/cats_vs_dogs.js";
 import * as standInModule from "./stand_in.js";
 import { ImageDataGenerator } from "./image_data_generator.js";
+import { imageDatasetFromDirectory } from "./image_dataset.js";
 
 export const datasets = { mnist, fashionMnist: fashionMnistModule, fashion_mnist: fashionMnistModule, cifar10, catsVsDogs };
 
 /** Keras' `preprocessing.image.ImageDataGenerator`. */
-export const preprocessing = { image: { ImageDataGenerator } };
+export const preprocessing = { image: { ImageDataGenerator }, imageDatasetFromDirectory };
 
 /** Generated files in the real formats, for tests and for notebooks whose dataset is not on this machine. Not real data. */
 export const standIn = standInModule;
@@ -19,3 +20,5 @@ export type { Dataset } from "./datasets/dataset.js";
 export type { LoadOptions } from "./datasets/fetch_files.js";
 export { download, DownloadError } from "./download.js";
 export { tsdlHome } from "./home.js";
+export { imageDatasetFromDirectory, IMAGE_DATASET_FORMATS, type ImageDatasetOptions, type ImageDatasetResult, type LabelMode, type Interpolation } from "./image_dataset.js";
+export { BatchDataset, type Element, type DatasetInfo } from "./batch_dataset.js";

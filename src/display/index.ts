@@ -5,7 +5,8 @@ import { setProgressSinkFactory, stdoutSink } from "../keras/callbacks/progbar_l
 import { setLivePlotFactory } from "../keras/models/training.js";
 import { display as show, type DisplayOptions } from "./display.js";
 import { summaryBundle } from "./summary_table.js";
-import { notebookSink, type ShowFunction } from "./progress.js";
+import { notebookDataProgress, notebookSink, type ShowFunction } from "./progress.js";
+import { setProgressRenderer } from "../data/progress.js";
 import { LivePlot } from "./live_plot.js";
 import { batch, imageGrid } from "./image_grid.js";
 import { plot } from "./plot.js";
@@ -19,6 +20,7 @@ setProgressSinkFactory(() => {
   return hook ? notebookSink(hook) : stdoutSink();
 });
 setLivePlotFactory(() => new LivePlot());
+setProgressRenderer(notebookDataProgress);
 
 /** `display(value)`, plus `display.imageGrid`, `display.plotHistory`, ... */
 export const display = Object.assign((value: unknown, options?: DisplayOptions) => show(value, options), {

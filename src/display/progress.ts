@@ -31,3 +31,20 @@ export function notebookSink(show: ShowFunction): ProgressSink {
     },
   };
 }
+
+/**
+ * The notebook's drawing of data progress lines (downloads, folder scans): one output updated in place.
+ * Registered with src/data's setProgressRenderer by src/display/index.ts; outside a notebook (no display
+ * hook) it returns undefined and the data code writes to stderr.
+ */
+export function notebookDataProgress(): ((text: string, final: boolean, state: { done: number; total: number | undefined }) => void) | undefined {
+  const show = (globalThis as unknown as Record<symbol, ShowFunction | undefined>)[Symbol.for("tsdl.display")];
+  if (!show) return undefined;
+  const id = uniqueId("tsdl-data-progress");
+  let shown = false;
+  return (text, final, { done, total }) => {
+    const b = progressBundle(final ? [text] : [], final ? "" : text, !final && total ? { current: done, target: total } : undefined);
+    show({ [Symbol.for("Jupyter.display")]: () => b }, { displayId: id, update: shown });
+    shown = true;
+  };
+}

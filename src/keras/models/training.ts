@@ -82,16 +82,25 @@ async function* batches(
 ): AsyncGenerator<BatchItem> {
   if (isBatchSource(data)) {
     const it = data[Symbol.asyncIterator]();
-    for (let i = 0; steps === undefined || i < steps; i++) {
-      const r = await it.next();
-      if (r.done) {
-        if (steps !== undefined && i < steps) {
-          console.warn(`${what}: the generator ran out after ${i} batches (expected ${steps}); the epoch ends here`);
+    let finished = false;
+    try {
+      for (let i = 0; steps === undefined || i < steps; i++) {
+        const r = await it.next();
+        if (r.done) {
+          finished = true;
+          if (steps !== undefined && i < steps) {
+            console.warn(`${what}: the generator ran out after ${i} batches (expected ${steps}); the epoch ends here`);
+          }
+          break;
         }
-        break;
+        const [x, y] = unpackBatch(r.value, what);
+        yield { x, y, size: numSamples(x) };
       }
-      const [x, y] = unpackBatch(r.value, what);
-      yield { x, y, size: numSamples(x) };
+    } finally {
+      // A pass of its own (a dataset makes a new iterator per pass) left before its end (steps below its
+      // length, an error, an interrupt) is closed, so that it frees the batches it decoded ahead. A
+      // source that is its own iterator (a generator, ImageDataGenerator's) goes on next epoch.
+      if (!finished && (it as unknown) !== data) await it.return?.(undefined);
     }
     return;
   }
