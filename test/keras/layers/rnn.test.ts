@@ -131,6 +131,27 @@ test("recurrentDropout (training only) drops the state fed back, by the same for
   tf.dispose([x, h0, y]);
 });
 
+test("LSTM and GRU dropout masks (one per gate with recurrentDropout) act in training only", async () => {
+  keras.backend.clearSession();
+  const x = tf.randomNormal([4, 5, 3], 0, 1, "float32", 8);
+  for (const make of [
+    () => layers.LSTM(6, { dropout: 0.4 }),
+    () => layers.LSTM(6, { dropout: 0.4, recurrentDropout: 0.4 }),
+    () => layers.GRU(6, { dropout: 0.4, recurrentDropout: 0.4 }),
+    () => layers.GRU(6, { resetAfter: false, recurrentDropout: 0.4 }),
+    () => layers.GRU(6, { resetAfter: false, dropout: 0.4 }),
+  ]) {
+    const layer = make();
+    const a = layer(x) as tf.Tensor;
+    const b = layer(x) as tf.Tensor;
+    const t = layer(x, { training: true }) as tf.Tensor;
+    assert.deepEqual(Array.from(await b.data()), Array.from(await a.data()), `${layer.name}: inference is deterministic`);
+    assert.notDeepEqual(Array.from(await t.data()), Array.from(await a.data()), `${layer.name}: training drops`);
+    tf.dispose([a, b, t]);
+  }
+  x.dispose();
+});
+
 test("bad arguments name the layer and option and echo the value", () => {
   keras.backend.clearSession();
   assert.throws(() => layers.LSTM(0), /LSTM: units must be a positive integer, got 0/);
@@ -187,12 +208,12 @@ test("save and loadModel keep every recurrent layer's options and outputs", asyn
   keras.backend.clearSession();
   const ids = layers.Input([6], { dtype: "int32" });
   let h = layers.Embedding(12, 4, { maskZero: true })(ids);
-  h = layers.Bidirectional(layers.LSTM(3, { returnSequences: true, unitForgetBias: false, recurrentActivation: "hard_sigmoid" }), { mergeMode: "ave" })(h) as tf.SymbolicTensor;
+  h = layers.Bidirectional(layers.LSTM(3, { returnSequences: true, unitForgetBias: false, recurrentActivation: "hard_sigmoid" }), { mergeMode: "ave" })(h);
   h = layers.TimeDistributed(layers.Dense(4))(h);
-  h = layers.GRU(3, { resetAfter: false, returnSequences: true, goBackwards: true, kernelRegularizer: "l2" })(h) as tf.SymbolicTensor;
-  h = layers.GRU(2)(h) as tf.SymbolicTensor;
+  h = layers.GRU(3, { resetAfter: false, returnSequences: true, goBackwards: true, kernelRegularizer: "l2" })(h);
+  h = layers.GRU(2)(h);
   const f = layers.Input([5, 2]);
-  const g = layers.SimpleRNN(2, { activation: "relu" })(layers.Masking(0.5)(f)) as tf.SymbolicTensor;
+  const g = layers.SimpleRNN(2, { activation: "relu" })(layers.Masking(0.5)(f));
   const model = keras.Model([ids, f], [h, g]);
   const dir = mkdtempSync(join(tmpdir(), "tsdl-rnn-"));
   await model.save(join(dir, "m"));
@@ -241,7 +262,7 @@ test("Embedding(maskZero) + LSTM / GRU (both conventions) / SimpleRNN train on t
   for (const make of [() => layers.LSTM(8), () => layers.GRU(8), () => layers.GRU(8, { resetAfter: false }), () => layers.SimpleRNN(8)]) {
     keras.backend.clearSession();
     const ids = layers.Input([8], { dtype: "int32" });
-    const h = make()(layers.Embedding(10, 6, { maskZero: true })(ids)) as tf.SymbolicTensor;
+    const h = make()(layers.Embedding(10, 6, { maskZero: true })(ids));
     const model = keras.Model(ids, layers.Dense(2, { activation: "softmax" })(h));
     await trains(model, x, y);
     model.dispose();
@@ -256,8 +277,8 @@ test("Bidirectional + TimeDistributed sequence tagging, stacked with dropout, tr
     keras.backend.clearSession();
     const ids = layers.Input([6], { dtype: "int32" });
     let h = layers.Embedding(10, 5)(ids);
-    h = layers.Bidirectional(layers.LSTM(6, { returnSequences: true, dropout: 0.1, recurrentDropout: 0.1 }), { mergeMode })(h) as tf.SymbolicTensor;
-    h = layers.Bidirectional(layers.GRU(4, { returnSequences: true, dropout: 0.2 }))(h) as tf.SymbolicTensor;
+    h = layers.Bidirectional(layers.LSTM(6, { returnSequences: true, dropout: 0.1, recurrentDropout: 0.1 }), { mergeMode })(h);
+    h = layers.Bidirectional(layers.GRU(4, { returnSequences: true, dropout: 0.2 }))(h);
     const model = keras.Model(ids, layers.TimeDistributed(layers.Dense(2, { activation: "softmax" }))(h));
     await trains(model, x, tags, "categorical_crossentropy");
     model.dispose();
@@ -276,7 +297,7 @@ test("Masking + SimpleRNN regression trains; the loss ignores nothing but the ma
     return { xs, ys };
   });
   const input = layers.Input([5, 2]);
-  const h = layers.SimpleRNN(8, { recurrentDropout: 0.1 })(layers.Masking()(input)) as tf.SymbolicTensor;
+  const h = layers.SimpleRNN(8, { recurrentDropout: 0.1 })(layers.Masking()(input));
   const model = keras.Model(input, layers.Dense(1)(h));
   await trains(model, xs, ys, "mse");
   tf.dispose([xs, ys]);

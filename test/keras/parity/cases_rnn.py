@@ -49,6 +49,7 @@ CASES = {
     "bidirectional_none": case(lambda x: layers.Bidirectional(layers.GRU(2, reset_after=False, return_sequences=True), merge_mode=None), inputs=[(2, 4, 3)]),
     "bidirectional_state": case(lambda x: layers.Bidirectional(layers.LSTM(2, return_state=True)), inputs=[(2, 4, 3)]),
     "bidirectional_none_state": case(lambda x: layers.Bidirectional(layers.GRU(2, return_sequences=True, return_state=True), merge_mode=None), inputs=[(2, 4, 3)]),
+    "bidirectional_initial_state": case(lambda xs: layers.Bidirectional(layers.LSTM(2, return_sequences=True))(xs[0], initial_state=xs[1:]), inputs=[(2, 4, 3), (2, 2), (2, 2), (2, 2), (2, 2)]),
     # TimeDistributed
     "time_distributed_dense": case(lambda x: layers.TimeDistributed(layers.Dense(3, activation="relu")), inputs=[(2, 4, 5)]),
     "time_distributed_dense_4d": case(lambda x: layers.TimeDistributed(layers.Dense(2)), inputs=[(2, 3, 4, 5)]),

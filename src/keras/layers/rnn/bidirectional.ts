@@ -195,10 +195,10 @@ export class BidirectionalLayer extends tf.layers.Layer {
 }
 tf.serialization.registerClass(BidirectionalLayer);
 
-/** A Bidirectional layer as Keras calls it: `layer(x)` or `layer(x, { initialState })`. */
+/** A Bidirectional layer as Keras calls it: `layer(x)` or `layer(x, { initialState })` (one tensor, or a list with mergeMode null or returnState). */
 export type BidirectionalCallable = Callable<BidirectionalLayer> & {
-  (x: tf.SymbolicTensor, options?: RNNCallOptions): tf.SymbolicTensor | tf.SymbolicTensor[];
-  (x: tf.Tensor, options?: RNNCallOptions): tf.Tensor | tf.Tensor[];
+  (x: tf.SymbolicTensor, options?: RNNCallOptions): tf.SymbolicTensor & tf.SymbolicTensor[];
+  (x: tf.Tensor, options?: RNNCallOptions): tf.Tensor & tf.Tensor[];
 };
 
 /** `layers.Bidirectional(layers.LSTM(64), { mergeMode: "concat" })`. */

@@ -105,5 +105,5 @@ tf.serialization.registerClass(GRULayer);
 /** `layers.GRU(units, { resetAfter: true, returnSequences, ... })`, or `layers.GRU({ units, ... })`. */
 export function GRU(units: number | (GRUOptions & { units: number }), options: GRUOptions = {}): RecurrentCallable {
   const o = typeof units === "object" ? units : { ...options, units };
-  return callable(new GRULayer({ ...o, resetAfter: o.resetAfter ?? true } as unknown as RNNConfig)) as RecurrentCallable;
+  return callable(new GRULayer({ ...o, resetAfter: o.resetAfter ?? true } as unknown as RNNConfig)) as unknown as RecurrentCallable;
 }

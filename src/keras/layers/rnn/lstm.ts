@@ -73,5 +73,5 @@ tf.serialization.registerClass(LSTMLayer);
 /** `layers.LSTM(units, { returnSequences, returnState, goBackwards, dropout, ... })`, or `layers.LSTM({ units, ... })`. */
 export function LSTM(units: number | (LSTMOptions & { units: number }), options: LSTMOptions = {}): RecurrentCallable {
   const o = typeof units === "object" ? units : { ...options, units };
-  return callable(new LSTMLayer(o as unknown as unknown as RNNConfig)) as RecurrentCallable;
+  return callable(new LSTMLayer(o as unknown as unknown as RNNConfig)) as unknown as RecurrentCallable;
 }

@@ -23,14 +23,17 @@ export class SimpleRNNLayer extends RecurrentLayer {
 }
 tf.serialization.registerClass(SimpleRNNLayer);
 
-/** A recurrent layer as Keras calls it: `layer(x)` or `layer(x, { initialState })`. */
+/**
+ * A recurrent layer as Keras calls it: `layer(x)` or `layer(x, { initialState })`. The result is one
+ * tensor, or with returnState the list `[output, ...states]` (typed as both, so either use reads well).
+ */
 export type RecurrentCallable = Callable<RecurrentLayer> & {
-  (x: tf.SymbolicTensor, options?: RNNCallOptions): tf.SymbolicTensor | tf.SymbolicTensor[];
-  (x: tf.Tensor, options?: RNNCallOptions): tf.Tensor | tf.Tensor[];
+  (x: tf.SymbolicTensor, options?: RNNCallOptions): tf.SymbolicTensor & tf.SymbolicTensor[];
+  (x: tf.Tensor, options?: RNNCallOptions): tf.Tensor & tf.Tensor[];
 };
 
 /** `layers.SimpleRNN(units, { activation: "tanh", returnSequences, ... })`, or `layers.SimpleRNN({ units, ... })`. */
 export function SimpleRNN(units: number | (SimpleRNNOptions & { units: number }), options: SimpleRNNOptions = {}): RecurrentCallable {
   const o = typeof units === "object" ? units : { ...options, units };
-  return callable(new SimpleRNNLayer(o as unknown as unknown as RNNConfig)) as RecurrentCallable;
+  return callable(new SimpleRNNLayer(o as unknown as unknown as RNNConfig)) as unknown as RecurrentCallable;
 }
