@@ -4,7 +4,7 @@
 // JupyterLab right-aligns every table cell of an output (`:not(.jp-RenderedMarkdown).jp-RenderedHTMLCommon td`,
 // which outranks a class selector) and fixes the table layout: each cell says its alignment in a
 // style attribute, which no stylesheet rule outranks.
-import { rowCells, summaryText, thousands, totalLines, type SummaryData, type SummaryOptions } from "../keras/models/summary.js";
+import { nestedPrefix, rowCells, summaryRows, summaryText, thousands, totalLines, type SummaryData, type SummaryOptions } from "../keras/models/summary.js";
 import { escapeHtml, type MimeBundle } from "./html.js";
 
 // rich's colours in Keras' summary: class names color(33), numbers color(34), None color(45).
@@ -29,11 +29,11 @@ export function summaryHtml(d: SummaryData, options: SummaryOptions = {}): strin
   const align = head.map((h) => (h === "Param #" ? "right" : h === "Trainable" ? "center" : "left"));
   const rule = "border-bottom:1px solid var(--jp-border-color2,#ddd)";
   const headRule = "border-bottom:2px solid var(--jp-border-color1,#999);font-weight:bold";
-  const rows = d.rows
-    .map((r) => {
-      const cells = rowCells(d, r, options);
+  const rows = summaryRows(d, options)
+    .map(({ row: r, level }) => {
+      const cells = rowCells(d, r, options, level);
       const html = cells.map((c, i) => {
-        if (i === 0) return `${escapeHtml(r.name)} (${span(CLASS_COLOR, escapeHtml(r.className))})`;
+        if (i === 0) return `${escapeHtml(nestedPrefix(level))}${escapeHtml(r.name)} (${span(CLASS_COLOR, escapeHtml(r.className))})`;
         if (head[i] === "Connected to") return r.connectedTo.length ? r.connectedTo.map(highlight).join(",<br>") : "-";
         if (head[i] === "Param #") return r.built ? span(NUMBER_COLOR, thousands(r.params)) : `${span(NUMBER_COLOR, "0")} (unbuilt)`;
         if (head[i] === "Trainable") return `<b>${c}</b>`;

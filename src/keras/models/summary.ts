@@ -18,6 +18,8 @@ export interface SummaryRow {
   trainable: boolean | null;
   /** Inbound tensors as Keras writes them (`conv1[0][0]`), in this model only; empty for inputs (Keras' `-`). */
   connectedTo: string[];
+  /** For a model used as a layer: the rows of its layers (Keras' `layer.layers`), shown with expandNested. */
+  nested?: SummaryRow[];
 }
 
 export interface SummaryData {
@@ -47,6 +49,63 @@ export interface SummaryOptions {
    * has (Keras then draws 76-character tables); `model.summary()` on a terminal passes its width.
    */
   columns?: number;
+  /** Also list the layers of nested models, under their model's row (`   └ dense (Dense)`), as deep as they go. Default false. */
+  expandNested?: boolean;
+  /**
+   * Only the layers from the first whose name matches `layerRange[0]` to the last whose name matches
+   * `layerRange[1]` (regular expressions matched at the start of the name, as Python's re.match). The
+   * totals stay the whole model's. Default: every layer.
+   */
+  layerRange?: readonly [string, string];
+}
+
+/** A row to draw and its nesting depth (0 for the model's own layers). */
+export interface ShownRow {
+  row: SummaryRow;
+  level: number;
+}
+
+/** Keras' get_layer_index_bound_by_layer_name: [first, end) of the rows that layerRange selects. */
+function layerRangeBounds(d: SummaryData, range: readonly [string, string] | undefined): [number, number] {
+  if (range === undefined) return [0, d.rows.length];
+  if (!Array.isArray(range) || range.length !== 2) throw new Error(`summary: layerRange must be [first, last] (two layer names or patterns), got ${JSON.stringify(range)}`);
+  if (!range.every((p) => typeof p === "string")) throw new Error(`summary: layerRange must hold two strings (layer names or patterns), got ${JSON.stringify(range)}`);
+  const [lowerRe, upperRe] = range.map((p) => {
+    try {
+      return new RegExp(p, "y"); // sticky: matched at the start of the name, as re.match
+    } catch (e) {
+      throw new Error(`summary: layerRange pattern ${JSON.stringify(p)} is not a valid regular expression (${(e as Error).message})`);
+    }
+  });
+  const matches = (re: RegExp) =>
+    d.rows.flatMap((r, i) => {
+      re.lastIndex = 0;
+      return re.test(r.name) ? [i] : [];
+    });
+  const lower = matches(lowerRe);
+  const upper = matches(upperRe);
+  if (!lower.length || !upper.length) {
+    throw new Error(`summary: layerRange ${JSON.stringify(range)} does not match the layer names of model "${d.modelName}" (${d.rows.map((r) => r.name).join(", ")})`);
+  }
+  if (Math.min(...lower) > Math.max(...upper)) return [Math.min(...upper), Math.max(...lower) + 1];
+  return [Math.min(...lower), Math.max(...upper) + 1];
+}
+
+/** The rows Keras draws for these options: those in layerRange, each followed by its nested rows with expandNested. */
+export function summaryRows(d: SummaryData, options: Pick<SummaryOptions, "expandNested" | "layerRange"> = {}): ShownRow[] {
+  const [first, end] = layerRangeBounds(d, options.layerRange);
+  const out: ShownRow[] = [];
+  const visit = (row: SummaryRow, level: number) => {
+    out.push({ row, level });
+    if (options.expandNested) for (const n of row.nested ?? []) visit(n, level + 1);
+  };
+  d.rows.slice(first, end).forEach((r) => visit(r, 0));
+  return out;
+}
+
+/** Keras' prefix of a nested row's name: three spaces per level and "└ ". */
+export function nestedPrefix(level: number): string {
+  return level ? `${"   ".repeat(level)}└ ` : "";
 }
 
 /** Keras 3's class names where tfjs' getClassName() differs (tsdl's own layers already use Keras' names). */
@@ -168,7 +227,7 @@ function sequentialLike(model: tf.LayersModel): boolean {
 export function summaryData(model: tf.LayersModel, layers: tf.layers.Layer[], sequential: boolean, optimizer?: tf.Optimizer): SummaryData {
   const byDepth = (model as unknown as { nodesByDepth?: Record<string, NodeLike[]> }).nodesByDepth ?? {};
   const relevant = new Set(Object.values(byDepth).flat());
-  const rows = layers.map((layer): SummaryRow => {
+  const rowOf = (layer: tf.layers.Layer): SummaryRow => {
     const connectedTo: string[] = [];
     for (const node of inboundNodes(layer)) {
       if (relevant.size && !relevant.has(node)) continue;
@@ -182,8 +241,12 @@ export function summaryData(model: tf.LayersModel, layers: tf.layers.Layer[], se
       built: layer.built,
       trainable: layer.weights.length > 0 ? layer.trainable : null,
       connectedTo,
+      // A nested model's layers: their calls are nodes of the nested model, not of this one, so their
+      // "Connected to" is `-`, as Keras writes it.
+      ...(layer instanceof tf.LayersModel ? { nested: nestedLayers(layer).map(rowOf) } : {}),
     };
-  });
+  };
+  const rows = layers.map(rowOf);
   const trainableParams = count(model.trainableWeights);
   const nonTrainableParams = count(model.nonTrainableWeights);
   const opt = optimizerParams(model, optimizer);
@@ -201,6 +264,15 @@ export function summaryData(model: tf.LayersModel, layers: tf.layers.Layer[], se
   };
 }
 
+/**
+ * Keras' `layer.layers` of a model used as a layer: a Sequential's without its input layer, a
+ * functional model's with its input layers.
+ */
+function nestedLayers(model: tf.LayersModel): tf.layers.Layer[] {
+  const layers = model.layers;
+  return model.getClassName() === "Sequential" ? layers.filter((l) => l.getClassName() !== "InputLayer") : layers;
+}
+
 /** `1334986` -> `1,334,986`. */
 export function thousands(n: number): string {
   return n.toLocaleString("en-US");
@@ -216,9 +288,9 @@ export function memorySize(bytes: number): string {
   return `${size.toFixed(2)} PB`;
 }
 
-/** The cells of a row as Keras writes them (untruncated): name (class), shape, params, [connections], [trainable]. */
-export function rowCells(d: SummaryData, r: SummaryRow, options: { showTrainable?: boolean } = {}): string[] {
-  const cells = [`${r.name} (${r.className})`, r.outputShape, r.built ? thousands(r.params) : "0 (unbuilt)"];
+/** The cells of a row as Keras writes them (untruncated): name (class), shape, params, [connections], [trainable]; a nested row's name after nestedPrefix(level). */
+export function rowCells(d: SummaryData, r: SummaryRow, options: { showTrainable?: boolean } = {}, level = 0): string[] {
+  const cells = [`${nestedPrefix(level)}${r.name} (${r.className})`, r.outputShape, r.built ? thousands(r.params) : "0 (unbuilt)"];
   if (d.functional) cells.push(r.connectedTo.length ? r.connectedTo.join(", ") : "-");
   if (options.showTrainable) cells.push(r.trainable === null ? "-" : r.trainable ? "Y" : "N");
   return cells;
@@ -267,7 +339,7 @@ export function summaryText(d: SummaryData, options: SummaryOptions = {}): strin
   const widths = kerasColumnWidths(lineLength, positions);
   const table = renderTable(
     headers,
-    d.rows.map((r) => rowCells(d, r, options)),
+    summaryRows(d, options).map(({ row, level }) => rowCells(d, row, options, level)),
     widths,
     justify,
     lineLength,
