@@ -3,7 +3,7 @@
 import { test, before } from "node:test";
 import assert from "node:assert/strict";
 import { initializers, ready, tf } from "../../src/index.ts";
-import { baseArgs, weightArgs } from "../../src/keras/layers/common.ts";
+import { baseArgs, weightArgs, type BaseLayerOptions, type WeightOptions } from "../../src/keras/layers/common.ts";
 import { callable } from "../../src/keras/callable.ts";
 
 before(async () => {
@@ -159,7 +159,7 @@ test("Keras' names (snake case, class names, camelCase, aliases) give Keras' ini
 });
 
 test("layers take them by name or object through weightArgs (Dense's default glorot_uniform bound)", () => {
-  const o = { kernelInitializer: "he_uniform", biasInitializer: initializers.Constant(0.5) };
+  const o: BaseLayerOptions & WeightOptions<"kernel" | "bias"> = { kernelInitializer: "he_uniform", biasInitializer: initializers.Constant(0.5) };
   const layer = callable(tf.layers.dense({ ...baseArgs("Dense", o), units: 300, ...weightArgs(o, "Dense", { kernel: "glorot_uniform", bias: "zeros" }) } as never));
   tf.tidy(() => {
     layer.apply(tf.zeros([1, 200]));
