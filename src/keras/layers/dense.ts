@@ -2,17 +2,17 @@
 import * as tf from "@tensorflow/tfjs";
 import { tfjsActivation, type ActivationIdentifier } from "../activations.js";
 import { callable, type Callable } from "../callable.js";
-import { baseArgs, type BaseLayerOptions, initializer, type InitializerIdentifier, layerClass } from "./common.js";
+import { baseArgs, type BaseLayerOptions, layerClass, weightArgs, type WeightOptions } from "./common.js";
 
-export interface DenseOptions extends BaseLayerOptions {
+/**
+ * Dense's options. kernelInitializer default "glorot_uniform", biasInitializer "zeros";
+ * kernel/bias regularizers and constraints default none (Keras' strings or keras.regularizers objects).
+ */
+export interface DenseOptions extends BaseLayerOptions, WeightOptions<"kernel" | "bias"> {
   /** Activation applied to the output. Default none (linear). */
   activation?: ActivationIdentifier;
   /** Whether the layer adds a bias vector. Default true. */
   useBias?: boolean;
-  /** Initializer of the kernel. Default "glorot_uniform". */
-  kernelInitializer?: InitializerIdentifier;
-  /** Initializer of the bias. Default "zeros". */
-  biasInitializer?: InitializerIdentifier;
 }
 
 interface TfDense extends tf.layers.Layer {
@@ -66,8 +66,7 @@ export function Dense(units: number, options: DenseOptions = {}): Callable<tf.la
       units,
       activation: tfjsActivation(options.activation, where) as "relu" | undefined,
       useBias: options.useBias ?? true,
-      kernelInitializer: (initializer(options.kernelInitializer, where, "kernelInitializer") ?? "glorotUniform") as "glorotUniform",
-      biasInitializer: (initializer(options.biasInitializer, where, "biasInitializer") ?? "zeros") as "zeros",
+      ...weightArgs(options, where, { kernel: "glorot_uniform", bias: "zeros" }),
     }),
   );
 }

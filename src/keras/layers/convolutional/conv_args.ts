@@ -11,8 +11,8 @@ export type DataFormat = "channelsLast" | "channelsFirst";
 
 /**
  * What every convolution layer accepts besides its sizes.
- * Porting note: Keras' `activity_regularizer` is not offered (tfjs 4.22 layers cannot be called with
- * one), nor Conv's `lora_rank` / `lora_alpha`.
+ * `activityRegularizer` comes with every layer's base options.
+ * Porting note: Conv's `lora_rank` / `lora_alpha` are not offered.
  */
 export interface ConvCommonOptions extends BaseLayerOptions {
   /** Step of the window: `1` or one per spatial axis. Default 1. */
