@@ -14,6 +14,7 @@ import { loadModel } from "./models/saving.js";
 import { setRandomSeed, toCategorical } from "./utils.js";
 import { resetNames } from "./naming.js";
 import { datasets, preprocessing, imageDatasetFromDirectory } from "../data/index.js";
+import { plotModel, modelToDot } from "../display/plot_model.js";
 
 export { regularizers, constraints, initializers };
 export { layers, optimizers, callbacks, losses, metrics, activations, Input, Model, Sequential, KerasModel, SequentialModel, loadModel, toCategorical };
@@ -21,7 +22,7 @@ export type { CallableModel, ModelArgs, ModelOptions, SymbolicStructure, Sequent
 
 export { datasets, preprocessing };
 export const models = { Model, Sequential, loadModel };
-export const utils = { toCategorical, setRandomSeed, imageDatasetFromDirectory };
+export const utils = { toCategorical, setRandomSeed, imageDatasetFromDirectory, plotModel, modelToDot };
 export const backend = {
   /** Resets Keras' automatic layer names (`dense`, `dense_1`, ...), as `keras.backend.clear_session()`. */
   clearSession: resetNames,
