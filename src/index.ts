@@ -25,6 +25,8 @@ export type { DisplayOptions, Figure, Trace, ImageGridOptions, HistoryLike, Plot
 
 export { datasets, preprocessing, standIn, ImageDataGenerator, download, DownloadError, tsdlHome, type Dataset, type LoadOptions } from "./data/index.js";
 export type { DirectoryIterator, ArrayIterator, ImageDataGeneratorOptions, FlowFromDirectoryOptions, FlowOptions, ClassMode, SmallData, SmallDataOptions } from "./data/index.js";
+export type { BatchDataset, ImageDatasetOptions, ImageDatasetResult, LabelMode, Interpolation } from "./data/index.js";
+export type { ModelPlot, PlotModelOptions } from "./display/plot_model.js";
 
 /** The Keras namespace: `keras.layers`, `keras.Model`, `keras.optimizers`, `keras.callbacks`, ... */
 export const keras = kerasModule;
