@@ -64,8 +64,8 @@ test("every box of the plot is drawn and visible in Chromium, with its layer's n
     // Text stays inside its box: each text run ends before its cell's right edge.
     const overflow = await page.$$eval("#inline g.node", (nodes) =>
       nodes.flatMap((n) => {
-        const cells = [...n.querySelectorAll("polygon")].map((p) => p.getBoundingClientRect());
-        return [...n.querySelectorAll("text")].flatMap((t) => {
+        const cells = Array.from(n.querySelectorAll("polygon")).map((p) => p.getBoundingClientRect());
+        return Array.from(n.querySelectorAll("text")).flatMap((t) => {
           const r = t.getBoundingClientRect();
           const cell = cells.find((c) => r.y >= c.y - 1 && r.y + r.height <= c.y + c.height + 1 && r.x >= c.x - 1 && r.x <= c.x + c.width);
           return cell && r.x + r.width > cell.x + cell.width + 1 ? [`${t.textContent} by ${(r.x + r.width - cell.x - cell.width).toFixed(1)}px`] : [];
