@@ -117,21 +117,33 @@ export function staticSvg(fig: Figure, width = 820, height = 360): string {
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif">${parts.join("")}</svg>`;
 }
 
+/** plotly.js 3 draws only `{ text }` titles: a string title (of the figure or an axis) becomes one. */
+function plotlyTitles(layout: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...layout };
+  if (typeof out.title === "string") out.title = { text: out.title };
+  for (const [key, axis] of Object.entries(out)) {
+    if (/^[xy]axis\d*$/.test(key) && axis && typeof axis === "object" && typeof (axis as { title?: unknown }).title === "string") out[key] = { ...axis, title: { text: (axis as { title: string }).title } };
+  }
+  return out;
+}
+
 /**
  * The script of a figure's text/html: draws the figure into `id` with plotly.js, which it loads from the
  * Jupyter server the first time in a page (one request per page, shared by every figure in it). Classic
- * Notebook has require.js, so there plotly.js is loaded as an AMD module. Where no server serves it, the
+ * Notebook has require.js, so there plotly.js is loaded through it (an AMD build defines a module,
+ * plotly.js 3 sets window.Plotly). Where no server serves it, the
  * static SVG stays and nothing is reported: that is the drawing for static views.
  */
 function drawScript(id: string, figure: { data: unknown; layout: unknown }): string {
   return `<script type="text/javascript">(function(){var el=document.getElementById(${scriptJson(id)});if(!el)return;var fig=${scriptJson(figure)};var w=window;
 function draw(P){el.innerHTML="";P.newPlot(el,fig.data,fig.layout,{responsive:true,displaylogo:false});}
 if(w.Plotly&&w.Plotly.newPlot){draw(w.Plotly);return;}
+function dir(u){return u.charAt(u.length-1)==="/"?u:u+"/";}
 if(!w.__tsdlPlotly){w.__tsdlPlotly=new Promise(function(ok,fail){var urls=[],i=0;
-var cfg=document.getElementById("jupyter-config-data");if(cfg){try{var c=JSON.parse(cfg.textContent||"{}");if(c.fullLabextensionsUrl)urls.push(c.fullLabextensionsUrl.replace(/\/?$/,"/")+${scriptJson(PLOTLY_URLS.lab)});}catch(e){}}
-var base=document.body&&document.body.getAttribute("data-base-url");if(base!==null&&base!==undefined)urls.push(base.replace(/\/?$/,"/")+${scriptJson(PLOTLY_URLS.classic)});
+var cfg=document.getElementById("jupyter-config-data");if(cfg){try{var c=JSON.parse(cfg.textContent||"{}");if(c.fullLabextensionsUrl)urls.push(dir(c.fullLabextensionsUrl)+${scriptJson(PLOTLY_URLS.lab)});}catch(e){}}
+var base=document.body&&document.body.getAttribute("data-base-url");if(base!==null&&base!==undefined)urls.push(dir(base)+${scriptJson(PLOTLY_URLS.classic)});
 function next(){if(i>=urls.length){fail(new Error("plotly.js is not served here"));return;}var url=urls[i++];
-if(w.requirejs&&w.define&&w.define.amd){w.requirejs([url],function(P){w.Plotly=P;ok(P);},next);return;}
+if(w.requirejs&&w.define&&w.define.amd){w.requirejs([url],function(P){P=P||w.Plotly;if(P){w.Plotly=P;ok(P);}else next();},next);return;}
 var s=document.createElement("script");s.src=url;s.async=true;s.onload=function(){w.Plotly?ok(w.Plotly):next();};s.onerror=next;document.head.appendChild(s);}
 next();});}
 w.__tsdlPlotly.then(draw,function(){});})();</script>`;
@@ -143,7 +155,7 @@ export function figureBundle(fig: Figure, options: { height?: number } = {}): Mi
   const height = options.height ?? ((fig.layout?.height as number | undefined) ?? 380);
   const svg = staticSvg(fig, 820, height);
   const id = uniqueId("tsdl-plot");
-  const layout = { height, margin: { t: 40, l: 55, r: 20, b: 50 }, ...fig.layout };
+  const layout = { height, margin: { t: 40, l: 55, r: 20, b: 50 }, ...plotlyTitles(fig.layout ?? {}) };
   const html = `<div id="${id}" class="tsdl-plot" style="width:100%;max-width:980px;min-height:${height}px">${svg}</div>${drawScript(id, { data: fig.data, layout })}`;
   return {
     "application/vnd.plotly.v1+json": { data: fig.data, layout },

@@ -2,6 +2,7 @@
 import { test, before } from "node:test";
 import assert from "node:assert/strict";
 import sharp from "sharp";
+import vm from "node:vm";
 import { keras, layers, ready, tf, describeValues, ActivationPercentiles, display } from "../../src/index.ts";
 import { summaryBundle } from "../../src/display/summary_table.ts";
 import { summaryText } from "../../src/keras/models/summary.ts";
@@ -102,6 +103,10 @@ test("figure bundle: Plotly JSON, HTML with a static SVG inside that loads plotl
   const b = figureBundle(fig);
   assert.deepEqual(Object.keys(b).sort(), ["application/vnd.plotly.v1+json", "image/svg+xml", "text/html", "text/plain"]);
   assert.deepEqual((b["application/vnd.plotly.v1+json"] as { data: unknown }).data, fig.data);
+  // plotly.js 3 draws only { text } titles.
+  assert.deepEqual((b["application/vnd.plotly.v1+json"] as { layout: { title: unknown } }).layout.title, { text: "t" });
+  const axes = figureBundle({ data: fig.data, layout: { xaxis2: { title: "Epoch", dtick: 1 } } })["application/vnd.plotly.v1+json"] as { layout: Record<string, unknown> };
+  assert.deepEqual(axes.layout.xaxis2, { title: { text: "Epoch" }, dtick: 1 });
   assert.match(b["image/svg+xml"] as string, /^<svg [^>]*><text[^>]*>t<\/text>.*<polyline/);
   const html = b["text/html"] as string;
   assert.ok(html.includes(b["image/svg+xml"] as string), "the static drawing shows until plotly.js draws");
@@ -114,7 +119,9 @@ test("figure bundle: Plotly JSON, HTML with a static SVG inside that loads plotl
     assert.ok(h.includes("fullLabextensionsUrl") && h.includes("data-base-url"));
   }
   assert.notEqual(html.match(/id="([^"]+)"/)![1], again.match(/id="([^"]+)"/)![1], "each figure its own element");
-  assert.ok(!html.includes("</script") || html.indexOf("</script") === html.lastIndexOf("</script"), "one script");
+  const scripts = [...html.matchAll(/<script type="text\/javascript">([\s\S]*?)<\/script>/g)].map((m) => m[1]);
+  assert.equal(scripts.length, 1, "one script");
+  assert.doesNotThrow(() => new vm.Script(scripts[0]), "the script is valid JavaScript");
   assert.throws(() => figureBundle({} as never), /a figure is \{ data: \[traces\], layout\? \}/);
 });
 
