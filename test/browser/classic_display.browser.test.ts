@@ -7,7 +7,8 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { Browser, Page } from "playwright-core";
-import { launchChromium, startNotebookServer, type NotebookServer } from "./notebook_server.ts";
+import { launchChromium } from "./chromium.ts";
+import { startJupyter, type JupyterServer } from "./jupyter_server.ts";
 
 const OUT = resolve(import.meta.dirname, "..", "..", "out", "browser");
 
@@ -18,7 +19,7 @@ const CELLS = [
   `display.plotHistory(history)`,
 ];
 
-let server: NotebookServer;
+let server: JupyterServer;
 let browser: Browser;
 
 before(async () => {
@@ -30,7 +31,7 @@ before(async () => {
     nbformat_minor: 5,
   };
   writeFileSync(join(dir, "displays.ipynb"), JSON.stringify(nb));
-  server = await startNotebookServer(dir);
+  server = await startJupyter("classic", dir);
   browser = await launchChromium();
   mkdirSync(OUT, { recursive: true });
 });
@@ -41,7 +42,7 @@ after(async () => {
 });
 
 /** Opens a notebook and waits until its kernel is connected. */
-export async function openNotebook(page: Page, s: NotebookServer, name: string): Promise<void> {
+export async function openNotebook(page: Page, s: JupyterServer, name: string): Promise<void> {
   await page.goto(`${s.url}/notebooks/${name}?token=${s.token}`);
   await page.waitForFunction(() => (window as any).Jupyter?.notebook?.kernel?.is_connected?.(), null, { timeout: 60_000 });
 }
@@ -60,7 +61,7 @@ export async function runAllAndWait(page: Page, timeout: number): Promise<void> 
       { timeout, polling: 250 },
     );
   } catch (e) {
-    await page.screenshot({ path: join(OUT, "timeout.png"), fullPage: true });
+    await page.screenshot({ path: join(OUT, "classic-timeout.png"), fullPage: true });
     throw e;
   }
 }
@@ -83,14 +84,49 @@ test("classic Notebook renders tsdl's summary table, image grid, live progress a
   const progress = page.locator(".tsdl-progress");
   assert.equal(await progress.count(), 1);
   const progressText = await progress.innerText();
-  assert.match(progressText, /Epoch 3\/3\n12\/12 \[==============================\] - \d+s \d+ms\/step - loss: [\d.]+ - accuracy: [\d.]+ - val_loss/);
+  assert.match(progressText, /Epoch 3\/3\n12\/12 \[==============================\] - \d+s \d+ms\/step( - (val_)?(loss|accuracy): [\d.]+){4}$/);
   // Plots drawn by plotly.js: the live plot and plotHistory, each with SVG.
   await page.waitForFunction(() => document.querySelectorAll(".js-plotly-plot svg.main-svg").length >= 2, null, { timeout: 30_000 });
   const plots = await page.locator(".js-plotly-plot").count();
   assert.ok(plots >= 2, `plots: ${plots}`);
   const traces = await page.locator(".js-plotly-plot").last().locator("g.trace").count();
   assert.ok(traces >= 4, `plotHistory draws train and validation for loss and accuracy (${traces} traces)`);
-  await page.screenshot({ path: join(OUT, "displays.png"), fullPage: true });
+  await page.screenshot({ path: join(OUT, "classic-displays.png"), fullPage: true });
   assert.deepEqual(errors, []);
   await page.close();
+});
+
+/** Waits until `n` figures are drawn by plotly.js (each an SVG plotly made), and returns how many are. */
+async function drawnFigures(page: Page, n: number): Promise<number> {
+  await page.waitForFunction((want) => document.querySelectorAll(".js-plotly-plot svg.main-svg").length >= want, n, { timeout: 30_000 }).catch(() => {});
+  return page.locator(".js-plotly-plot:has(svg.main-svg)").count();
+}
+
+test("classic Notebook draws the figures again after a save and reload, in a second tab, and after a re-run in the same kernel", async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 2400 } });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on("pageerror", (e) => errors.push(String(e)));
+  await openNotebook(page, server, "displays.ipynb");
+  const kernel = await page.evaluate(() => (window as any).Jupyter.notebook.kernel.id);
+  if (!(await page.evaluate(() => (window as any).Jupyter.notebook.get_cells().some((c: any) => c.output_area?.outputs?.length)))) await runAllAndWait(page, 180_000);
+  await page.evaluate(() => (window as any).Jupyter.notebook.save_notebook());
+  await page.waitForFunction(() => !(window as any).Jupyter.notebook.dirty, null, { timeout: 30_000 });
+  await page.reload();
+  await page.waitForFunction(() => (window as any).Jupyter?.notebook?.kernel?.is_connected?.(), null, { timeout: 60_000 });
+  assert.equal(await page.evaluate(() => (window as any).Jupyter.notebook.kernel.id), kernel, "the same kernel");
+  assert.equal(await drawnFigures(page, 2), 2, "after the reload: the saved figures draw (plotly.js from /nbextensions/tsdl/)");
+  const second = await context.newPage();
+  second.on("pageerror", (e) => errors.push(`second tab: ${e}`));
+  await openNotebook(second, server, "displays.ipynb");
+  assert.equal(await drawnFigures(second, 2), 2, "in a second tab");
+  await second.close();
+  await runAllAndWait(page, 180_000);
+  assert.equal(await drawnFigures(page, 2), 2, "after a re-run in the same kernel");
+  assert.equal(await page.evaluate(() => (window as any).Jupyter.notebook.kernel.id), kernel);
+  const scripts = await page.locator('script[src*="nbextensions/tsdl/plotly.min.js"]').count();
+  assert.ok(scripts <= 1, `plotly.js loaded once per page (${scripts} script elements)`);
+  await page.screenshot({ path: join(OUT, "classic-rerun.png"), fullPage: true });
+  assert.deepEqual(errors, []);
+  await context.close();
 });

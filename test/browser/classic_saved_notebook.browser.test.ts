@@ -7,19 +7,20 @@ import { execFileSync } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { Browser } from "playwright-core";
-import { launchChromium, startNotebookServer, type NotebookServer } from "./notebook_server.ts";
+import { launchChromium } from "./chromium.ts";
+import { startJupyter, type JupyterServer } from "./jupyter_server.ts";
 
 const ROOT = resolve(import.meta.dirname, "..", "..");
 const OUT = join(ROOT, "out", "browser");
 const NAME = "00_getting_started.ipynb";
 
-let server: NotebookServer;
+let server: JupyterServer;
 let browser: Browser;
 
 before(async () => {
   const dir = mkdtempSync(join(tmpdir(), "tsdl-saved-"));
   copyFileSync(join(ROOT, "notebooks", NAME), join(dir, NAME));
-  server = await startNotebookServer(dir);
+  server = await startJupyter("classic", dir);
   // Trust it as its author would (what `jupyter trust` does), with the server's own secret, so its scripts run.
   const sign = "import sys, nbformat; from nbformat.sign import NotebookNotary\nnb = nbformat.read(sys.argv[1], as_version=4); NotebookNotary(data_dir=sys.argv[2]).sign(nb)";
   mkdirSync(server.dataDir, { recursive: true });
@@ -43,6 +44,6 @@ test(`the saved outputs of notebooks/${NAME} render: table, image grid and curve
   assert.ok(sizes.length >= 10 && sizes.every((w) => w > 0), `image grid: ${sizes}`);
   await page.waitForFunction(() => document.querySelectorAll(".js-plotly-plot svg.main-svg").length >= 1, null, { timeout: 30_000 });
   assert.equal(await page.locator(".output_error").count(), 0);
-  await page.screenshot({ path: join(OUT, "saved_00_getting_started.png"), fullPage: true });
+  await page.screenshot({ path: join(OUT, "classic-saved-00_getting_started.png"), fullPage: true });
   await page.close();
 });
