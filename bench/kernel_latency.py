@@ -1,7 +1,7 @@
 """Kernel start-up time and trivial-cell round trip: tsdl beside Jupyter's Python kernel (ipykernel),
 both started the same way by jupyter_client. Prints a table and writes bench/kernel_latency.json.
 
-Usage: python3 bench/kernel_latency.py   (after `npm run build`; installs the tsdl kernelspec to a temp dir)
+Usage: .venv/bin/python bench/kernel_latency.py   (after `npm run build`; installs tsdl to a temp dir)
 """
 import json
 import os

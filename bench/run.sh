@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # npm run bench: tsdl on every backend that works here and PyTorch (Debian's python3-torch) in the same
 # run, on the seed-003 MLP and the seed-002 CNN; the data pipeline beside PIL; kernel latency beside
-# ipykernel. Prints tables with ratios and writes bench/results.json.
+# ipykernel (jupyter_client and ipykernel from the project's .venv). Prints tables with ratios and writes bench/results.json.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="/usr/bin:$PATH"
@@ -22,5 +22,6 @@ if python3 -c "import torch" 2>/dev/null; then OPENBLAS_NUM_THREADS=1 python3 be
 echo "== data pipeline"
 node --import tsx bench/data_pipeline.ts > "$tmp/data.json"
 echo "== kernel latency"
-python3 bench/kernel_latency.py 2>/dev/null | grep -v "^\[tsdl kernel\]" || true
+bash scripts/setup-python.sh
+.venv/bin/python bench/kernel_latency.py 2>/dev/null | grep -v "^\[tsdl kernel\]" || true
 node --import tsx bench/report.ts "$tmp/tsdl.json" "$tmp/tsdl-wasm.json" "$tmp/torch.json" "$tmp/data.json" "$tmp/tsdl-2.json" "$tmp/torch-2.json" "$tmp/tsdl-wasm-2.json"

@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
-# Debian packages tsdl's notebooks and test tiers use: Jupyter (classic Notebook, nbclient, nbconvert,
-# the kernel conformance suite), Chromium for the browser test, Mesa's EGL/GLES (WebGPU's software
-# adapter in tests), oneDNN (tsdl's native kernels), and the real Fashion-MNIST. `install-system-deps.sh bench` adds PyTorch, the
-# benchmarks' peer. Installs only what is missing; needs root (or sudo) the first time.
+# Debian packages tsdl's notebooks and test tiers use: Chromium for the browser tiers, Mesa's EGL/GLES
+# (WebGPU's software adapter in tests), oneDNN (tsdl's native kernels), the real Fashion-MNIST, and
+# classic Notebook 6 (jupyter-notebook): the one front end the project's .venv does not hold, needed by
+# the classic browser tier (test/browser/classic_*.browser.test.ts: tsdl's figures as HTML that loads
+# plotly.js through /nbextensions/). JupyterLab, Notebook 7 and every Jupyter test client come from
+# .venv (scripts/setup-python.sh), not from Debian. `install-system-deps.sh notebook` installs only what
+# the notebooks use (npm run notebook); `install-system-deps.sh bench` adds PyTorch and PIL, the
+# benchmarks' peers. Installs only what is missing; needs root (or sudo) the first time.
 set -euo pipefail
-PKGS=(jupyter-notebook jupyter-client python3-nbclient jupyter-nbconvert python3-jupyter-kernel-test
-      python3-pytest python3-ipykernel python3-pil dataset-fashion-mnist chromium
+PKGS=(jupyter-notebook dataset-fashion-mnist chromium
       libegl1 libegl-mesa0 libgles2 libgl1-mesa-dri libdnnl-dev)
-[ "${1:-}" = "bench" ] && PKGS+=(python3-torch libopenblas0-pthread)
+[ "${1:-}" = "notebook" ] && PKGS=(dataset-fashion-mnist libdnnl-dev)
+[ "${1:-}" = "bench" ] && PKGS+=(python3-torch libopenblas0-pthread python3-pil)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -20,9 +20,11 @@ function run(name: string): number {
   execFileSync(process.execPath, [join(ROOT, "dist", "cli.js"), "install", "--prefix", prefix], { stdio: "ignore" });
   const started = Date.now();
   console.log(`running ${name} at full scale...`);
-  execFileSync("/usr/bin/python3", ["-m", "jupyter", "nbconvert", "--to", "notebook", "--execute", "--inplace", "--ExecutePreprocessor.timeout=-1", join(NOTEBOOKS, name)], {
+  // nbconvert from the project's .venv (scripts/setup-python.sh makes it).
+  const venv = join(ROOT, ".venv", "bin");
+  execFileSync(join(venv, "python"), ["-m", "jupyter", "nbconvert", "--to", "notebook", "--execute", "--inplace", "--ExecutePreprocessor.timeout=-1", join(NOTEBOOKS, name)], {
     stdio: "inherit",
-    env: { ...process.env, PATH: `/usr/bin:${process.env.PATH}`, TSDL_SCALE: "full", JUPYTER_PATH: join(prefix, "share", "jupyter") },
+    env: { ...process.env, PATH: `${venv}:${process.env.PATH}`, TSDL_SCALE: "full", JUPYTER_PATH: join(prefix, "share", "jupyter") },
   });
   const seconds = (Date.now() - started) / 1000;
   console.log(`${name}: ${seconds.toFixed(0)} s`);
