@@ -15,9 +15,9 @@ test("CategoricalCrossentropy / SparseCategoricalCrossentropy / BinaryCrossentro
   const labels = tf.tensor1d([0, 2, 1], "int32");
   const oneHot = tf.oneHot(labels, 3);
   const cases: [string, tf.Tensor, tf.Tensor][] = [
-    ["categorical", losses.CategoricalCrossentropy({ fromLogits: true })(oneHot, logits), losses.categoricalCrossentropy(oneHot, tf.softmax(logits))],
-    ["sparse", losses.SparseCategoricalCrossentropy({ fromLogits: true })(labels, logits), losses.sparseCategoricalCrossentropy(labels, tf.softmax(logits))],
-    ["binary", losses.BinaryCrossentropy({ fromLogits: true })(tf.tensor2d([[1, 0, 1]]), tf.tensor2d([[3, -2, -0.5]])), losses.binaryCrossentropy(tf.tensor2d([[1, 0, 1]]), tf.sigmoid(tf.tensor2d([[3, -2, -0.5]])))],
+    ["categorical", losses.CategoricalCrossentropy({ fromLogits: true }).call(oneHot, logits), losses.categoricalCrossentropy(oneHot, tf.softmax(logits))],
+    ["sparse", losses.SparseCategoricalCrossentropy({ fromLogits: true }).call(labels, logits), losses.sparseCategoricalCrossentropy(labels, tf.softmax(logits))],
+    ["binary", losses.BinaryCrossentropy({ fromLogits: true }).call(tf.tensor2d([[1, 0, 1]]), tf.tensor2d([[3, -2, -0.5]])), losses.binaryCrossentropy(tf.tensor2d([[1, 0, 1]]), tf.sigmoid(tf.tensor2d([[3, -2, -0.5]])))],
   ];
   for (const [name, a, b] of cases) assert.ok(maxRelativeError(await a.data(), await b.data()) < 1e-5, name);
   assert.equal(getLoss(losses.SparseCategoricalCrossentropy({ fromLogits: true })).name, "sparse_categorical_crossentropy");

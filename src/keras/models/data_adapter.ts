@@ -3,8 +3,13 @@
 import * as tf from "@tensorflow/tfjs";
 
 export type Inputs = tf.Tensor | tf.Tensor[];
-/** A batch from a generator: [x, y] (y may be absent for predict). */
-export type Batch = [Inputs, tf.Tensor] | [Inputs];
+/**
+ * A batch from a generator: [x, y] or [x, y, sampleWeight] (y may be absent for predict; y and the
+ * sample weights may be lists, in the model's output order, for a model with several outputs).
+ */
+export type Batch = [Inputs, Targets] | [Inputs, Targets, Targets] | [Inputs];
+/** Labels (or sample weights): one tensor, or one per output. */
+export type Targets = tf.Tensor | tf.Tensor[];
 
 /** Anything that yields batches: an async iterable, optionally with a length (batches per epoch). */
 export interface BatchSource {
@@ -73,10 +78,10 @@ export function disposeInputs(x: Inputs | undefined): void {
   for (const t of asList(x)) t.dispose();
 }
 
-/** Normalises what an iterator yields: `[x, y]`, `{ value: [x, y] }` or `{ xs, ys }`. */
-export function unpackBatch(item: unknown, what: string): [Inputs, tf.Tensor | undefined] {
-  const b = item as { xs?: Inputs; ys?: tf.Tensor } | Batch;
-  if (Array.isArray(b)) return [b[0], b[1]];
-  if (b && typeof b === "object" && "xs" in b && b.xs) return [b.xs, b.ys];
-  throw new TypeError(`${what}: each batch must be [x, y] (or { xs, ys }), got ${b === null ? "null" : typeof b}`);
+/** Normalises what an iterator yields: `[x, y]`, `[x, y, sampleWeight]`, `{ value: [x, y] }` or `{ xs, ys }`. */
+export function unpackBatch(item: unknown, what: string): [Inputs, Targets | undefined, Targets | undefined] {
+  const b = item as { xs?: Inputs; ys?: Targets; sampleWeight?: Targets } | Batch;
+  if (Array.isArray(b)) return [b[0], b[1], b[2]];
+  if (b && typeof b === "object" && "xs" in b && b.xs) return [b.xs, b.ys, b.sampleWeight];
+  throw new TypeError(`${what}: each batch must be [x, y] or [x, y, sampleWeight] (or { xs, ys }), got ${b === null ? "null" : typeof b}`);
 }

@@ -2,13 +2,18 @@
 import * as tf from "@tensorflow/tfjs";
 import { assertReady } from "../../backend/backend.js";
 import { callable, callLayer, unwrapLayer, type Callable } from "../callable.js";
-import { getLoss, type LossFunction, type ResolvedLoss } from "../losses.js";
-import { getMetric, type MetricFunction, type ResolvedMetric } from "../metrics.js";
+import type { ResolvedLoss } from "../losses.js";
+import type { ResolvedMetric } from "../metrics.js";
+import { CompiledTraining, type LossSpec, type MetricsSpec } from "./compile_utils.js";
 import { autoName, uniqueName } from "../naming.js";
 import { getOptimizer } from "../optimizers/index.js";
 import type { History } from "../callbacks/history.js";
 import { summaryData, summaryText, terminalColumns, type SummaryData, type SummaryOptions } from "./summary.js";
-import { evaluateModel, fitModel, predictModel, type EvaluateOptions, type FitOptions, type PredictOptions } from "./training.js";
+import {
+  evaluateModel, fitModel, outputNamesOf, predictModel, predictOnBatch, testOnBatch, trainOnBatch,
+  type EvaluateOptions, type FitOptions, type OnBatchOptions, type PredictOptions,
+} from "./training.js";
+import type { Logs } from "../callbacks/callback.js";
 import { saveModel } from "./saving.js";
 import type { BatchSource, Inputs } from "./data_adapter.js";
 
@@ -16,12 +21,24 @@ import type { BatchSource, Inputs } from "./data_adapter.js";
 export type ModelInputs = Inputs | Record<string, tf.Tensor>;
 
 export interface CompileOptions {
-  /** An optimizer object (`optimizers.Adam({ learningRate: 0.01 })`) or Keras' name: "sgd", "adam", "adamw", "rmsprop", "adagrad", "adadelta", "adamax", "nadam", "lion". */
-  optimizer: string | tf.Optimizer;
-  /** Keras' name ("categorical_crossentropy", "sparse_categorical_crossentropy", "binary_crossentropy", "mse", "mae") or a function. */
-  loss: string | LossFunction;
-  /** e.g. ["accuracy"]. Default none. */
-  metrics?: (string | MetricFunction)[];
+  /** An optimizer object (`optimizers.Adam({ learningRate: 0.01 })`) or Keras' name: "sgd", "adam", "adamw", "rmsprop", "adagrad", "adadelta", "adamax", "nadam", "lion". Default "rmsprop". */
+  optimizer?: string | tf.Optimizer;
+  /**
+   * Keras' name ("categorical_crossentropy", "mse", "huber", ... or "crossentropy", chosen by the
+   * shapes), a Loss object (`losses.CategoricalCrossentropy({ fromLogits: true })`) or a function
+   * (yTrue, yPred) => per-sample values. With several outputs: one loss for all, a list in output
+   * order, or a dict by output name (`model.outputNames`); null for an output without a loss.
+   */
+  loss: LossSpec;
+  /** With several losses: a weight per output (a list in order or a dict by output name). Default 1 each. */
+  lossWeights?: number | number[] | Record<string, number>;
+  /**
+   * e.g. ["accuracy"], [metrics.AUC()], ["mse"]. With several outputs: a list per output (in order)
+   * or a dict by output name. History keys are the names, `<output>_<name>` with several outputs. Default none.
+   */
+  metrics?: MetricsSpec;
+  /** Metrics that take the sample weights (and classWeight), as Keras' weighted_metrics. Default none. */
+  weightedMetrics?: MetricsSpec;
 }
 
 /** A display bundle renderer registered by src/display (keeps this file free of HTML). */
@@ -38,8 +55,12 @@ export class KerasModel {
   /** The underlying tfjs model. */
   readonly tf: tf.LayersModel;
   optimizer: tf.Optimizer | undefined;
+  /** What compile was given as the loss: its name ("custom" for objects, functions and per-output losses). */
   loss: ResolvedLoss | undefined;
+  /** The metrics compile was given by name (what a saved model compiles again with). */
   metrics: ResolvedMetric[] = [];
+  /** The losses, metrics and History keys compile set up (built from the first batch). */
+  compiled: CompiledTraining | undefined;
   /** Set by a callback to stop `fit` after the current batch. */
   stopTraining = false;
   /** The History of the last `fit` (also after an interrupted one). */
@@ -128,12 +149,12 @@ export class KerasModel {
 
   compile(options: CompileOptions): void {
     if (!options || typeof options !== "object") throw new Error(`compile: expected { optimizer, loss, metrics? }, got ${JSON.stringify(options)}`);
-    if (options.loss === undefined) throw new Error(`compile: loss is required, e.g. "categorical_crossentropy"`);
-    const loss = getLoss(options.loss);
-    const metrics = (options.metrics ?? []).map((m) => getMetric(m, loss));
+    const compiled = new CompiledTraining({ loss: options.loss, lossWeights: options.lossWeights, metrics: options.metrics, weightedMetrics: options.weightedMetrics }, outputNamesOf(this), this.outputNames !== undefined);
     this.optimizer = getOptimizer(options.optimizer ?? "rmsprop");
-    this.loss = loss;
-    this.metrics = metrics;
+    this.compiled = compiled;
+    this.loss = { name: typeof options.loss === "string" ? options.loss : "custom" };
+    const flat = compiled.numOutputs === 1 && Array.isArray(options.metrics) ? (options.metrics as unknown[]).flat() : [];
+    this.metrics = flat.filter((m): m is string => typeof m === "string").map((name) => ({ name }));
   }
 
   /** The optimizer's learning rate (read and set by ReduceLROnPlateau and LearningRateScheduler). */
@@ -148,10 +169,25 @@ export class KerasModel {
     (this.optimizer as unknown as { learningRate: number }).learningRate = lr;
   }
 
-  /** Trains; `x` is a tensor (with `y`), or a batch generator (Keras' fit_generator). */
-  fit(x: ModelInputs | BatchSource | number[] | number[][], y?: tf.Tensor | number[] | FitOptions, options?: FitOptions): Promise<History> {
-    if (y !== undefined && !(y instanceof tf.Tensor) && !Array.isArray(y)) return fitModel(this, x, undefined, y);
-    return fitModel(this, x, y as tf.Tensor | undefined, options ?? {});
+  /** Whether `v` is a dict of labels keyed by output names (rather than an options object). */
+  private isLabelDict(v: unknown): boolean {
+    if (v === null || typeof v !== "object" || Array.isArray(v) || v instanceof tf.Tensor) return false;
+    const names = outputNamesOf(this);
+    const keys = Object.keys(v);
+    return keys.length > 0 && keys.every((k) => names.includes(k));
+  }
+
+  private isOptions(v: unknown): boolean {
+    return v !== undefined && !(v instanceof tf.Tensor) && !Array.isArray(v) && !ArrayBuffer.isView(v) && !this.isLabelDict(v);
+  }
+
+  /**
+   * Trains; `x` is a tensor (with `y`), or a batch generator (Keras' fit_generator). With several
+   * outputs `y` is a list in output order or a dict by output name.
+   */
+  fit(x: ModelInputs | BatchSource | number[] | number[][], y?: tf.Tensor | tf.Tensor[] | Record<string, tf.Tensor> | number[] | FitOptions, options?: FitOptions): Promise<History> {
+    if (this.isOptions(y)) return fitModel(this, x, undefined, y as FitOptions);
+    return fitModel(this, x, y, options ?? {});
   }
 
   /** Keras 2's name for fit on a generator. */
@@ -160,12 +196,35 @@ export class KerasModel {
   }
 
   /**
-   * `[loss, ...metrics]`, averaged over the samples.
+   * `[loss, ...metrics]`, averaged over the samples (Keras' order: loss, the metrics, each output's
+   * loss, then the other keys sorted), or the logs as a dict with `{ returnDict: true }`.
    * Porting note: always a list, also without metrics (Keras returns a bare number then).
    */
-  evaluate(x: ModelInputs | BatchSource, y?: tf.Tensor | EvaluateOptions, options?: EvaluateOptions): Promise<number[]> {
-    if (y !== undefined && !(y instanceof tf.Tensor)) return evaluateModel(this, x, undefined, y);
+  evaluate(x: ModelInputs | BatchSource, y: unknown, options: EvaluateOptions & { returnDict: true }): Promise<Logs>;
+  evaluate(x: ModelInputs | BatchSource, options: EvaluateOptions & { returnDict: true }): Promise<Logs>;
+  evaluate(x: ModelInputs | BatchSource, y?: tf.Tensor | tf.Tensor[] | Record<string, tf.Tensor> | number[] | EvaluateOptions, options?: EvaluateOptions): Promise<number[]>;
+  evaluate(x: ModelInputs | BatchSource, y?: unknown, options?: EvaluateOptions): Promise<number[] | Logs> {
+    if (this.isOptions(y)) return evaluateModel(this, x, undefined, y as EvaluateOptions);
     return evaluateModel(this, x, y, options ?? {});
+  }
+
+  /** Keras' train_on_batch: one optimizer step on (x, y); the batch's `[loss, ...metrics]` (or a dict with returnDict). */
+  trainOnBatch(x: ModelInputs, y: tf.Tensor | tf.Tensor[] | Record<string, tf.Tensor>, options: OnBatchOptions & { returnDict: true }): Promise<Logs>;
+  trainOnBatch(x: ModelInputs, y: tf.Tensor | tf.Tensor[] | Record<string, tf.Tensor>, options?: OnBatchOptions): Promise<number[]>;
+  trainOnBatch(x: ModelInputs, y: tf.Tensor | tf.Tensor[] | Record<string, tf.Tensor>, options?: OnBatchOptions): Promise<number[] | Logs> {
+    return trainOnBatch(this, x, y, options);
+  }
+
+  /** Keras' test_on_batch: the batch's `[loss, ...metrics]` in inference mode (or a dict with returnDict). */
+  testOnBatch(x: ModelInputs, y: tf.Tensor | tf.Tensor[] | Record<string, tf.Tensor>, options: OnBatchOptions & { returnDict: true }): Promise<Logs>;
+  testOnBatch(x: ModelInputs, y: tf.Tensor | tf.Tensor[] | Record<string, tf.Tensor>, options?: OnBatchOptions): Promise<number[]>;
+  testOnBatch(x: ModelInputs, y: tf.Tensor | tf.Tensor[] | Record<string, tf.Tensor>, options?: OnBatchOptions): Promise<number[] | Logs> {
+    return testOnBatch(this, x, y, options);
+  }
+
+  /** Keras' predict_on_batch: the outputs for one batch (one tensor, or one per output). */
+  predictOnBatch<T extends tf.Tensor | tf.Tensor[] = tf.Tensor>(x: ModelInputs): Promise<T> {
+    return predictOnBatch(this, x) as Promise<T>;
   }
 
   /**
