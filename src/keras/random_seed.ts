@@ -27,27 +27,47 @@ function splitmix32(seed: number): () => number {
   };
 }
 
-/** sfc32 (Chris Doty-Humphrey's small fast counting generator): 32-bit outputs. */
-function sfc32(seed: number): () => number {
+/** sfc32 (Chris Doty-Humphrey's small fast counting generator): 32-bit outputs; `state` is [a, b, c, d], live. */
+function sfc32(seed: number, from?: readonly number[]): { next: () => number; state: Int32Array } {
   const init = splitmix32(seed);
-  let [a, b, c, d] = [init(), init(), init(), init()];
+  const s = Int32Array.from(from ?? [init(), init(), init(), init()]);
   const next = () => {
-    const t = (((a + b) | 0) + d) | 0;
-    d = (d + 1) | 0;
-    a = b ^ (b >>> 9);
-    b = (c + (c << 3)) | 0;
-    c = (c << 21) | (c >>> 11);
-    c = (c + t) | 0;
+    const t = (((s[0] + s[1]) | 0) + s[3]) | 0;
+    s[3] = (s[3] + 1) | 0;
+    s[0] = s[1] ^ (s[1] >>> 9);
+    s[1] = (s[2] + (s[2] << 3)) | 0;
+    s[2] = (s[2] << 21) | (s[2] >>> 11);
+    s[2] = (s[2] + t) | 0;
     return t >>> 0;
   };
-  for (let i = 0; i < 12; i++) next();
-  return next;
+  if (!from) for (let i = 0; i < 12; i++) next();
+  return { next, state: s };
 }
 
+/** The seeded generator's state, for randomState(). */
+let state: Int32Array | undefined;
+
 /** A Math.random replacement: doubles in [0, 1) with 53 random bits. */
-function seeded(seed: number): () => number {
-  const next = sfc32(seed);
+function seeded(seed: number, from?: readonly number[]): () => number {
+  const g = sfc32(seed, from);
+  state = g.state;
+  const next = g.next;
   return () => ((next() >>> 5) * 67108864 + (next() >>> 6)) / 9007199254740992;
+}
+
+/**
+ * The seeded generator's position (undefined when setRandomSeed was not called), so that a run
+ * resumed in another process (callbacks.BackupAndRestore) draws what the uninterrupted run would.
+ */
+export function randomState(): number[] | undefined {
+  return generator && state ? Array.from(state) : undefined;
+}
+
+/** Puts the seeded generator at a position randomState() gave (installing it as setRandomSeed does). */
+export function setRandomState(s: readonly number[]): void {
+  if (!Array.isArray(s) || s.length !== 4 || !s.every((v) => Number.isInteger(v))) throw new Error(`setRandomState: expected the 4 integers randomState() gives, got ${JSON.stringify(s)}`);
+  setRandomSeed(0);
+  generator = seeded(0, s);
 }
 
 /**

@@ -4,6 +4,8 @@ export { History } from "./history.js";
 export { ProgbarLogger, type ProgressSink } from "./progbar_logger.js";
 export { EarlyStopping, type EarlyStoppingOptions } from "./early_stopping.js";
 export { ModelCheckpoint, type ModelCheckpointOptions } from "./model_checkpoint.js";
+export { BackupAndRestore, type BackupAndRestoreOptions } from "./backup_and_restore.js";
+export { MonitorCallback, type Mode } from "./monitor_callback.js";
 export { ReduceLROnPlateau, type ReduceLROnPlateauOptions } from "./reduce_lr_on_plateau.js";
 export { CSVLogger, type CSVLoggerOptions } from "./csv_logger.js";
 export { TerminateOnNaN } from "./terminate_on_nan.js";

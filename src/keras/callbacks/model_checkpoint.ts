@@ -1,56 +1,95 @@
-// ModelCheckpoint: save the model after each epoch (or only when the metric improves).
-import { Callback, checkMode, improves, monitored, type Logs } from "./callback.js";
+// ModelCheckpoint as Keras 3 (keras/src/callbacks/model_checkpoint.py): save the model (or only its
+// weights) after every epoch or every `saveFreq` batches, or only when the monitored metric improves;
+// the path is a Python format template filled with the epoch (1-based), the batch and the logs:
+// `ckpt/model-{epoch:02d}-{val_loss:.2f}`.
+//
+// Porting note: tsdl saves a folder (model.save's TF.js format, or saveWeights' folder), so the path
+// needs no `.keras` / `.weights.h5` ending (Keras requires one).
+import type { Logs } from "./callback.js";
+import { formatTemplate, type FormatValue } from "./format.js";
+import { MonitorCallback, type Mode } from "./monitor_callback.js";
 
 export interface ModelCheckpointOptions {
-  /** Default "val_loss". */
+  /** The logs key saveBestOnly watches. Default "val_loss". */
   monitor?: string;
-  /** Only save when the monitored metric improves. Default false. */
+  /** Save only when the monitored metric improves. Default false. */
   saveBestOnly?: boolean;
-  /** Default "auto". */
-  mode?: "auto" | "min" | "max";
+  /** Save the weights only (model.saveWeights) instead of the whole model (model.save). Default false. */
+  saveWeightsOnly?: boolean;
+  /** "auto" (default), "min" or "max". */
+  mode?: Mode;
+  /** "epoch" (default): after each epoch; a number: every that many batches. */
+  saveFreq?: "epoch" | number;
+  /** With saveBestOnly: the value to beat at first. Default none. */
+  initialValueThreshold?: number;
   /** 1 prints each save. Default 0. */
   verbose?: 0 | 1;
 }
 
-/** `filepath` may hold Keras placeholders: `ckpt/epoch{epoch:02d}-{val_loss:.2f}`. */
-export class ModelCheckpoint extends Callback {
-  readonly monitor: string;
+export class ModelCheckpoint extends MonitorCallback {
   readonly saveBestOnly: boolean;
+  readonly saveWeightsOnly: boolean;
+  readonly saveFreq: "epoch" | number;
   readonly verbose: 0 | 1;
-  private readonly better: ReturnType<typeof improves>;
-  private best = NaN;
+  private currentEpoch = 0;
+  private batchesSinceSave = 0;
+  private lastBatch: number | undefined;
 
   constructor(readonly filepath: string, options: ModelCheckpointOptions = {}) {
-    super();
+    super("ModelCheckpoint", options, options.initialValueThreshold);
     if (typeof filepath !== "string" || !filepath) throw new Error(`ModelCheckpoint: filepath must be a non-empty string, got ${JSON.stringify(filepath)}`);
-    this.monitor = options.monitor ?? "val_loss";
     this.saveBestOnly = options.saveBestOnly ?? false;
+    this.saveWeightsOnly = options.saveWeightsOnly ?? false;
+    const freq = options.saveFreq ?? "epoch";
+    if (freq !== "epoch" && !(Number.isInteger(freq) && (freq as number) > 0)) throw new Error(`ModelCheckpoint: saveFreq must be "epoch" or a positive integer (batches), got ${JSON.stringify(options.saveFreq)}`);
+    this.saveFreq = freq;
     this.verbose = options.verbose ?? 0;
-    this.better = improves(checkMode("ModelCheckpoint", options.mode ?? "auto"), this.monitor);
+  }
+
+  onEpochBegin(epoch: number): void {
+    this.currentEpoch = epoch;
+  }
+
+  async onBatchEnd(batch: number, logs?: Logs): Promise<void> {
+    if (this.saveFreq === "epoch") return;
+    this.batchesSinceSave += this.lastBatch === undefined || batch <= this.lastBatch ? batch + 1 : batch - this.lastBatch;
+    this.lastBatch = batch;
+    if (this.batchesSinceSave >= this.saveFreq) {
+      this.batchesSinceSave = 0;
+      await this.save(this.currentEpoch, batch, logs ?? {});
+    }
   }
 
   async onEpochEnd(epoch: number, logs: Logs = {}): Promise<void> {
-    const path = formatPath(this.filepath, epoch + 1, logs);
-    if (this.saveBestOnly) {
-      const current = monitored("ModelCheckpoint", this.monitor, logs);
-      if (current === undefined) return;
-      if (!Number.isNaN(this.best) && !this.better(current, this.best, 0)) return;
-      if (this.verbose) console.log(`Epoch ${epoch + 1}: ${this.monitor} improved from ${this.best} to ${current}, saving model to ${path}`);
-      this.best = current;
-    } else if (this.verbose) {
-      console.log(`Epoch ${epoch + 1}: saving model to ${path}`);
-    }
-    await this.model.save(path);
+    if (this.saveFreq === "epoch") await this.save(epoch, undefined, logs);
   }
-}
 
-/** Python format fields as Keras uses them: `{epoch:02d}`, `{val_loss:.4f}`, `{loss}`. */
-export function formatPath(template: string, epoch: number, logs: Logs): string {
-  return template.replace(/\{(\w+)(?::(0?)(\d*)(?:\.(\d+))?([df]))?\}/g, (whole, key: string, zero: string, width: string, precision: string, type: string) => {
-    const value = key === "epoch" ? epoch : logs[key];
-    if (value === undefined) return whole;
-    let s = type === "f" ? value.toFixed(precision ? Number(precision) : 6) : type === "d" ? String(Math.trunc(value)) : String(value);
-    if (width) s = s.padStart(Number(width), zero ? "0" : " ");
-    return s;
-  });
+  /** The path for an epoch (0-based) and batch: the template filled as Keras fills it. */
+  filePath(epoch: number, batch: number | undefined, logs: Logs): string {
+    const values: Record<string, FormatValue> = { ...logs, epoch: { int: epoch + 1 } };
+    if (batch !== undefined && !("batch" in logs)) values.batch = { int: batch + 1 };
+    return formatTemplate(this.filepath, values, "ModelCheckpoint");
+  }
+
+  private async save(epoch: number, batch: number | undefined, logs: Logs): Promise<void> {
+    const path = this.filePath(epoch, batch, logs);
+    if (this.saveBestOnly) {
+      const current = logs[this.monitor];
+      if (current === undefined) {
+        console.warn(`ModelCheckpoint: can save the best model only with ${this.monitor} available; saving anyway`);
+      } else {
+        const bestText = this.best === undefined ? "None" : this.best.toFixed(5);
+        if (!this.isImprovement(current, this.best)) {
+          if (this.verbose) console.log(`\nEpoch ${epoch + 1}: ${this.monitor} did not improve from ${bestText}`);
+          return;
+        }
+        if (this.verbose) console.log(`\nEpoch ${epoch + 1}: ${this.monitor} improved from ${bestText} to ${current.toFixed(5)}, saving model to ${path}`);
+        this.best = current;
+      }
+    } else if (this.verbose) {
+      console.log(`\nEpoch ${epoch + 1}: saving model to ${path}`);
+    }
+    if (this.saveWeightsOnly) await this.model.saveWeights(path);
+    else await this.model.save(path);
+  }
 }

@@ -15,6 +15,7 @@ import {
 } from "./training.js";
 import type { Logs } from "../callbacks/callback.js";
 import { saveModel } from "./saving.js";
+import { loadWeights, saveWeights } from "./weights_io.js";
 import type { BatchSource, Inputs } from "./data_adapter.js";
 
 /** Model input data: a tensor, a list in the model's input order, or a dict keyed by input names. */
@@ -255,6 +256,16 @@ export class KerasModel {
   /** Saves the architecture, weights and compile settings to the folder `path` (TF.js layers format). */
   save(path: string): Promise<void> {
     return saveModel(this, path);
+  }
+
+  /** Keras' save_weights: every weight (not the architecture or optimizer) into the folder `path`. */
+  saveWeights(path: string): Promise<void> {
+    return saveWeights(this, path);
+  }
+
+  /** Keras' load_weights: the weights saveWeights wrote, into this model (the same architecture). */
+  loadWeights(path: string): Promise<void> {
+    return loadWeights(this, path);
   }
 
   toString(): string {

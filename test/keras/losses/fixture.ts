@@ -77,7 +77,18 @@ export interface FitCase {
   predict_on_batch: ArrayFixture[];
 }
 
+export interface EarlyStoppingCase {
+  name: string;
+  values: number[];
+  options: Record<string, unknown>;
+  epochs_run: number;
+  stopped_epoch: number;
+  best_epoch: number;
+  best: number | null;
+}
+
 export interface TrainingFixture {
+  early_stopping: EarlyStoppingCase[];
   losses: LossCase[];
   metrics: MetricCase[];
   metric_auto_names: string[];

@@ -397,10 +397,45 @@ FITS = {
 }
 
 
+# --- EarlyStopping: a monitored "score" sequence (set by a callback before it) and options --------------
+EARLY = {
+    "min_patience0": ([1.0, 0.8, 0.9, 0.7, 0.75], {"mode": "min"}),
+    "min_patience2": ([1.0, 0.8, 0.9, 0.85, 0.82, 0.7, 0.9, 0.95], {"mode": "min", "patience": 2}),
+    "min_delta": ([1.0, 0.95, 0.9, 0.85, 0.8, 0.2], {"mode": "min", "patience": 1, "min_delta": 0.1}),
+    "max_mode": ([0.1, 0.5, 0.4, 0.45, 0.6, 0.55, 0.5], {"mode": "max", "patience": 1}),
+    "baseline_never_beaten": ([1.0, 0.9, 0.8, 0.7, 0.6, 0.5], {"mode": "min", "patience": 2, "baseline": 0.55}),
+    "baseline_beaten": ([1.0, 0.9, 0.5, 0.52, 0.4, 0.45, 0.46, 0.47], {"mode": "min", "patience": 2, "baseline": 0.6}),
+    "start_from_epoch": ([1.0, 2.0, 3.0, 0.5, 0.6, 0.7, 0.8], {"mode": "min", "patience": 1, "start_from_epoch": 2}),
+    "restore_best": ([1.0, 0.6, 0.7, 0.5, 0.8, 0.9, 0.95], {"mode": "min", "patience": 2, "restore_best_weights": True}),
+    "restore_without_stopping": ([1.0, 0.4, 0.6, 0.7], {"mode": "min", "patience": 5, "restore_best_weights": True}),
+    "restore_start_from_epoch": ([0.1, 0.2, 0.9, 0.8, 0.85, 0.9], {"mode": "min", "patience": 1, "restore_best_weights": True, "start_from_epoch": 2}),
+}
+
+
+def early_stopping_cases():
+    out = []
+    for name, (values, options) in EARLY.items():
+        keras.backend.clear_session()
+        keras.utils.set_random_seed(3)
+        model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+        model.compile(optimizer=keras.optimizers.SGD(0.05), loss="mse")
+        x = np.random.RandomState(1).normal(0, 1, (16, 2)).astype("float32")
+        y = x @ np.array([[2.0], [-1.0]], dtype="float32")
+
+        class Score(keras.callbacks.Callback):
+            def on_epoch_end(self, epoch, logs=None):
+                logs["score"] = values[epoch]
+
+        es = keras.callbacks.EarlyStopping(monitor="score", **options)
+        h = model.fit(x, y, epochs=len(values), batch_size=8, shuffle=False, verbose=0, callbacks=[Score(), es])
+        out.append({"name": name, "values": values, "options": options, "epochs_run": len(h.epoch), "stopped_epoch": es.stopped_epoch, "best_epoch": es.best_epoch, "best": es.best})
+    return out
+
+
 def main():
     metrics, auto_names = metric_cases()
     fits = [fit_case(name, spec) for name, spec in FITS.items()]
-    out = {"losses": loss_cases(), "metrics": metrics, "metric_auto_names": auto_names, "fits": fits}
+    out = {"losses": loss_cases(), "metrics": metrics, "metric_auto_names": auto_names, "fits": fits, "early_stopping": early_stopping_cases()}
     path = os.path.join(ROOT, "out", "keras-training", "training.json")
     os.makedirs(os.path.dirname(path), exist_ok=True)
     with open(path, "w") as f:
