@@ -1,6 +1,10 @@
 // Keras 3's MonitorCallback (keras/src/callbacks/monitor_callback.py): a monitored logs key, which
 // way it improves ("min", "max", or "auto": loss goes down; a metric goes its own direction, known
 // from the compiled metric), and min_delta.
+//
+// Porting note: Keras' "auto" knows loss and the metrics by their own names only (it raises for
+// `val_cls_accuracy` or `reg_loss`); tsdl also knows the keys of several outputs (`<output>_<name>`,
+// `<output>_loss`).
 import { Callback, type Logs } from "./callback.js";
 
 export type Mode = "auto" | "min" | "max";

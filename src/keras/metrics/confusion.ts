@@ -1,6 +1,9 @@
 // Keras 3's confusion-matrix metrics (keras/src/metrics/confusion_metrics.py, metrics_utils.py):
 // Precision, Recall and AUC keep true/false positive/negative counts per threshold over the epoch.
 // Thresholds spread evenly over [0, 1] (AUC's) are counted by bucket, as Keras' optimised path does.
+//
+// Porting note: AUC's multiLabel, numLabels and labelWeights are not there yet (one curve over every
+// entry, as Keras' default multiLabel false).
 import * as tf from "@tensorflow/tfjs";
 import { squeezeOrExpandToSameRank } from "../losses/reduction.js";
 import { boolOption, numberOption } from "../losses/loss.js";

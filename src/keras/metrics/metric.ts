@@ -5,6 +5,11 @@
 // state into the value shown, read from the device only when something shows it. As in Keras, the
 // value of an epoch is that of the sums over the epoch (not a mean of per-batch values).
 // Standalone, a metric keeps its own state: `m.updateState(yTrue, yPred)`, `m.result()`, `m.resetState()`.
+//
+// Porting note: Keras' metric objects are callable (`m(y_true, y_pred)` updates and returns the
+// result); tsdl's are not: call updateState then result. A metric object given to compile is a
+// template: fit keeps the epoch's state in its own tensor, so `m.result()` after fit is not the
+// epoch's value (read History).
 import * as tf from "@tensorflow/tfjs";
 import { autoName } from "../naming.js";
 import { squeezeOrExpandToSameRank } from "../losses/reduction.js";

@@ -2,8 +2,11 @@
 // sums (the loss tracker's total and count, each metric's counts, the per-output losses). A batch adds
 // its update in place (one fused axpy per entry on wasm where every entry is one number, else one add);
 // `read` computes the results from the state on the device and reads them back in one transfer, only
-// when something shows them. Keys are sorted as Keras 3 sorts its logs; a vector result (per class or
-// threshold) gives one key per entry, `name[i]`.
+// when something shows them. Keys are sorted as Keras 3 sorts its logs.
+//
+// Porting note: a vector result (F1Score with average null, Precision/Recall with several thresholds)
+// is an array in Keras' logs; tsdl's logs hold numbers, so it gives one key per entry, `name[i]`
+// (in History, the progress bar and CSVLogger alike).
 import * as tf from "@tensorflow/tfjs";
 import { accumulateInPlace } from "../../backend/fused_kernels.js";
 import type { Logs } from "../callbacks/callback.js";

@@ -153,6 +153,9 @@ export class KerasModel {
     const compiled = new CompiledTraining({ loss: options.loss, lossWeights: options.lossWeights, metrics: options.metrics, weightedMetrics: options.weightedMetrics }, outputNamesOf(this), this.outputNames !== undefined);
     this.optimizer = getOptimizer(options.optimizer ?? "rmsprop");
     this.compiled = compiled;
+    // Porting note: a saved model keeps its compile settings only for a loss given by name (and
+    // metrics given by name): Loss and Metric objects, functions and per-output losses are saved as
+    // "custom", and loadModel returns such a model uncompiled.
     this.loss = { name: typeof options.loss === "string" ? options.loss : "custom" };
     const flat = compiled.numOutputs === 1 && Array.isArray(options.metrics) ? (options.metrics as unknown[]).flat() : [];
     this.metrics = flat.filter((m): m is string => typeof m === "string").map((name) => ({ name }));
