@@ -203,6 +203,7 @@ test("automatic names and classes are Keras 3's; regularization layers save and 
 
 test("a model with every regularization layer trains on the default backend (loss falls, tensor count flat)", async () => {
   keras.backend.clearSession();
+  keras.utils.setRandomSeed(1234); // the noise layers draw from it: the same run every time
   const x = tf.randomNormal([64, 6, 6, 2], 0, 1, "float32", 31);
   const y = tf.tidy(() => tf.cast(tf.greater(tf.sum(x.slice([0, 0, 0, 0], [64, 6, 6, 1]), [1, 2, 3]), 0), "int32"));
   const input = layers.Input([6, 6, 2]);
@@ -220,9 +221,9 @@ test("a model with every regularization layer trains on the default backend (los
   const model = keras.Model(input, layers.Dense(2, { activation: "softmax" })(h));
   model.compile({ loss: "sparse_categorical_crossentropy", optimizer: "adam" });
   const counts: number[] = [];
-  const hist = await model.fit(x, y, { epochs: 3, batchSize: 16, verbose: 0, callbacks: [new callbacks.LambdaCallback({ onEpochEnd: () => void counts.push(tf.memory().numTensors) })] });
+  const hist = await model.fit(x, y, { epochs: 6, batchSize: 16, verbose: 0, callbacks: [new callbacks.LambdaCallback({ onEpochEnd: () => void counts.push(tf.memory().numTensors) })] });
   const loss = hist.history.loss as number[];
-  assert.ok(loss[2] < loss[0], `loss falls: ${loss}`);
+  assert.ok(loss[4] + loss[5] < loss[0] + loss[1], `loss falls: ${loss}`);
   assert.ok(counts.every((c) => c === counts[0]), `tensors after each epoch: ${counts}`);
   tf.dispose([x, y]);
 });
