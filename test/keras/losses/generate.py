@@ -438,8 +438,10 @@ def main():
     out = {"losses": loss_cases(), "metrics": metrics, "metric_auto_names": auto_names, "fits": fits, "early_stopping": early_stopping_cases()}
     path = os.path.join(ROOT, "out", "keras-training", "training.json")
     os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(path, "w") as f:
+    tmp = f"{path}.tmp-{os.getpid()}"  # test files run in parallel may regenerate at once: replace atomically
+    with open(tmp, "w") as f:
         json.dump(out, f)
+    os.replace(tmp, path)
     print(f"wrote {path}: {len(out['losses'])} losses, {len(metrics)} metrics, {len(fits)} fits")
 
 
