@@ -33,6 +33,8 @@ export interface JupyterServer {
   dir: string;
   /** The server's JUPYTER_DATA_DIR (where `jupyter trust` records signatures). */
   dataDir: string;
+  /** The server's environment (its throwaway Jupyter folders), for Jupyter commands about it. */
+  env: NodeJS.ProcessEnv;
   /** The server's log so far (stdout and stderr). */
   log(): string;
   stop(): Promise<void>;
@@ -121,6 +123,7 @@ export async function startJupyter(frontend: Frontend, dir: string, options: Sta
     token,
     dir,
     dataDir: env.JUPYTER_DATA_DIR!,
+    env,
     log: () => log,
     async stop() {
       proc.kill("SIGTERM");

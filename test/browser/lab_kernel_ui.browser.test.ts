@@ -9,7 +9,8 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { launchChromium } from "./chromium.ts";
-import { startJupyter, type JupyterServer } from "./jupyter_server.ts";
+import { spawnSync } from "node:child_process";
+import { startJupyter, VENV_PYTHON, type JupyterServer } from "./jupyter_server.ts";
 import { cells, menu, PANEL, waitForIdleKernel } from "./lab_ui.ts";
 void cells;
 
@@ -55,6 +56,14 @@ function activeOutputs(): Promise<{ output_type: string; ename?: string; evalue?
 function kernelStatus(): Promise<string> {
   return page.evaluate(([src, n]) => (0, eval)(src)(n).sessionContext.session.kernel.status as string, [PANEL, NAME] as const);
 }
+
+test("jupyter labextension list (from .venv) lists tsdl's extension, enabled and OK", () => {
+  const r = spawnSync(VENV_PYTHON, ["-m", "jupyter", "labextension", "list"], { env: server.env, encoding: "utf8" });
+  const out = `${r.stdout}${r.stderr}`.replace(/\x1b\[[0-9;]*m/g, "");
+  assert.equal(r.status, 0, out);
+  assert.match(out, /^\s*tsdl-jupyterlab v0\.1\.0 enabled OK\s*$/m, out);
+  assert.doesNotMatch(out, /Fail to get yarn configuration|Error/, out);
+});
 
 test("the launcher shows the kernel with its logo; a notebook made from it gets TypeScript highlighting and no debugger", async () => {
   await page.goto(`${server.url}/lab?token=${server.token}`);
