@@ -126,8 +126,8 @@ export class IdentityInitializer extends Base {
 
 abstract class RandomInitializer extends Base {
   readonly seed: number;
-  /** The seed as given (undefined when drawn), for the config. */
-  protected readonly givenSeed: number | undefined;
+  /** The seed given when made (undefined: drawn at creation, as Keras 3); saved in the config. */
+  readonly givenSeed: number | undefined;
   constructor(seed: number | undefined, where: string) {
     super();
     this.givenSeed = seed ?? undefined;
