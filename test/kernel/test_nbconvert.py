@@ -1,5 +1,6 @@
 """Headless execution by `jupyter nbconvert --execute` (nbclient): the saved notebook holds outputs,
 execution counts and errors as Jupyter's own Python kernel would leave them."""
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -62,3 +63,24 @@ def test_without_allow_errors_nbconvert_fails_at_the_error(tmp_path):
     r = nbconvert(src)
     assert r.returncode != 0
     assert "this cell fails on purpose" in r.stderr
+
+
+def test_nbconvert_html_shows_figures_as_the_static_svg_with_whole_epoch_ticks(tmp_path):
+    """nbconvert's HTML (and nbviewer, GitHub) run no server: a figure is its static SVG, epochs 1, 2, 3."""
+    src = tmp_path / "figure.ipynb"
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "tsdl", "display_name": "TypeScript (tsdl)", "language": "typescript"}
+    nb.cells = [nbformat.v4.new_code_cell("import { display } from 'tsdl';\ndisplay.plotHistory({ loss: [1, 0.5, 0.25], val_loss: [1.1, 0.7, 0.4] })")]
+    nbformat.write(nb, src)
+    r = subprocess.run(
+        [sys.executable, "-m", "jupyter", "nbconvert", "--to", "html", "--execute", "--ExecutePreprocessor.timeout=120", "--output", "figure", str(src)],
+        capture_output=True, text=True, cwd=tmp_path,
+    )
+    assert r.returncode == 0, r.stderr
+    html = (tmp_path / "figure.html").read_text()
+    svg = html[html.index("<svg "):html.index("</svg>")]
+    # nbconvert re-serialises the HTML (attributes in its own order): match them in any order.
+    x_ticks = re.findall(r'<text(?=[^>]*text-anchor="middle")(?=[^>]*font-size="10")[^>]*>([^<]+)<', svg)
+    assert x_ticks == ["1", "2", "3"], x_ticks
+    assert "Plotly, Inc." not in html, "plotly.js is not inlined"
+    assert "nbextensions/tsdl/plotly.min.js" in html, "the loader that draws where a server serves plotly.js"
