@@ -149,3 +149,21 @@ async function waitFor(condition: () => Promise<boolean>, what: string, timeout 
     await new Promise((r) => setTimeout(r, 200));
   }
 }
+
+test("a figure follows its panel's width: closing the left sidebar widens it", async () => {
+  await typeInCell('import { display } from "tsdl";\ndisplay.plot({ data: [{ x: [1, 2, 3], y: [3, 1, 2], name: "a" }], layout: { title: "resize" } })');
+  await page.keyboard.press("Control+Enter");
+  const figure = page.locator(".jp-Cell.jp-mod-active .tsdl-PlotlyRenderer.js-plotly-plot");
+  await figure.locator(".main-svg").first().waitFor({ timeout: 60_000 });
+  const width = () => figure.evaluate((el) => [el.clientWidth, Number(el.querySelector(".main-svg")!.getAttribute("width"))]);
+  const [before, svgBefore] = await width();
+  assert.ok(Math.abs(before - svgBefore) <= 2, `the figure fills its output (${svgBefore} of ${before} px)`);
+  await page.keyboard.press("Escape"); // command mode: Ctrl+B is Lab's "Show Left Sidebar" toggle
+  await page.keyboard.press("Control+b");
+  await waitFor(async () => (await width())[0] > before + 100, "the output is wider without the sidebar");
+  await waitFor(async () => {
+    const [now, svg] = await width();
+    return Math.abs(now - svg) <= 2;
+  }, "plotly.js redrew the figure at the new width");
+  await page.screenshot({ path: join(OUT, "lab-kernel-resized.png") });
+});
