@@ -37,6 +37,8 @@ async function main(argv: string[]): Promise<number> {
     const i = rest.indexOf("--connection-file");
     const file = i >= 0 ? rest[i + 1] : rest.find((a) => a.endsWith(".json"));
     if (!file) throw new Error(`tsdl kernel: --connection-file FILE is required\n${USAGE}`);
+    // Until the kernel installs its own handler: an interrupt before any cell exists stops nothing.
+    process.on("SIGINT", () => {});
     const { runKernel } = await import("./kernel/kernel.js");
     await runKernel(file);
     return -1; // keeps running

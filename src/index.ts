@@ -4,11 +4,15 @@
 //   const x = layers.Input([28, 28]);
 //   const y = layers.Dense(10, { activation: "softmax" })(layers.Flatten()(x));
 //   const model = keras.Model(x, y);
+// First: clear errors for tensors too large for the backend, installed before tfjs' namespace is made.
+import "./backend/memory.js";
 import * as tf from "@tensorflow/tfjs";
 import * as kerasModule from "./keras/index.js";
 
 export { tf };
 export { ready, backend, describeBackend, type BackendReport, type BackendAttempt, type BackendName } from "./backend/backend.js";
+export { ResourceExhaustedError } from "./backend/memory.js";
+export { config, type Config } from "./config.js";
 export { KeyboardInterrupt, interruptSignal, requestInterrupt, resetInterrupt } from "./interrupt.js";
 export { layers, optimizers, callbacks, losses, metrics, activations, regularizers, constraints, initializers, models, utils, Model, Sequential, loadModel } from "./keras/index.js";
 export type { KerasModel, SequentialModel } from "./keras/index.js";
@@ -20,6 +24,7 @@ export type { BatchSource, Batch, Inputs } from "./keras/models/data_adapter.js"
 export type { SummaryData, SummaryRow } from "./keras/models/summary.js";
 export { summaryText } from "./keras/models/summary.js";
 
+export { clearOutput, input } from "./display/kernel_io.js";
 export { display, LivePlot, ActivationPercentiles, describeValues } from "./display/index.js";
 export type { DisplayOptions, Figure, Trace, ImageGridOptions, HistoryLike, PlotHistoryOptions, LivePlotOptions, ActivationPercentilesOptions, ActivationStatsOptions } from "./display/index.js";
 

@@ -13,6 +13,7 @@ import { tryWebGPU } from "./webgpu.js";
 import { escapeHtml } from "../display/html.js";
 import { loadNative, registerNativeKernels } from "./native_kernels.js";
 import { disableWasmThreads, prepareWasmThreads, finishWasmThreads, wasmThreadsWanted } from "./wasm_threads.js";
+import { guardBackend } from "./memory.js";
 
 export type BackendName = "tensorflow-gpu" | "webgpu" | "tensorflow" | "wasm" | "cpu";
 
@@ -136,7 +137,17 @@ export function parseBackendName(value: string): BackendName {
   return name;
 }
 
+/**
+ * tfjs-backend-cpu prints "Hi, looks like you are running TensorFlow.js in Node.js..." on its first
+ * tensor in Node: tsdl has already said which backend it chose and why, so the cpu backend starts quiet.
+ */
+function quietCpuBackend(): void {
+  const cpu = tf.findBackend("cpu") as { firstUse?: boolean } | null;
+  if (cpu) cpu.firstUse = false;
+}
+
 async function choose(): Promise<BackendReport> {
+  quietCpuBackend();
   const forcedValue = process.env.TSDL_BACKEND;
   const forced = forcedValue ? parseBackendName(forcedValue) : undefined;
   wasmThreadsWanted(); // a bad TSDL_WASM_THREADS is an error here, not a backend that failed
@@ -161,6 +172,7 @@ async function choose(): Promise<BackendReport> {
   }
   const native = chosen.name === "wasm" ? registerNativeKernels() : undefined;
   const wasmThreads = chosen.name === "wasm" ? finishWasmThreads() : undefined;
+  guardBackend(); // clear errors for tensors too large for it (src/backend/memory.ts)
   return { name: chosen.name, tfName: tf.getBackend(), forced: forced !== undefined, attempts, ...(native ? { native } : {}), ...(wasmThreads ? { wasmThreads } : {}) };
 }
 

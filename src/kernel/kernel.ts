@@ -2,13 +2,23 @@
 // outputs on iopub with the request they belong to. Cells run in this process (TypeScriptEngine).
 //
 // It never dies of its input: a malformed or wrongly signed message is logged and dropped, a user error
-// becomes an `error` reply, a rejection nobody awaited is reported on the cell's stderr.
+// becomes an `error` reply, a rejection nobody awaited is reported on the cell that made it while that
+// cell runs, else on the next cell.
+//
+// Start: the sockets are bound and the SIGINT handler installed first; the TypeScript process
+// (ts_client.ts) starts at once and builds its program while this process loads tsdl (tfjs) and chooses
+// the backend. kernel_info is answered at once; a cell waits for both. An interrupt that comes during the
+// start stops nothing (there is no cell), or ends the waiting cell with KeyboardInterrupt.
 import { readFileSync } from "node:fs";
 import { randomUUID } from "node:crypto";
 import * as zmq from "zeromq";
-import * as tsdl from "../index.js";
+import type * as Tsdl from "../index.js";
+import { requestInterrupt, resetInterrupt } from "../interrupt.js";
+import { version } from "../version.js";
 import { History } from "./history.js";
+import { census, leakHint, reachableNewTensors } from "./leak_hint.js";
 import { toBundle, type MimeBundle } from "./mime_bundle.js";
+import { TypeScriptServer } from "./ts_client.js";
 import { TypeScriptEngine } from "./typescript_engine.js";
 import { header, parse, serialize, Signer, WireError, PROTOCOL_VERSION, type ConnectionInfo, type Message } from "./wire.js";
 
@@ -36,8 +46,18 @@ export class Kernel {
   private readonly iopub = new zmq.Publisher();
   private readonly heartbeat = new zmq.Reply();
   private readonly out: { shell: Outbox; control: Outbox; stdin: Outbox; iopub: Outbox };
-  /** tslab's converter and the cell runner (made in start()). */
+  /** The library the cells import as "tsdl" (loaded in start()). */
+  private tsdl!: typeof Tsdl;
+  /** The kernel's TypeScript process (started first thing in start()). */
+  private server: TypeScriptServer | undefined;
+  /** The cell runner (made in start(), once tsdl is loaded). */
   private engine!: TypeScriptEngine;
+  /** Settles when tsdl is loaded, the backend chosen and the engine made. */
+  private started: Promise<void> = Promise.resolve();
+  /** True while a cell runs (up to its last output): late rejections go to the next cell instead. */
+  private cellRunning = false;
+  /** What failed after its cell finished, for the next cell's stderr. */
+  private laterOutput: string[] = [];
   private readonly history = new History();
   private executionCount = 0;
   /** The request whose outputs are being produced now (stdout, displays, errors). */
@@ -64,6 +84,8 @@ export class Kernel {
   }
 
   async start(): Promise<void> {
+    this.installSafetyNets(); // before anything slow: a SIGINT during the start must not end the process
+    this.server = new TypeScriptServer({ cwd: process.cwd(), log: (s) => this.log(s) });
     const url = (port: number) => `${this.conn.transport}://${this.conn.ip}:${port}`;
     await Promise.all([
       this.shell.bind(url(this.conn.shell_port)),
@@ -72,14 +94,20 @@ export class Kernel {
       this.iopub.bind(url(this.conn.iopub_port)),
       this.heartbeat.bind(url(this.conn.hb_port)),
     ]);
-    const report = await tsdl.ready();
-    // Build the TypeScript engine (about a second) before answering anything: an interrupt can then
-    // never arrive while a cell is waiting for it.
-    this.engine = new TypeScriptEngine(process.cwd(), tsdl);
-    this.installGlobals();
-    this.captureOutput();
-    this.installSafetyNets();
-    this.log(`started: tsdl ${tsdl.version}, backend ${report.name}, cwd ${process.cwd()}`);
+    const server = this.server;
+    const t0 = performance.now();
+    this.started = (async () => {
+      const tsdl = await import("../index.js");
+      const report = await tsdl.ready();
+      this.tsdl = tsdl;
+      // Again: tfjs-backend-wasm's Emscripten loader adds handlers that rethrow (and so end the process).
+      this.installSafetyNets();
+      this.engine = new TypeScriptEngine(process.cwd(), server, tsdl);
+      this.installGlobals();
+      this.captureOutput();
+      this.log(`started: tsdl ${version}, backend ${report.name} in ${Math.round(performance.now() - t0)} ms, cwd ${process.cwd()}`);
+    })();
+    this.started.catch((e) => this.log(`could not load tsdl: ${(e as Error)?.stack ?? e}`));
     await this.publish("status", { execution_state: "starting" }, undefined);
     void this.loop(this.shell, (m) => this.enqueue(m));
     void this.loop(this.control, (m) => this.onControl(m));
@@ -220,6 +248,19 @@ export class Kernel {
     g[Symbol.for("tsdl.display")] = show;
     g.input = (prompt?: string, options?: { password?: boolean }) => this.input(prompt, options?.password ?? false);
     g.clearOutput = (options?: { wait?: boolean }) => void this.clearOutput(options?.wait ?? false);
+    // The same, for `import { clearOutput, input } from "tsdl"` (src/display/kernel_io.ts).
+    g[Symbol.for("tsdl.input")] = g.input;
+    g[Symbol.for("tsdl.clearOutput")] = g.clearOutput;
+  }
+
+  /** A failure from no cell's await: on the running cell's stderr, else kept for the next cell. */
+  private reportUnawaited(text: string): void {
+    if (this.cellRunning) {
+      process.stderr.write(text);
+    } else {
+      this.laterOutput.push(text);
+      this.log(text.trimEnd());
+    }
   }
 
   private installSafetyNets(): void {
@@ -230,17 +271,17 @@ export class Kernel {
     process.removeAllListeners("SIGINT");
     process.on("unhandledRejection", (reason) => {
       const text = reason instanceof Error ? (reason.stack ?? String(reason)) : String(reason);
-      process.stderr.write(`Unhandled promise rejection (a promise nobody awaited failed):\n${text}\n`);
+      this.reportUnawaited(`Unhandled promise rejection (a promise nobody awaited failed):\n${text}\n`);
     });
     process.on("uncaughtException", (err) => {
-      process.stderr.write(`Uncaught exception (from a callback or timer):\n${err?.stack ?? err}\n`);
+      this.reportUnawaited(`Uncaught exception (from a callback or timer):\n${err?.stack ?? err}\n`);
     });
     // The kernel owns SIGINT (Kernel > Interrupt): stop the cell, never the process.
     process.on("SIGINT", () => this.interrupt());
   }
 
   private interrupt(): void {
-    tsdl.requestInterrupt();
+    requestInterrupt();
     this.pendingInput?.reject(Object.assign(new Error("input interrupted"), { name: "KeyboardInterrupt" }));
     this.pendingInput = undefined;
     if (this.engine?.running) setTimeout(() => this.engine.abortCurrent(), INTERRUPT_GRACE_MS).unref();
@@ -283,16 +324,18 @@ export class Kernel {
         return this.reply("shell", msg, "kernel_info_reply", this.kernelInfo());
       case "execute_request":
         return this.execute(msg);
-      case "is_complete_request":
-        return this.reply("shell", msg, "is_complete_reply", this.engine.isComplete(String(c.code ?? "")));
+      case "is_complete_request": {
+        const r = await this.safe<{ status: string; indent?: string }>(async () => (await this.started, this.engine.isComplete(String(c.code ?? ""))), { status: "unknown" });
+        return this.reply("shell", msg, "is_complete_reply", r);
+      }
       case "complete_request": {
         const code = String(c.code ?? "");
-        const r = this.safe(() => this.engine.complete(code, Number(c.cursor_pos ?? code.length)), { matches: [], cursor_start: 0, cursor_end: 0 });
+        const r = await this.safe(async () => (await this.started, this.engine.complete(code, Number(c.cursor_pos ?? code.length))), { matches: [], cursor_start: 0, cursor_end: 0 });
         return this.reply("shell", msg, "complete_reply", { status: "ok", ...r, metadata: {} });
       }
       case "inspect_request": {
         const code = String(c.code ?? "");
-        const text = this.safe(() => this.engine.inspect(code, Number(c.cursor_pos ?? code.length)), undefined);
+        const text = await this.safe(async () => (await this.started, this.engine.inspect(code, Number(c.cursor_pos ?? code.length))), undefined);
         return this.reply("shell", msg, "inspect_reply", { status: "ok", found: !!text, data: text ? { "text/plain": text } : {}, metadata: {} });
       }
       case "history_request":
@@ -315,9 +358,9 @@ export class Kernel {
     }
   }
 
-  private safe<T>(f: () => T, fallback: T): T {
+  private async safe<T>(f: () => Promise<T>, fallback: T): Promise<T> {
     try {
-      return f();
+      return await f();
     } catch (e) {
       this.log(`engine: ${(e as Error).message}`);
       return fallback;
@@ -325,9 +368,9 @@ export class Kernel {
   }
 
   private kernelInfo(): Content {
-    let backendText = "not ready";
+    let backendText = "being chosen (the kernel is starting)";
     try {
-      backendText = tsdl.describeBackend(tsdl.backend());
+      if (this.tsdl) backendText = this.tsdl.describeBackend(this.tsdl.backend());
     } catch {
       /* not ready yet */
     }
@@ -336,7 +379,7 @@ export class Kernel {
       status: "ok",
       protocol_version: PROTOCOL_VERSION,
       implementation: "tsdl",
-      implementation_version: tsdl.version,
+      implementation_version: version,
       language_info: {
         name: "typescript",
         version: tsVersion,
@@ -347,7 +390,7 @@ export class Kernel {
         codemirror_mode: "typescript",
         pygments_lexer: "typescript",
       },
-      banner: `tsdl ${tsdl.version}: TypeScript ${tsVersion} on Node.js ${process.versions.node}\nBackend: ${backendText}`,
+      banner: `tsdl ${version}: TypeScript ${tsVersion} on Node.js ${process.versions.node}\nBackend: ${backendText}`,
       help_links: [
         { text: "tsdl README", url: "https://www.npmjs.com/package/tsdl" },
         { text: "TensorFlow.js API", url: "https://js.tensorflow.org/api/latest/" },
@@ -364,11 +407,40 @@ export class Kernel {
     if (storeHistory) this.executionCount++;
     const count = this.executionCount;
     this.parent = msg;
-    tsdl.resetInterrupt();
+    resetInterrupt(); // before any wait: an interrupt from now on is this cell's
+    this.cellRunning = true;
     if (!silent) await this.publish("execute_input", { code, execution_count: count }, msg);
-    const outcome = code.trim() === "" ? ({ status: "ok", hasValue: false } as const) : await this.engine.run(code, `cell[${count}]`);
+    if (this.laterOutput.length) {
+      const earlier = this.laterOutput.join("");
+      this.laterOutput = [];
+      await this.publish("stream", { name: "stderr", text: `(from an earlier cell, after it had finished)\n${earlier}` }, msg);
+    }
+    let outcome: Awaited<ReturnType<TypeScriptEngine["run"]>> | undefined;
+    try {
+      await this.started;
+    } catch (e) {
+      const evalue = `the kernel could not load tsdl: ${(e as Error)?.message ?? e}`;
+      outcome = { status: "error", ename: "KernelStartError", evalue, traceback: [`\x1b[31mKernelStartError\x1b[0m: ${evalue}`] };
+    }
+    if (!outcome) {
+      const tf = this.tsdl.tf;
+      const before = this.tsdl.config.tensorLeakHint ? census(tf) : undefined;
+      outcome = code.trim() === "" ? ({ status: "ok", hasValue: false } as const) : await this.engine.run(code, `cell[${count}]`);
+      // A promise the cell made and nobody awaited fails now, while this cell still runs: its stderr.
+      await new Promise((resolve) => setImmediate(resolve));
+      if (before) {
+        try {
+          const held = reachableNewTensors([...this.engine.variables(), outcome.status === "ok" ? outcome.value : undefined], before.nextId, (v) => v instanceof tf.Tensor);
+          const line = leakHint(before, census(tf), held);
+          if (line) process.stderr.write(`${line}\n`);
+        } catch (e) {
+          this.log(`leak hint: ${(e as Error)?.message ?? e}`);
+        }
+      }
+    }
     await this.displayChain;
     await this.flushStreams();
+    this.cellRunning = false;
     if (outcome.status === "ok") {
       let resultText: string | undefined;
       if (outcome.hasValue && !silent) {
@@ -420,7 +492,7 @@ export class Kernel {
     await this.reply(channel, msg, "shutdown_reply", { status: "ok", restart });
     await this.publish("status", { execution_state: "idle" }, msg);
     this.log(restart ? "restart requested: exiting for the manager to start a new kernel" : "shutdown requested");
-    this.engine?.close();
+    this.server?.close();
     setTimeout(() => process.exit(0), 50);
   }
 }

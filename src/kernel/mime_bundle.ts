@@ -1,6 +1,7 @@
 // Values to Jupyter MIME bundles: anything with `[Symbol.for("Jupyter.display")]()` (Deno's convention)
 // gives its own bundle; everything else is shown as text, as Node's REPL would print it.
 import { inspect } from "node:util";
+import { isTensorLike, tensorBundle } from "../display/tensor_view.js";
 
 export type MimeBundle = Record<string, unknown>;
 
@@ -24,8 +25,18 @@ function plainText(value: unknown): string {
   return inspect(value, { depth: 4, colors: false, maxArrayLength: 100, breakLength: 100 });
 }
 
-/** The bundle for a value; a failing display method is reported in the bundle, never thrown. */
+/**
+ * The bundle for a value; a failing display method is reported in the bundle, never thrown. Tensors show
+ * their shape and dtype, their values as numpy prints them, a table (2-D) or an image (image shapes).
+ */
 export async function toBundle(value: unknown): Promise<MimeBundle> {
+  if (!hasRichDisplay(value) && isTensorLike(value)) {
+    try {
+      return await tensorBundle(value);
+    } catch {
+      return { "text/plain": plainText(value) };
+    }
+  }
   if (hasRichDisplay(value)) {
     const bundle = (await (value as Record<symbol, () => MimeBundle | Promise<MimeBundle>>)[DISPLAY]()) ?? {};
     if (typeof bundle !== "object") throw new TypeError(`[Symbol.for("Jupyter.display")]() must return a MIME bundle object, got ${typeof bundle}`);

@@ -1,6 +1,7 @@
-// The TypeScript engine behind each cell: tslab's converter type-checks a cell against the declarations
-// of the cells before it and turns it into CommonJS; this file runs the result, keeps the declarations,
-// and turns what happened into values and structured errors for the protocol layer.
+// The TypeScript engine behind each cell: tslab's converter (in the kernel's TypeScript process,
+// ts_server.cts, reached through ts_client.ts) type-checks a cell against the declarations of the cells
+// before it and turns it into CommonJS; this file runs the result, keeps the declarations, and turns what
+// happened into values and structured errors for the protocol layer.
 //
 // `import ... from "tsdl"` works from any folder: the converter's TypeScript sees this package under
 // `<notebook folder>/node_modules/tsdl` (a virtual mount, unless a real one is there), and at run time
@@ -9,9 +10,8 @@ import Module, { createRequire } from "node:module";
 import { dirname, extname, join, resolve } from "node:path";
 import vm from "node:vm";
 import type * as TsdlModule from "../index.js";
-
-const requireHere = createRequire(import.meta.url);
-const tslabRequire = createRequire(requireHere.resolve("tslab/package.json"));
+import { interruptSignal, KeyboardInterrupt } from "../interrupt.js";
+import type { TypeScriptServer } from "./ts_client.js";
 
 interface Diagnostic {
   start: { line: number; character: number };
@@ -27,29 +27,6 @@ interface ConvertResult {
   hasToplevelAwait?: boolean;
   sideOutputs?: { path: string; data: string }[];
 }
-interface QuickInfo {
-  displayParts?: { text: string }[];
-  documentation?: { text: string }[];
-  tags?: { name: string; text?: { text: string }[] }[];
-}
-interface Converter {
-  convert(prevDecl: string, src: string): ConvertResult;
-  inspect(prevDecl: string, src: string, position: number): QuickInfo | undefined;
-  complete(prevDecl: string, src: string, position: number): { start: number; end: number; candidates: string[] };
-  close(): void;
-}
-interface ConverterModule {
-  createConverter(options?: { isJS?: boolean; isBrowser?: boolean }): Converter;
-  isCompleteCode(src: string): { completed: boolean; indent?: string };
-}
-interface TsSys {
-  readFile(path: string, encoding?: string): string | undefined;
-  fileExists(path: string): boolean;
-  directoryExists(path: string): boolean;
-  getDirectories(path: string): string[];
-  readDirectory(path: string, ...rest: unknown[]): string[];
-  realpath?(path: string): string;
-}
 
 /** The outcome of one cell. */
 export type CellOutcome =
@@ -59,40 +36,27 @@ export type CellOutcome =
 /** Where the kernel's own files and this package are (dist/kernel/.. is the package root). */
 export const packageRoot = resolve(dirname(new URL(import.meta.url).pathname), "..", "..");
 
-/**
- * Mounts folders into TypeScript's view of the file system: `<cwd>/node_modules/tsdl` -> this package,
- * `<cwd>/node_modules/@types/tsdl-kernel` -> the kernel's globals (display, input). Real files win.
- */
-function mountIntoTypeScript(sys: TsSys, mounts: Map<string, string>): void {
-  const real = { ...sys, readFile: sys.readFile, fileExists: sys.fileExists, directoryExists: sys.directoryExists, getDirectories: sys.getDirectories, readDirectory: sys.readDirectory, realpath: sys.realpath };
-  const map = (path: string): string => {
-    for (const [virtual, target] of mounts) {
-      if (path === virtual || path.startsWith(virtual + "/")) {
-        if (real.fileExists.call(sys, path) || real.directoryExists.call(sys, path)) return path;
-        return target + path.slice(virtual.length);
-      }
-    }
-    return path;
-  };
-  const parents = new Map<string, string[]>();
-  for (const virtual of mounts.keys()) {
-    let child = virtual;
-    for (let p = dirname(virtual); p !== child && p.includes("node_modules"); child = p, p = dirname(p)) {
-      const names = parents.get(p) ?? [];
-      const name = child.slice(p.length + 1);
-      if (!names.includes(name)) names.push(name);
-      parents.set(p, names);
-    }
-  }
-  sys.readFile = (p, enc) => real.readFile.call(sys, map(p), enc);
-  sys.fileExists = (p) => real.fileExists.call(sys, map(p));
-  sys.directoryExists = (p) => parents.has(p) || real.directoryExists.call(sys, map(p));
-  sys.getDirectories = (p) => {
-    const own = real.directoryExists.call(sys, map(p)) ? real.getDirectories.call(sys, map(p)) : [];
-    return Array.from(new Set([...own, ...(parents.get(p) ?? [])]));
-  };
-  sys.readDirectory = (p, ...rest) => real.readDirectory.call(sys, map(p), ...rest);
-  if (real.realpath) sys.realpath = (p) => (map(p) !== p ? p : real.realpath!.call(sys, p));
+function isThenable(v: unknown): v is PromiseLike<unknown> {
+  return v !== null && (typeof v === "object" || typeof v === "function") && typeof (v as { then?: unknown }).then === "function";
+}
+
+const INTERRUPTED_BEFORE = "the cell was interrupted before it started";
+
+function interruptedBeforeStart(): CellOutcome {
+  return { status: "error", ename: "KeyboardInterrupt", evalue: INTERRUPTED_BEFORE, traceback: [`\x1b[31mKeyboardInterrupt\x1b[0m: ${INTERRUPTED_BEFORE}`] };
+}
+
+/** Resolves with `work`, or rejects when the current interrupt signal aborts (the work goes on, unheard). */
+function unlessInterrupted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(new KeyboardInterrupt(INTERRUPTED_BEFORE));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(new KeyboardInterrupt(INTERRUPTED_BEFORE));
+    signal.addEventListener("abort", onAbort, { once: true });
+    work.then(
+      (v) => (signal.removeEventListener("abort", onAbort), resolve(v)),
+      (e) => (signal.removeEventListener("abort", onAbort), reject(e)),
+    );
+  });
 }
 
 /** A cell's `exports`: named imports become plain, rewritable values (TypeScript emits getters). */
@@ -108,8 +72,6 @@ function cellExports(): Record<string, unknown> {
 }
 
 export class TypeScriptEngine {
-  private readonly converter: Converter;
-  private readonly completeness: ConverterModule["isCompleteCode"];
   private prevDecl = "";
   private readonly exports = cellExports();
   private readonly sideOutputs = new Map<string, string>();
@@ -117,21 +79,19 @@ export class TypeScriptEngine {
   private readonly baseRequire: NodeJS.Require;
   private interruptCurrent: ((e: Error) => void) | undefined;
 
-  constructor(readonly cwd: string, private readonly tsdl: typeof TsdlModule) {
-    const ts = tslabRequire("@tslab/typescript-for-tslab") as { sys: TsSys };
-    mountIntoTypeScript(
-      ts.sys,
-      new Map([
-        [join(cwd, "node_modules", "tsdl"), packageRoot],
-        [join(cwd, "node_modules", "@types", "tsdl-kernel"), join(packageRoot, "kernel", "types")],
-      ]),
-    );
-    const conv = tslabRequire("./dist/converter.js") as ConverterModule;
-    this.converter = conv.createConverter({ isJS: false, isBrowser: false });
-    this.completeness = conv.isCompleteCode;
+  constructor(
+    readonly cwd: string,
+    private readonly server: TypeScriptServer,
+    private readonly tsdl: typeof TsdlModule,
+  ) {
     this.baseRequire = createRequire(join(cwd, "__cell__.js"));
     const g = globalThis as unknown as Record<string, unknown>;
     g.__tsdl_cell__ = { exports: this.exports, require: this.makeRequire(this.baseRequire, cwd) };
+  }
+
+  /** The values of the cells' top-level variables (what the leak hint counts as held). */
+  variables(): unknown[] {
+    return Object.values(this.exports);
   }
 
   /** require for cells: `tsdl` is the kernel's own instance; local .ts files the converter compiled load from memory. */
@@ -161,10 +121,12 @@ export class TypeScriptEngine {
 
   /** Type-checks and runs one cell. `name` is the cell's name in tracebacks, e.g. `cell[3]`. */
   async run(src: string, name: string): Promise<CellOutcome> {
+    const signal = interruptSignal();
     let converted: ConvertResult;
     try {
-      converted = this.converter.convert(this.prevDecl, src);
+      converted = await unlessInterrupted(this.server.request<ConvertResult>({ op: "convert", prevDecl: this.prevDecl, src }), signal);
     } catch (e) {
+      if (e instanceof KeyboardInterrupt) return interruptedBeforeStart();
       return errorOutcome(e, name);
     }
     for (const out of converted.sideOutputs ?? []) {
@@ -178,9 +140,7 @@ export class TypeScriptEngine {
     }
     // Let a Ctrl-C that arrived while the cell was being type-checked run its handler, and honour it.
     await new Promise((resolve) => setImmediate(resolve));
-    if (this.tsdl.interruptSignal().aborted) {
-      return { status: "error", ename: "KeyboardInterrupt", evalue: "the cell was interrupted before it started", traceback: ["\x1b[31mKeyboardInterrupt\x1b[0m: the cell was interrupted before it started"] };
-    }
+    if (signal.aborted) return interruptedBeforeStart();
     const wrapped = (converted.hasToplevelAwait ? "(async function (exports, require) { " : "(function (exports, require) { ") + converted.output + "\n})(__tsdl_cell__.exports, __tsdl_cell__.require)";
     let ret: unknown;
     try {
@@ -200,8 +160,20 @@ export class TypeScriptEngine {
     }
     this.prevDecl = converted.declOutput ?? "";
     if (converted.lastExpressionVar && converted.lastExpressionVar in this.exports) {
-      const value = this.exports[converted.lastExpressionVar];
+      let value = this.exports[converted.lastExpressionVar];
       delete this.exports[converted.lastExpressionVar];
+      // A Promise (any thenable) as the cell's value shows what it resolves to, as if awaited; its
+      // rejection is the cell's error. An interrupt ends the wait as it ends an awaiting cell.
+      if (isThenable(value)) {
+        const interrupted = new Promise<never>((_, reject) => (this.interruptCurrent = reject));
+        try {
+          value = await Promise.race([Promise.resolve(value), interrupted]);
+        } catch (e) {
+          return errorOutcome(e, name);
+        } finally {
+          this.interruptCurrent = undefined;
+        }
+      }
       return { status: "ok", hasValue: value !== undefined, value };
     }
     return { status: "ok", hasValue: false };
@@ -209,51 +181,28 @@ export class TypeScriptEngine {
 
   /** Ends the running async cell now with KeyboardInterrupt (the kernel calls this after a grace period). */
   abortCurrent(): void {
-    this.interruptCurrent?.(new this.tsdl.KeyboardInterrupt("the cell was interrupted"));
+    this.interruptCurrent?.(new KeyboardInterrupt("the cell was interrupted"));
   }
 
   get running(): boolean {
     return this.interruptCurrent !== undefined;
   }
 
-  isComplete(src: string): { status: "complete" | "incomplete" | "invalid"; indent?: string } {
-    const r = this.completeness(src);
-    if (!r.completed) return { status: "incomplete", indent: r.indent ?? "" };
-    const errors = syntaxErrors(src);
-    // An open template literal or block comment goes on in the next line; anything else is a mistake.
-    if (errors.some((d) => d.code === UNTERMINATED_TEMPLATE || d.code === COMMENT_NOT_CLOSED)) return { status: "incomplete", indent: "" };
-    return errors.length > 0 ? { status: "invalid" } : { status: "complete" };
+  isComplete(src: string): Promise<{ status: "complete" | "incomplete" | "invalid"; indent?: string }> {
+    return this.server.request({ op: "isComplete", src });
   }
 
-  complete(src: string, position: number): { matches: string[]; cursor_start: number; cursor_end: number } {
-    const r = this.converter.complete(this.prevDecl, src, position);
-    return { matches: r.candidates, cursor_start: r.start, cursor_end: r.end };
+  complete(src: string, position: number): Promise<{ matches: string[]; cursor_start: number; cursor_end: number }> {
+    return this.server.request({ op: "complete", prevDecl: this.prevDecl, src, position });
   }
 
-  inspect(src: string, position: number): string | undefined {
-    const info = this.converter.inspect(this.prevDecl, src, position);
-    if (!info) return undefined;
-    const signature = (info.displayParts ?? []).map((p) => p.text).join("");
-    const doc = (info.documentation ?? []).map((p) => p.text).join("");
-    const tags = (info.tags ?? []).map((t) => `@${t.name} ${(t.text ?? []).map((p) => p.text).join("")}`).join("\n");
-    return [signature, doc, tags].filter(Boolean).join("\n\n");
+  async inspect(src: string, position: number): Promise<string | undefined> {
+    return (await this.server.request<string | null>({ op: "inspect", prevDecl: this.prevDecl, src, position })) ?? undefined;
   }
 
   close(): void {
-    this.converter.close();
+    this.server.close();
   }
-}
-
-const UNTERMINATED_TEMPLATE = 1160;
-const COMMENT_NOT_CLOSED = 1010;
-
-function syntaxErrors(src: string): { code: number }[] {
-  const ts = tslabRequire("@tslab/typescript-for-tslab") as {
-    createSourceFile(name: string, text: string, target: number, setParents?: boolean, kind?: number): { parseDiagnostics?: { code: number }[] };
-    ScriptTarget: { Latest: number };
-    ScriptKind: { TS: number };
-  };
-  return ts.createSourceFile("cell.ts", src, ts.ScriptTarget.Latest, false, ts.ScriptKind.TS).parseDiagnostics ?? [];
 }
 
 function typeErrors(diagnostics: Diagnostic[], src: string, name: string): CellOutcome {
