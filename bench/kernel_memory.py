@@ -124,9 +124,9 @@ def main() -> int:
     for name, r in results.items():
         for state, m in r.items():
             print(f"{name:30} {state:14} {m['rss_mib']:>8.1f} {m['pss_mib']:>8.1f} {m['processes']:>5}  {m['rss_mib_by_process']}")
-    path = ROOT / "bench" / "kernel_memory.json"
+    path = Path(__file__).resolve().parent / "kernel_memory.json"  # beside this script, whichever checkout was measured
     data = json.loads(path.read_text()) if path.exists() else {}
-    data[label] = {"machine": os.uname().nodename, "date": time.strftime("%Y-%m-%d %H:%M"), "results": results}
+    data[label] = {"checkout": str(ROOT), "machine": os.uname().nodename, "date": time.strftime("%Y-%m-%d %H:%M"), "results": results}
     path.write_text(json.dumps(data, indent=2) + "\n")
     return 0
 
