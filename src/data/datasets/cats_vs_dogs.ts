@@ -4,7 +4,7 @@
 // renamed into place, so an interrupted preparation leaves no half-made split.
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import sharp from "sharp";
+import { loadSharp } from "../../load_sharp.js";
 import { datasetCache } from "../home.js";
 import { readZip, type ZipEntry } from "../zip.js";
 import { progress } from "../progress.js";
@@ -43,6 +43,7 @@ export interface SmallData {
 /** A JPEG sharp decodes completely, with the "JFIF" marker Keras' example checks for. */
 async function isGoodJpeg(data: Buffer): Promise<boolean> {
   if (data.length < 11 || data[0] !== 0xff || data[1] !== 0xd8) return false;
+  const sharp = await loadSharp();
   try {
     await sharp(data, { failOn: "truncated" }).stats();
     return true;
@@ -110,6 +111,13 @@ export async function prepareSmallData(options: SmallDataOptions = {}): Promise<
     }
     writeFileSync(join(tmp, ".complete"), JSON.stringify({ trainPerClass, validationPerClass, dropped }));
     mkdirSync(resolve(dir, ".."), { recursive: true });
+    // Another process may have finished the same split meanwhile: keep its folder, which may be in use.
+    const done = prepared(dir, standIn);
+    if (done) {
+      rmSync(tmp, { recursive: true, force: true });
+      bar.finish(`Preparing cats vs dogs: another process prepared ${dir}`);
+      return done;
+    }
     rmSync(dir, { recursive: true, force: true });
     renameSync(tmp, dir);
   } catch (e) {
