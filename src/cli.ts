@@ -1,7 +1,12 @@
 #!/usr/bin/env node
 // The `tsdl` command: `tsdl install [--user|--sys-prefix|--prefix DIR] [--name N]`, `tsdl kernel --connection-file F`.
 import { join } from "node:path";
-import { install, type InstallOptions } from "./kernel/install.js";
+// Only light imports here: ES modules are all loaded before any runs, and a kernel must take SIGINT at once.
+import type { InstallOptions } from "./kernel/install.js";
+
+// A kernel that Jupyter interrupts while it is still starting (Node's default for SIGINT is to exit) keeps
+// starting; the kernel installs its real handler once it runs cells.
+if (process.argv[2] === "kernel") process.on("SIGINT", () => {});
 
 const USAGE = `usage:
   tsdl install [--user | --sys-prefix | --prefix DIR] [--name NAME] [--no-snapshot]
@@ -45,6 +50,7 @@ async function main(argv: string[]): Promise<number> {
       else if (a === "--no-snapshot") snapshot = false;
       else throw new Error(`tsdl install: unknown option ${JSON.stringify(a)}\n${USAGE}`);
     }
+    const { install } = await import("./kernel/install.js");
     const done = install(o);
     console.log(`Installed the "TypeScript (tsdl)" kernel in ${done.kernelDir}`);
     console.log(`Installed the JupyterLab extension in ${done.labextensionDir}`);

@@ -390,6 +390,11 @@ function serve(): void {
   process.on("SIGINT", () => {});
   // The kernel is gone (it exited, or was killed): so is its TypeScript.
   process.on("disconnect", () => process.exit(0));
+  // A reply the kernel can no longer take (it exited meanwhile): end quietly as well.
+  process.on("error", (e: NodeJS.ErrnoException) => {
+    if (e.code === "EPIPE" || e.code === "ERR_IPC_CHANNEL_CLOSED") process.exit(0);
+    throw e;
+  });
   process.on("message", (msg: Request) => {
     let reply: { id: number; result?: unknown; error?: string };
     try {

@@ -164,9 +164,10 @@ def test_an_interrupt_during_the_start_ends_the_waiting_cell_and_the_kernel_goes
         km.interrupt_kernel()  # before any cell: stops nothing
         kc = km.client()
         kc.start_channels()
-        kc.wait_for_ready(timeout=60)
+        # Sent before the kernel says it is ready (its first kernel_info_reply waits for TypeScript): the
+        # cell waits for TypeScript too, and the interrupt comes while it waits.
         msg_id = kc.execute("40 + 2")
-        time.sleep(0.2)
+        time.sleep(0.5)
         km.interrupt_kernel()
         reply = kc.get_shell_msg(timeout=120)
         while reply["parent_header"].get("msg_id") != msg_id:
@@ -175,6 +176,7 @@ def test_an_interrupt_during_the_start_ends_the_waiting_cell_and_the_kernel_goes
         assert reply["content"]["ename"] == "KeyboardInterrupt"
         assert "before it started" in reply["content"]["evalue"]
         assert km.is_alive()
+        kc.wait_for_ready(timeout=60)
         r, msgs = run(kc, "40 + 2")
         assert r["status"] == "ok" and results(msgs)[0]["text/plain"] == "42"
         kc.stop_channels()
