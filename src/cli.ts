@@ -15,8 +15,18 @@ function value(args: string[], i: number, option: string): string {
   return v;
 }
 
+/** package.json's engines (node >= 20.19), checked before anything that needs it: a kernelspec whose
+ *  launcher fell back to an older node on PATH says so instead of failing somewhere inside. */
+function checkNode(): void {
+  const [major, minor] = process.versions.node.split(".").map(Number);
+  if (major < 20 || (major === 20 && minor < 19)) {
+    throw new Error(`tsdl: Node.js ${process.version} (${process.execPath}) is too old; tsdl needs Node.js >= 20.19. Install a newer Node and re-run \`tsdl install\` with it (or set TSDL_NODE for the kernel)`);
+  }
+}
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  checkNode();
   if (command === "install") {
     const o: InstallOptions = {};
     for (let i = 0; i < rest.length; i++) {
@@ -31,6 +41,8 @@ async function main(argv: string[]): Promise<number> {
     console.log(`Installed the "TypeScript (tsdl)" kernel in ${done.kernelDir}`);
     console.log(`Installed the JupyterLab extension in ${done.labextensionDir}`);
     console.log(`Installed plotly.js for classic Notebook in ${done.nbextensionDir}`);
+    console.log(`The kernel runs ${process.execPath} (Node ${process.version}) while it is there, else the node on PATH; after moving tsdl re-run: ${done.reinstall}`);
+    for (const w of done.warnings) console.error(`warning: ${w}`);
     return 0;
   }
   if (command === "kernel") {
