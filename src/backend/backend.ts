@@ -14,6 +14,7 @@ import { escapeHtml } from "../display/html.js";
 import { loadNative, registerNativeKernels } from "./native_kernels.js";
 import { disableWasmThreads, prepareWasmThreads, finishWasmThreads, wasmThreadsWanted } from "./wasm_threads.js";
 import { guardBackend } from "./memory.js";
+import { applyThreadBudget, threadBudget } from "./threads.js";
 
 export type BackendName = "tensorflow-gpu" | "webgpu" | "tensorflow" | "wasm" | "cpu";
 
@@ -40,7 +41,18 @@ export interface BackendReport {
   native?: { registered: boolean; description: string };
   /** On wasm: the threads XNNPACK runs on (several only without the native kernels). */
   wasmThreads?: number;
+  /** On wasm: why the multi-threaded build did not start (the single-threaded one runs instead). */
+  wasmThreadsFailure?: string;
+  /** The thread budget every pool follows (TSDL_THREADS, OMP_NUM_THREADS, else the CPUs this process may use). */
+  threads: number;
+  /** Where `threads` comes from, in words. */
+  threadsSource: string;
+  /** On wasm with the native kernels: the most OpenMP threads oneDNN runs on. */
+  nativeThreads?: number;
 }
+
+/** How long the threaded wasm build may take to start before the single-threaded one is taken. */
+const THREADED_START_MS = 60_000;
 
 const require = createRequire(import.meta.url);
 
@@ -84,16 +96,26 @@ async function startWasm(): Promise<boolean> {
   const threads = loadNative().addon ? 1 : wasmThreadsWanted();
   const patch = prepareWasmThreads(threads);
   if (!patch) return tf.setBackend("wasm");
-  let ok = false;
+  let timer: NodeJS.Timeout | undefined;
   try {
-    ok = await tf.setBackend("wasm");
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`it did not start in ${THREADED_START_MS / 1000} s`)), THREADED_START_MS);
+    });
+    if (await Promise.race([tf.setBackend("wasm"), patch.failed, late])) return true;
+    wasmThreadsFailure = 'tf.setBackend("wasm") returned false';
+  } catch (e) {
+    wasmThreadsFailure = ((e as Error)?.message ?? String(e)).split("\n")[0];
   } finally {
+    clearTimeout(timer);
     patch.restore();
   }
-  if (ok) return true;
+  patch.stop();
   disableWasmThreads();
   return tf.setBackend("wasm");
 }
+
+/** Why the threaded wasm build failed to start, for the report. */
+let wasmThreadsFailure: string | undefined;
 
 async function tryBackend(c: (typeof CANDIDATES)[number], forced: boolean): Promise<BackendAttempt> {
   if (c.name === "webgpu") {
@@ -151,6 +173,8 @@ async function choose(): Promise<BackendReport> {
   const forcedValue = process.env.TSDL_BACKEND;
   const forced = forcedValue ? parseBackendName(forcedValue) : undefined;
   wasmThreadsWanted(); // a bad TSDL_WASM_THREADS is an error here, not a backend that failed
+  const budget = threadBudget(); // likewise a bad TSDL_THREADS / OMP_NUM_THREADS
+  applyThreadBudget(budget); // before tfjs-node (libtensorflow) or the native addon load
   const attempts: BackendAttempt[] = [];
   let chosen: (typeof CANDIDATES)[number] | undefined;
   for (const c of CANDIDATES) {
@@ -173,7 +197,19 @@ async function choose(): Promise<BackendReport> {
   const native = chosen.name === "wasm" ? registerNativeKernels() : undefined;
   const wasmThreads = chosen.name === "wasm" ? finishWasmThreads() : undefined;
   guardBackend(); // clear errors for tensors too large for it (src/backend/memory.ts)
-  return { name: chosen.name, tfName: tf.getBackend(), forced: forced !== undefined, attempts, ...(native ? { native } : {}), ...(wasmThreads ? { wasmThreads } : {}) };
+  const nativeThreads = native?.registered ? loadNative().addon?.threads() : undefined;
+  return {
+    name: chosen.name,
+    tfName: tf.getBackend(),
+    forced: forced !== undefined,
+    attempts,
+    ...(native ? { native } : {}),
+    ...(wasmThreads ? { wasmThreads } : {}),
+    ...(chosen.name === "wasm" && wasmThreadsFailure ? { wasmThreadsFailure } : {}),
+    threads: budget.threads,
+    threadsSource: budget.source,
+    ...(nativeThreads ? { nativeThreads } : {}),
+  };
 }
 
 /** Picks and initialises the backend (once); resolves to the report. */
@@ -209,14 +245,16 @@ export function describeBackend(r: BackendReport): string {
     "tensorflow-gpu": "TensorFlow C library with CUDA (tfjs-node-gpu)",
     webgpu: `WebGPU through Dawn on ${r.attempts.find((a) => a.name === "webgpu")?.message ?? "a GPU"}`,
     tensorflow: "TensorFlow C library on CPU (tfjs-node)",
-    wasm: `WebAssembly with tsdl's kernels (tfjs-backend-wasm${(r.wasmThreads ?? 1) > 1 ? `, ${r.wasmThreads} threads` : ""})${r.native?.registered ? ` + ${r.native.description}` : ""}`,
+    wasm: `WebAssembly with tsdl's kernels (tfjs-backend-wasm${(r.wasmThreads ?? 1) > 1 ? `, ${r.wasmThreads} threads` : ""})${r.native?.registered ? ` + ${r.native.description}${r.nativeThreads ? ` on ${r.nativeThreads} thread${r.nativeThreads > 1 ? "s" : ""}` : ""}` : ""}`,
     cpu: "plain JavaScript (slow)",
   };
   const notTaken = r.attempts
     .filter((a) => a.status === "not installed" || a.status === "failed" || (a.status === "skipped" && a.name === "webgpu" && !r.forced))
     .map((a) => `${a.name} ${a.status}${a.message ? `: ${a.message}` : ""}`);
   if (r.native && !r.native.registered) notTaken.push(r.native.description);
-  return `${r.name}: ${label[r.name]}${r.forced ? " [forced by TSDL_BACKEND]" : ""}` + (notTaken.length ? `; not taken: ${notTaken.join("; ")}` : "");
+  if (r.wasmThreadsFailure) notTaken.push(`the multi-threaded wasm build (${r.wasmThreadsFailure}): single-threaded instead`);
+  const budget = r.threads ? `; thread budget ${r.threads} (${r.threadsSource})` : "";
+  return `${r.name}: ${label[r.name]}${r.forced ? " [forced by TSDL_BACKEND]" : ""}${budget}` + (notTaken.length ? `; not taken: ${notTaken.join("; ")}` : "");
 }
 
 // Each cell says its alignment in a style attribute: JupyterLab's output style right-aligns table cells.

@@ -14,6 +14,7 @@ import * as tf from "@tensorflow/tfjs";
 import { channelsOf, kernel, replaceWasmKernel, Scratch, type KernelFunc } from "./wasm_kernels.js";
 import { registerFusedKernels } from "./fused_kernels.js";
 import { jsKernels } from "./js_kernels.js";
+import { applyThreadBudget, threadBudget } from "./threads.js";
 
 type TensorInfo = tf.TensorInfo;
 type NativeKernel = (heap: ArrayBuffer, params: Float64Array) => void;
@@ -61,10 +62,15 @@ function load(): { addon?: Addon; reason?: string } {
   if (process.env.TSDL_NATIVE === "0") return { reason: "TSDL_NATIVE=0" };
   if (!existsSync(NATIVE_ADDON)) return { reason: "not built (install Debian's libdnnl-dev, then npm run build)" };
   // OpenMP threads of oneDNN. Waiting threads sleep instead of spinning, so that between two kernels
-  // they never take a core from the main thread. OMP_NUM_THREADS / OMP_WAIT_POLICY choose otherwise.
+  // they never take a core from the main thread (OMP_WAIT_POLICY chooses otherwise). As many as the
+// process' thread budget (threads.ts: TSDL_THREADS, OMP_NUM_THREADS, the CPUs it may use).
   process.env.OMP_WAIT_POLICY ??= "PASSIVE";
+  const budget = threadBudget(); // TSDL_THREADS / OMP_NUM_THREADS / the CPUs this process may use
+  applyThreadBudget(budget);
   try {
-    return { addon: createRequire(import.meta.url)(NATIVE_ADDON) as Addon };
+    const addon = createRequire(import.meta.url)(NATIVE_ADDON) as Addon;
+    addon.threads(budget.threads);
+    return { addon };
   } catch (e) {
     return { reason: `failed to load: ${(e as Error).message.split("\n")[0]}` };
   }

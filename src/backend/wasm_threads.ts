@@ -4,29 +4,33 @@
 //
 // - WASM_HAS_MULTITHREAD_SUPPORT answers false for Node: set to true;
 // - the pthread worker script is handed over as a Blob URL, which worker_threads cannot load, and each
-//   worker is told to import the main script from another Blob: the worker script is written to a file
-//   (named by its hash, in the temp folder) that loads the main script from node_modules instead;
+//   worker is told to import the main script from another Blob: the worker script is given to
+//   worker_threads as source (no file: nothing in a shared temp folder), loading the main script from
+//   node_modules instead;
 // - the pool is capped at half the logical cores (a guess at hyperthreads; 1 on a 2-core machine):
-//   os.cpus() answers twice the cores while the module starts, so the pool gets `threads`;
+//   os.cpus() answers twice the cores while the module starts, so the pool gets `threads` (the
+//   process' thread budget, threads.ts);
 // - the workers would inherit this process' Node options (`--input-type`, a loader for the kernel's
 //   TypeScript) that are not theirs: the Worker class the glue takes starts them with none.
 //
-// The pool's pthreads are unref'd so that they never keep a finished script alive, and the spare
+// A worker that fails while the backend starts ends the start (backend.ts then takes the
+// single-threaded build and says why). The pool's pthreads are unref'd so that they never keep a finished script alive, and the spare
 // workers the glue starts are stopped. The heap becomes a SharedArrayBuffer, which N-API cannot hand
 // to the native addon: threads are for the addon-free path.
-import { createHash } from "node:crypto";
-import { existsSync, renameSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import os from "node:os";
 import { dirname, join } from "node:path";
 import workerThreads from "node:worker_threads";
 import * as tf from "@tensorflow/tfjs";
+import { threadBudget } from "./threads.js";
 
 const require = createRequire(import.meta.url);
 // Where the worker script subscribes to the main thread's messages, in tfjs-backend-wasm 4.22's glue.
 const HOOK = 'parentPort.on("message",data=>onmessage({data:data}))';
+/** What the glue is told the worker script's URL is; the Worker class below takes it for the script's source. */
+const WORKER_SCRIPT = "tsdl:wasm-pthread-worker";
 
-/** Threads wanted by default: TSDL_WASM_THREADS, else every core (the pool's own limit is 8). */
+/** Threads wanted: TSDL_WASM_THREADS, else the process' thread budget (threads.ts); the pool's own limit is 8. */
 export function wasmThreadsWanted(): number {
   const env = process.env.TSDL_WASM_THREADS;
   if (env !== undefined && env !== "") {
@@ -34,7 +38,16 @@ export function wasmThreadsWanted(): number {
     if (!Number.isInteger(n) || n < 1) throw new Error(`TSDL_WASM_THREADS=${JSON.stringify(env)}: expected a whole number of threads, 1 or more`);
     return Math.min(n, 8);
   }
-  return Math.min(os.availableParallelism(), 8);
+  return Math.min(threadBudget().threads, 8);
+}
+
+export interface WasmThreadsPatch {
+  /** Undoes the patches (call it once the backend has started or failed). */
+  restore(): void;
+  /** Rejects when a pthread worker fails while the backend starts (the glue would throw it out of an event). */
+  failed: Promise<never>;
+  /** Stops every worker the glue started (after a failed start). */
+  stop(): void;
 }
 
 /**
@@ -42,7 +55,7 @@ export function wasmThreadsWanted(): number {
  * (call it once the backend has started or failed), or undefined with nothing changed where the
  * installed tfjs-backend-wasm does not have the pieces this relies on.
  */
-export function prepareWasmThreads(threads: number): { restore(): void } | undefined {
+export function prepareWasmThreads(threads: number): WasmThreadsPatch | undefined {
   if (threads < 2) return undefined;
   let mainScript: string;
   let workerContents: string;
@@ -55,33 +68,51 @@ export function prepareWasmThreads(threads: number): { restore(): void } | undef
     return undefined;
   }
   if (!workerContents.includes(HOOK) || typeof setThreadsCount !== "function") return undefined;
-  // The export keeps the script's "\n" escapes as newlines; the file needs them escaped again.
+  // The export keeps the script's "\n" escapes as newlines; the source needs them escaped again.
   const script = workerContents
     .replace(/\n/g, "\\n")
     .replace(HOOK, `parentPort.on("message",data=>{if(data&&data.cmd==="load")data.urlOrBlob=${JSON.stringify(mainScript)};onmessage({data:data})})`);
-  const workerFile = join(os.tmpdir(), `tsdl-wasm-pthread-${createHash("sha256").update(script).digest("hex").slice(0, 16)}.js`);
-  if (!existsSync(workerFile)) {
-    const partial = `${workerFile}.${process.pid}.tmp`;
-    writeFileSync(partial, script);
-    renameSync(partial, workerFile); // whole or not at all
-  }
   const createObjectURL = URL.createObjectURL;
   const cpus = os.cpus;
   const Worker = workerThreads.Worker;
-  URL.createObjectURL = () => workerFile; // only the glue asks for one while the backend starts
+  URL.createObjectURL = () => WORKER_SCRIPT; // only the glue asks for one while the backend starts
   os.cpus = () => [...cpus(), ...cpus()];
+  const workers: workerThreads.Worker[] = [];
+  let starting = true;
+  let fail!: (e: Error) => void;
+  const failed = new Promise<never>((_, reject) => (fail = reject));
+  failed.catch(() => {});
   workerThreads.Worker = class extends Worker {
     constructor(file: string | URL, options?: workerThreads.WorkerOptions) {
-      super(file, { ...options, execArgv: [] });
+      // The pthread worker script is handed to worker_threads as source (eval): no file is written, so
+      // nothing is shared with other users' processes.
+      if (file === WORKER_SCRIPT) super(script, { ...options, eval: true, execArgv: [] });
+      else super(file, { ...options, execArgv: [] });
+      workers.push(this);
+    }
+    // While the backend starts, a worker's error ends the start (the glue's listener would throw it
+    // out of the event, past every caller); afterwards the glue handles it as it always does.
+    emit(event: string | symbol, ...args: unknown[]): boolean {
+      if (starting && event === "error") {
+        const e = args[0] as Error | undefined;
+        fail(new Error(`a pthread worker failed: ${e?.message ?? String(e)}`));
+        return true;
+      }
+      return super.emit(event, ...args);
     }
   };
   tf.env().set("WASM_HAS_MULTITHREAD_SUPPORT", true);
   setThreadsCount(threads);
   return {
     restore() {
+      starting = false;
       URL.createObjectURL = createObjectURL;
       os.cpus = cpus;
       workerThreads.Worker = Worker;
+    },
+    failed,
+    stop() {
+      for (const w of workers.splice(0)) void w.terminate().catch(() => {});
     },
   };
 }
@@ -89,6 +120,7 @@ export function prepareWasmThreads(threads: number): { restore(): void } | undef
 /** After a failed threaded start: the next start is the single-threaded build. */
 export function disableWasmThreads(): void {
   tf.env().set("WASM_HAS_MULTITHREAD_SUPPORT", false);
+  (require("@tensorflow/tfjs-backend-wasm") as { setThreadsCount(n: number): void }).setThreadsCount(1);
 }
 
 interface PThreads {

@@ -16,6 +16,7 @@ import type * as Tsdl from "../index.js";
 import { requestInterrupt, resetInterrupt } from "../interrupt.js";
 import { version } from "../version.js";
 import { History } from "./history.js";
+import { watchParent } from "./parent_watch.js";
 import { census, leakHint, reachableNewTensors } from "./leak_hint.js";
 import { toBundle, type MimeBundle } from "./mime_bundle.js";
 import { TypeScriptServer } from "./ts_client.js";
@@ -86,6 +87,7 @@ export class Kernel {
   async start(): Promise<void> {
     this.installSafetyNets(); // before anything slow: a SIGINT during the start must not end the process
     this.server = new TypeScriptServer({ cwd: process.cwd(), log: (s) => this.log(s) });
+    watchParent((why) => this.parentGone(why)); // src/kernel/parent_watch.ts
     const url = (port: number) => `${this.conn.transport}://${this.conn.ip}:${port}`;
     await Promise.all([
       this.shell.bind(url(this.conn.shell_port)),
@@ -285,6 +287,20 @@ export class Kernel {
     this.pendingInput?.reject(Object.assign(new Error("input interrupted"), { name: "KeyboardInterrupt" }));
     this.pendingInput = undefined;
     if (this.engine?.running) setTimeout(() => this.engine.abortCurrent(), INTERRUPT_GRACE_MS).unref();
+  }
+
+  /** The server that started the kernel is gone: stop the cell (fit ends at its next batch) and exit. */
+  private parentGone(why: string): void {
+    this.log(`${why}: shutting down`);
+    this.stopping = true;
+    this.interrupt();
+    this.server?.close();
+    const t0 = performance.now();
+    const poll = setInterval(() => {
+      if (this.engine?.running && performance.now() - t0 < INTERRUPT_GRACE_MS + 500) return;
+      clearInterval(poll);
+      process.exit(0);
+    }, 50);
   }
 
   // ---- shell ---------------------------------------------------------------------------------------
