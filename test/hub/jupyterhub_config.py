@@ -34,8 +34,10 @@ c.JupyterHub.load_roles = [
     }
 ]
 
-singleuser = f"{venv}/bin/jupyterhub-singleuser"
-c.Spawner.cmd = [singleuser]
+# `python -m`, not the venv's jupyterhub-singleuser script: its #! line names the folder the venv was
+# made in, which test-hub.sh may reach through a bind mount instead.
+singleuser = [f"{venv}/bin/python", "-m", "jupyterhub.singleuser"]
+c.Spawner.cmd = singleuser
 c.Spawner.default_url = "/lab"
 c.Spawner.notebook_dir = "~"
 c.Spawner.start_timeout = 180
@@ -53,7 +55,7 @@ def per_user(spawner):
     the default backend (native oneDNN kernels where built) with 1 thread."""
     name = spawner.user.name
     if name == users[0]:
-        spawner.cmd = ["/bin/sh", "-c", 'umask 077 && exec "$0" "$@"', singleuser]
+        spawner.cmd = ["/bin/sh", "-c", 'umask 077 && exec "$0" "$@"', *singleuser]
     if name in users[:2]:
         spawner.environment = {**spawner.environment, "TSDL_NATIVE": "0", "TSDL_THREADS": "2", "TSDL_WASM_THREADS": "2", "OMP_NUM_THREADS": "2"}
 

@@ -111,7 +111,7 @@ def classroom():
         env.update(ports, TSDL_HUB_STATE=state, TSDL_HUB_USERS=json.dumps(users), TSDL_HUB_VENV=VENV, TSDL_HUB_CHP=CHP, TSDL_HUB_TOKEN=token, TSDL_HUB_TMP=shared_tmp)
         for k in ("JUPYTER_PATH", "JUPYTER_DATA_DIR", "JUPYTER_CONFIG_DIR", "JUPYTER_RUNTIME_DIR", "JUPYTER_PLATFORM_DIRS"):
             env.pop(k, None)
-        hub = subprocess.Popen([f"{VENV}/bin/jupyterhub", "-f", os.path.join(ROOT, "test", "hub", "jupyterhub_config.py")], cwd=state, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        hub = subprocess.Popen([f"{VENV}/bin/python", "-m", "jupyterhub", "-f", os.path.join(ROOT, "test", "hub", "jupyterhub_config.py")], cwd=state, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         yield {"users": users, "uids": uids, "url": f"http://127.0.0.1:{ports['TSDL_HUB_PORT']}", "token": token, "hub": hub, "state": state}
     finally:
         if hub is not None and hub.poll() is None:
@@ -274,18 +274,33 @@ async def scenario(c):
     for k in kernels.values():
         k.ws.close()
     # Three servers stopped through the API; the fourth killed, as a crash would (its kernel is orphaned).
-    server_pids = {u: [p for p, _, cmd in user_pids({uid_of[u]}) if "jupyterhub-singleuser" in cmd] for u in users}
+    server_pids = {u: [p for p, _, cmd in user_pids({uid_of[u]}) if "jupyterhub.singleuser" in cmd] for u in users}
     assert all(server_pids.values()), server_pids
     for pid in server_pids[users[-1]]:
         os.kill(pid, signal.SIGKILL)
     t2 = time.monotonic()
     await asyncio.gather(*(hub.stop(u) for u in users))
-    survivors = user_pids(set(uids))
+    # The kernels, their TypeScript processes and the servers must be gone within seconds. The one
+    # thing a kernel leaves on purpose is its start-up snapshot build (a niced cache writer for the
+    # user's next start, ts_client.ts): it may run on, but must end by itself.
+    survivors = [p for p in user_pids(set(uids)) if not is_snapshot_build(p[2])]
     while survivors and time.monotonic() - t2 < 20:
         await asyncio.sleep(0.5)
-        survivors = user_pids(set(uids))
+        survivors = [p for p in user_pids(set(uids)) if not is_snapshot_build(p[2])]
     report["stop_all_s"] = round(time.monotonic() - t2, 2)
-    return report, survivors
+    if survivors:
+        return report, survivors
+    builders = user_pids(set(uids))
+    report["snapshot_builds_after_stop"] = len([p for p in builders if "--build-snapshot" in p[2] and "/bin/sh" not in p[2]])
+    while builders and time.monotonic() - t2 < 240:
+        await asyncio.sleep(1)
+        builders = user_pids(set(uids))
+    report["all_gone_s"] = round(time.monotonic() - t2, 2)
+    return report, builders
+
+
+def is_snapshot_build(cmd):
+    return "--build-snapshot" in cmd and "/.tsdl/cache/kernel/" in cmd
 
 
 def test_four_students_train_at_once_and_nothing_survives_the_stop(classroom):
