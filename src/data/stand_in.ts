@@ -2,7 +2,8 @@
 // binary tar.gz, a zip of JPEGs like the cats-and-dogs archive). They are NOT the real data: the tests
 // serve them to the real download code, and a notebook whose dataset cannot be had on this machine runs
 // on them at smoke scale, saying so. Each class gets its own visual pattern, so models can learn.
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync } from "node:fs";
+import { writeFileAtomic } from "./atomic_write.js";
 import { join } from "node:path";
 import { deflateRawSync, gzipSync, crc32 } from "node:zlib";
 import sharp from "sharp";
@@ -130,7 +131,7 @@ export function writeMnistNpz(dir: string, size: StandInSize = {}): string {
   const test = patternImages(size.test ?? 500, 28, 28, 10, 2);
   mkdirSync(dir, { recursive: true });
   const file = join(dir, "mnist.npz");
-  writeFileSync(
+  writeFileAtomic(
     file,
     zip([
       { name: "x_train.npy", data: npy([train.labels.length, 28, 28], train.pixels) },
@@ -147,10 +148,10 @@ export function writeIdxDataset(dir: string, size: StandInSize = {}): string {
   const train = patternImages(size.train ?? 2000, 28, 28, 10, 3);
   const test = patternImages(size.test ?? 500, 28, 28, 10, 4);
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, "train-images-idx3-ubyte.gz"), gzipSync(idx([train.labels.length, 28, 28], train.pixels)));
-  writeFileSync(join(dir, "train-labels-idx1-ubyte.gz"), gzipSync(idx([train.labels.length], train.labels)));
-  writeFileSync(join(dir, "t10k-images-idx3-ubyte.gz"), gzipSync(idx([test.labels.length, 28, 28], test.pixels)));
-  writeFileSync(join(dir, "t10k-labels-idx1-ubyte.gz"), gzipSync(idx([test.labels.length], test.labels)));
+  writeFileAtomic(join(dir, "train-images-idx3-ubyte.gz"), gzipSync(idx([train.labels.length, 28, 28], train.pixels)));
+  writeFileAtomic(join(dir, "train-labels-idx1-ubyte.gz"), gzipSync(idx([train.labels.length], train.labels)));
+  writeFileAtomic(join(dir, "t10k-images-idx3-ubyte.gz"), gzipSync(idx([test.labels.length, 28, 28], test.pixels)));
+  writeFileAtomic(join(dir, "t10k-labels-idx1-ubyte.gz"), gzipSync(idx([test.labels.length], test.labels)));
   return dir;
 }
 
@@ -175,7 +176,7 @@ export function writeCifar10TarGz(dir: string, size: StandInSize = {}): string {
   members.push({ name: "cifar-10-batches-bin/batches.meta.txt", data: Buffer.from("airplane\nautomobile\nbird\ncat\ndeer\ndog\nfrog\nhorse\nship\ntruck\n") });
   mkdirSync(dir, { recursive: true });
   const file = join(dir, "cifar-10-binary.tar.gz");
-  writeFileSync(file, tarGz(members));
+  writeFileAtomic(file, tarGz(members));
   return file;
 }
 
@@ -198,7 +199,7 @@ export async function petJpeg(kind: "cat" | "dog", size: number, seed: number): 
 export async function writeImageTree(dir: string, perClass: number, size = 64, seed = 0): Promise<string> {
   for (const [kind, folder] of [["cat", "cats"], ["dog", "dogs"]] as const) {
     mkdirSync(join(dir, folder), { recursive: true });
-    for (let i = 0; i < perClass; i++) writeFileSync(join(dir, folder, `${kind}.${i}.jpg`), await petJpeg(kind, size, seed * 100_003 + i * 2 + (kind === "dog" ? 1 : 0)));
+    for (let i = 0; i < perClass; i++) writeFileAtomic(join(dir, folder, `${kind}.${i}.jpg`), await petJpeg(kind, size, seed * 100_003 + i * 2 + (kind === "dog" ? 1 : 0)));
   }
   return dir;
 }
@@ -214,6 +215,6 @@ export async function writePetImagesZip(file: string, perClass: number, corrupt:
     }
     members.push({ name: `PetImages/${folder}/Thumbs.db`, data: Buffer.from("thumbnail cache") });
   }
-  writeFileSync(file, zip(members, true));
+  writeFileAtomic(file, zip(members, true));
   return file;
 }

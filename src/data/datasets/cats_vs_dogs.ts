@@ -110,6 +110,13 @@ export async function prepareSmallData(options: SmallDataOptions = {}): Promise<
     }
     writeFileSync(join(tmp, ".complete"), JSON.stringify({ trainPerClass, validationPerClass, dropped }));
     mkdirSync(resolve(dir, ".."), { recursive: true });
+    // Another process may have finished the same split meanwhile: keep its folder, which may be in use.
+    const done = prepared(dir, standIn);
+    if (done) {
+      rmSync(tmp, { recursive: true, force: true });
+      bar.finish(`Preparing cats vs dogs: another process prepared ${dir}`);
+      return done;
+    }
     rmSync(dir, { recursive: true, force: true });
     renameSync(tmp, dir);
   } catch (e) {
