@@ -272,6 +272,7 @@ async def scenario(c):
                                 "first_reply_s": round(kernels[u].first_reply_s, 2), "kernel_rss_mib": round(rss_mib(pids[0]), 1),
                                 # The kernel's TypeScript service runs in a process of its own: part of a student's cost.
                                 "ts_server_rss_mib": round(sum(rss_mib(p) for p, _, cmd in user_pids({uid_of[u]}) if "ts_server.cjs" in cmd), 1),
+                                "server_rss_mib": round(sum(rss_mib(p) for p, _, cmd in user_pids({uid_of[u]}) if "jupyterhub.singleuser" in cmd), 1),
                                 "loss": [round(v, 4) for v in loss], "backend": value["backend"]})
     for k in kernels.values():
         k.ws.close()
@@ -314,5 +315,5 @@ def test_four_students_train_at_once_and_nothing_survives_the_stop(classroom):
         json.dump(report, f, indent=2)
     print("\nhub tier:", json.dumps({k: v for k, v in report.items() if k != "users"}))
     for r in report["users"]:
-        print(f"  {r['user']} (umask {r['umask']}): server ready {r['spawn_s']} s, first kernel reply {r['first_reply_s']} s, kernel RSS {r['kernel_rss_mib']} MiB (+ {r['ts_server_rss_mib']} MiB TypeScript process), loss {r['loss']}, {r['backend'].splitlines()[0]}")
+        print(f"  {r['user']} (umask {r['umask']}): server ready {r['spawn_s']} s, first kernel reply {r['first_reply_s']} s, kernel RSS {r['kernel_rss_mib']} MiB (+ {r['ts_server_rss_mib']} MiB TypeScript process; server {r['server_rss_mib']} MiB), loss {r['loss']}, {r['backend'].splitlines()[0]}")
     assert not survivors, "processes of the test users still running after their servers stopped:\n" + "\n".join(f"  {p} uid {u}: {cmd[:200]}" for p, u, cmd in survivors)
