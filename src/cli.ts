@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 // The `tsdl` command: `tsdl install [--user|--sys-prefix|--prefix DIR] [--name N]`, `tsdl kernel --connection-file F`.
+import { join } from "node:path";
 import { install, type InstallOptions } from "./kernel/install.js";
 
 const USAGE = `usage:
-  tsdl install [--user | --sys-prefix | --prefix DIR] [--name NAME]   install the "TypeScript (tsdl)" Jupyter kernel
+  tsdl install [--user | --sys-prefix | --prefix DIR] [--name NAME] [--no-snapshot]
+                                                                      install the "TypeScript (tsdl)" Jupyter kernel
                                                                       and tsdl's JupyterLab / Notebook 7 extension
                                                                       (--sys-prefix: the prefix of the python3 on PATH)
   tsdl kernel --connection-file FILE                                  run the kernel (Jupyter starts this)
@@ -24,17 +26,33 @@ function checkNode(): void {
   }
 }
 
+/** The kernel's start-up snapshot, made now so that the first kernel starts as fast as later ones. */
+async function prepareSnapshot(): Promise<void> {
+  const t0 = performance.now();
+  process.stdout.write("Preparing the kernel's start-up snapshot (TypeScript and tsdl's declarations, once) ... ");
+  try {
+    const { prepareStartupSnapshot } = await import("./kernel/ts_client.js");
+    const made = await prepareStartupSnapshot(process.cwd());
+    const s = ((performance.now() - t0) / 1000).toFixed(1);
+    console.log(made ? `done in ${s} s: ${made}` : `skipped (TSDL_KERNEL_SNAPSHOT=0, or it could not be made; kernels then build it themselves)`);
+  } catch (e) {
+    console.log(`not made (${(e as Error).message}); the first kernel builds it in the background instead`);
+  }
+}
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   checkNode();
   if (command === "install") {
     const o: InstallOptions = {};
+    let snapshot = true;
     for (let i = 0; i < rest.length; i++) {
       const a = rest[i];
       if (a === "--user") o.where = "user";
       else if (a === "--sys-prefix") o.where = "sys-prefix";
       else if (a === "--prefix") (o.where = "prefix"), (o.prefix = value(rest, ++i, a));
       else if (a === "--name") o.name = value(rest, ++i, a);
+      else if (a === "--no-snapshot") snapshot = false;
       else throw new Error(`tsdl install: unknown option ${JSON.stringify(a)}\n${USAGE}`);
     }
     const done = install(o);
@@ -43,6 +61,7 @@ async function main(argv: string[]): Promise<number> {
     console.log(`Installed plotly.js for classic Notebook in ${done.nbextensionDir}`);
     console.log(`The kernel runs ${process.execPath} (Node ${process.version}) while it is there, else the node on PATH; after moving tsdl re-run: ${done.reinstall}`);
     for (const w of done.warnings) console.error(`warning: ${w}`);
+    if (snapshot) await prepareSnapshot();
     return 0;
   }
   if (command === "kernel") {
@@ -51,6 +70,11 @@ async function main(argv: string[]): Promise<number> {
     if (!file) throw new Error(`tsdl kernel: --connection-file FILE is required\n${USAGE}`);
     // Until the kernel installs its own handler: an interrupt before any cell exists stops nothing.
     process.on("SIGINT", () => {});
+    // V8's code cache for tfjs' bundles, beside the TypeScript start-up snapshot (TSDL_KERNEL_SNAPSHOT=0: neither).
+    if (process.env.TSDL_KERNEL_SNAPSHOT !== "0") {
+      const [{ enableCompileCache }, { snapshotDir }] = await Promise.all([import("./kernel/compile_cache.js"), import("./kernel/ts_client.js")]);
+      enableCompileCache(join(snapshotDir(), "v8"));
+    }
     const { runKernel } = await import("./kernel/kernel.js");
     await runKernel(file);
     return -1; // keeps running

@@ -20,7 +20,7 @@ import { watchParent } from "./parent_watch.js";
 import { census, leakHint, reachableNewTensors } from "./leak_hint.js";
 import { toBundle, type MimeBundle } from "./mime_bundle.js";
 import { TypeScriptServer } from "./ts_client.js";
-import { TypeScriptEngine } from "./typescript_engine.js";
+import { TypeScriptEngine, type CellOutcome } from "./typescript_engine.js";
 import { header, parse, serialize, Signer, WireError, PROTOCOL_VERSION, type ConnectionInfo, type Message } from "./wire.js";
 
 type Content = Record<string, unknown>;
@@ -28,7 +28,7 @@ type Content = Record<string, unknown>;
 /** Serialises sends: a zeromq.js socket allows one send in flight. */
 class Outbox {
   private chain: Promise<void> = Promise.resolve();
-  constructor(private readonly socket: zmq.Router | zmq.Publisher, private readonly log: (s: string) => void) {}
+  constructor(private readonly socket: zmq.Router | zmq.Publisher | zmq.XPublisher, private readonly log: (s: string) => void) {}
   send(frames: (Buffer | string)[]): Promise<void> {
     this.chain = this.chain.then(() => this.socket.send(frames)).catch((e) => this.log(`send failed: ${(e as Error).message}`));
     return this.chain;
@@ -44,7 +44,8 @@ export class Kernel {
   private readonly shell = new zmq.Router();
   private readonly control = new zmq.Router();
   private readonly stdin = new zmq.Router();
-  private readonly iopub = new zmq.Publisher();
+  /** XPUB: it hears each subscriber arrive, and welcomes it (JEP 65's iopub_welcome), as ipykernel does. */
+  private readonly iopub = new zmq.XPublisher({ verbosity: "allSubs" });
   private readonly heartbeat = new zmq.Reply();
   private readonly out: { shell: Outbox; control: Outbox; stdin: Outbox; iopub: Outbox };
   /** The library the cells import as "tsdl" (loaded in start()). */
@@ -53,8 +54,12 @@ export class Kernel {
   private server: TypeScriptServer | undefined;
   /** The cell runner (made in start(), once tsdl is loaded). */
   private engine!: TypeScriptEngine;
-  /** Settles when tsdl is loaded, the backend chosen and the engine made. */
+  /** Settles when tsdl is loaded and the backend chosen (cells are type-checked before, and run after). */
   private started: Promise<void> = Promise.resolve();
+  /** Called after the first reply on shell: tsdl is loaded then, so that loading does not delay that reply. */
+  private firstReplied: () => void = () => {};
+  /** Whether a kernel_info_request was answered yet. */
+  private firstKernelInfo = false;
   /** True while a cell runs (up to its last output): late rejections go to the next cell instead. */
   private cellRunning = false;
   /** What failed after its cell finished, for the next cell's stderr. */
@@ -96,25 +101,45 @@ export class Kernel {
       this.iopub.bind(url(this.conn.iopub_port)),
       this.heartbeat.bind(url(this.conn.hb_port)),
     ]);
-    const server = this.server;
     const t0 = performance.now();
-    this.started = (async () => {
+    // Loading tsdl (tfjs) holds this thread for a second: the frontend's first request (kernel_info)
+    // is answered first, so that its first cell comes and is type-checked meanwhile.
+    const answered = new Promise<void>((resolve) => (this.firstReplied = resolve));
+    const loaded = (async () => {
+      await Promise.race([answered, new Promise((resolve) => setTimeout(resolve, 250))]);
       const tsdl = await import("../index.js");
       const report = await tsdl.ready();
       this.tsdl = tsdl;
       // Again: tfjs-backend-wasm's Emscripten loader adds handlers that rethrow (and so end the process).
       this.installSafetyNets();
-      this.engine = new TypeScriptEngine(process.cwd(), server, tsdl);
       this.installGlobals();
       this.captureOutput();
       this.log(`started: tsdl ${version}, backend ${report.name} in ${Math.round(performance.now() - t0)} ms, cwd ${process.cwd()}`);
+      return tsdl;
     })();
+    this.started = loaded.then(() => {});
     this.started.catch((e) => this.log(`could not load tsdl: ${(e as Error)?.stack ?? e}`));
+    this.engine = new TypeScriptEngine(process.cwd(), this.server, loaded);
     await this.publish("status", { execution_state: "starting" }, undefined);
     void this.loop(this.shell, (m) => this.enqueue(m));
     void this.loop(this.control, (m) => this.onControl(m));
     void this.loop(this.stdin, (m) => this.onStdin(m));
     void this.beat();
+    void this.welcome();
+  }
+
+  /**
+   * A frontend knows its iopub subscription works when a message comes through it (jupyter_client asks
+   * again for kernel_info until one does): each new subscriber gets an iopub_welcome at once.
+   */
+  private async welcome(): Promise<void> {
+    for await (const [frame] of this.iopub) {
+      if (frame[0] !== 1) continue; // 1: subscribe, 0: unsubscribe
+      const topic = frame.subarray(1);
+      await this.out.iopub.send(
+        serialize({ identities: [topic.length ? topic : Buffer.from(`kernel.${this.session}.iopub_welcome`)], header: header("iopub_welcome", this.session), parent_header: {}, metadata: {}, content: { subscription: topic.toString("utf8") } }, this.signer),
+      );
+    }
   }
 
 
@@ -337,21 +362,30 @@ export class Kernel {
     const c = msg.content as Record<string, unknown>;
     switch (msg.header.msg_type) {
       case "kernel_info_request":
-        return this.reply("shell", msg, "kernel_info_reply", this.kernelInfo());
+        // A frontend takes the kernel as ready on this reply, and JupyterLab drops completions that take
+        // over a second: the first reply waits until TypeScript has its declarations loaded (which the
+        // first cell waits for anyway), at most 30 s.
+        if (!this.firstKernelInfo) {
+          this.firstKernelInfo = true;
+          await Promise.race([this.server?.firstConversion.catch(() => {}), new Promise((resolve) => setTimeout(resolve, 30_000).unref())]);
+        }
+        await this.reply("shell", msg, "kernel_info_reply", this.kernelInfo());
+        this.firstReplied();
+        return;
       case "execute_request":
         return this.execute(msg);
       case "is_complete_request": {
-        const r = await this.safe<{ status: string; indent?: string }>(async () => (await this.started, this.engine.isComplete(String(c.code ?? ""))), { status: "unknown" });
+        const r = await this.safe<{ status: string; indent?: string }>(() => this.engine.isComplete(String(c.code ?? "")), { status: "unknown" });
         return this.reply("shell", msg, "is_complete_reply", r);
       }
       case "complete_request": {
         const code = String(c.code ?? "");
-        const r = await this.safe(async () => (await this.started, this.engine.complete(code, Number(c.cursor_pos ?? code.length))), { matches: [], cursor_start: 0, cursor_end: 0 });
+        const r = await this.safe(() => this.engine.complete(code, Number(c.cursor_pos ?? code.length)), { matches: [], cursor_start: 0, cursor_end: 0 });
         return this.reply("shell", msg, "complete_reply", { status: "ok", ...r, metadata: {} });
       }
       case "inspect_request": {
         const code = String(c.code ?? "");
-        const text = await this.safe(async () => (await this.started, this.engine.inspect(code, Number(c.cursor_pos ?? code.length))), undefined);
+        const text = await this.safe(() => this.engine.inspect(code, Number(c.cursor_pos ?? code.length)), undefined);
         return this.reply("shell", msg, "inspect_reply", { status: "ok", found: !!text, data: text ? { "text/plain": text } : {}, metadata: {} });
       }
       case "history_request":
@@ -431,27 +465,21 @@ export class Kernel {
       this.laterOutput = [];
       await this.publish("stream", { name: "stderr", text: `(from an earlier cell, after it had finished)\n${earlier}` }, msg);
     }
-    let outcome: Awaited<ReturnType<TypeScriptEngine["run"]>> | undefined;
-    try {
-      await this.started;
-    } catch (e) {
-      const evalue = `the kernel could not load tsdl: ${(e as Error)?.message ?? e}`;
-      outcome = { status: "error", ename: "KernelStartError", evalue, traceback: [`\x1b[31mKernelStartError\x1b[0m: ${evalue}`] };
-    }
-    if (!outcome) {
-      const tf = this.tsdl.tf;
-      const before = this.tsdl.config.tensorLeakHint ? census(tf) : undefined;
-      outcome = code.trim() === "" ? ({ status: "ok", hasValue: false } as const) : await this.engine.run(code, `cell[${count}]`);
-      // A promise the cell made and nobody awaited fails now, while this cell still runs: its stderr.
-      await new Promise((resolve) => setImmediate(resolve));
-      if (before) {
-        try {
-          const held = reachableNewTensors([...this.engine.variables(), outcome.status === "ok" ? outcome.value : undefined], before.nextId, (v) => v instanceof tf.Tensor);
-          const line = leakHint(before, census(tf), held);
-          if (line) process.stderr.write(`${line}\n`);
-        } catch (e) {
-          this.log(`leak hint: ${(e as Error)?.message ?? e}`);
-        }
+    let before: ReturnType<typeof census> | undefined;
+    const outcome: CellOutcome =
+      code.trim() === ""
+        ? { status: "ok", hasValue: false }
+        : await this.engine.run(code, `cell[${count}]`, { beforeRun: () => (before = this.tsdl.config.tensorLeakHint ? census(this.tsdl.tf) : undefined) });
+    // A promise the cell made and nobody awaited fails now, while this cell still runs: its stderr.
+    await new Promise((resolve) => setImmediate(resolve));
+    if (before) {
+      try {
+        const tf = this.tsdl.tf;
+        const held = reachableNewTensors([...this.engine.variables(), outcome.status === "ok" ? outcome.value : undefined], before.nextId, (v) => v instanceof tf.Tensor);
+        const line = leakHint(before, census(tf), held);
+        if (line) process.stderr.write(`${line}\n`);
+      } catch (e) {
+        this.log(`leak hint: ${(e as Error)?.message ?? e}`);
       }
     }
     await this.displayChain;

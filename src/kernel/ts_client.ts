@@ -8,14 +8,14 @@
 // TSDL_KERNEL_SNAPSHOT=0 turns it off (neither used nor built).
 import { spawn, type ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, statSync, unlinkSync, writeFileSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, statSync, unlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { basename, dirname, join } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { tsdlHome } from "../data/home.js";
-import type { ReadyInfo, Request } from "./ts_server.cjs";
+import type { FilesInfo, ReadyInfo, Request } from "./ts_server.cjs";
 
-export type { ReadyInfo } from "./ts_server.cjs";
+export type { FilesInfo, ReadyInfo } from "./ts_server.cjs";
 
 /** V8 flags of the TypeScript process; a snapshot is only valid under the flags it was built with. */
 const FLAGS = ["--max-semi-space-size=32"];
@@ -59,38 +59,109 @@ function snapshotsWanted(): boolean {
   return compiled && process.env.TSDL_KERNEL_SNAPSHOT !== "0";
 }
 
+const tslabRequire = () => createRequire(createRequire(import.meta.url).resolve("tslab/package.json"));
+
 function typescriptPath(): string {
-  const tslab = createRequire(createRequire(import.meta.url).resolve("tslab/package.json"));
-  return tslab.resolve("@tslab/typescript-for-tslab");
+  return tslabRequire().resolve("@tslab/typescript-for-tslab");
 }
 
-/** The snapshot file for this Node, these flags, this TypeScript and this builder. */
-export function snapshotPath(): string {
+/** What the TypeScript process is started with. */
+export interface ServerConfig {
+  cwd: string;
+  packageRoot: string;
+  kernelTypes: string;
+  warmUp: string;
+}
+
+function serverConfig(cwd: string): ServerConfig {
+  return { cwd, packageRoot, kernelTypes: join(packageRoot, "kernel", "types"), warmUp: WARM_UP };
+}
+
+/** Everything a snapshot depends on but the folder: Node's binary, its flags, TypeScript, the builder and the server. */
+export function snapshotKey(): string {
   const ts = typescriptPath();
   const t = statSync(ts);
-  const builder = join(here, "ts_snapshot.cjs");
-  const key = createHash("sha256")
-    .update(JSON.stringify([process.execPath, process.version, process.versions.v8, process.arch, FLAGS, ts, t.size, t.mtimeMs, existsSync(builder) ? readFileSync(builder, "utf8") : "", TSLAB_OPTIONS]))
+  const own = ["ts_snapshot.cjs", "ts_server.cjs"].map((f) => (existsSync(join(here, f)) ? readFileSync(join(here, f), "utf8") : ""));
+  return createHash("sha256")
+    .update(JSON.stringify([process.execPath, process.version, process.versions.v8, process.arch, FLAGS, ts, t.size, t.mtimeMs, own, TSLAB_OPTIONS]))
     .digest("hex")
     .slice(0, 16);
-  return join(snapshotDir(), `typescript-${key}.blob`);
 }
+
+/** The snapshot for this folder: `typescript-<key>-<folder>.blob` (its converter warmed up there). */
+export function snapshotPath(config: ServerConfig): string {
+  const folder = createHash("sha256").update(JSON.stringify(config)).digest("hex").slice(0, 12);
+  return join(snapshotDir(), `typescript-${snapshotKey()}-${folder}.blob`);
+}
+
+/**
+ * The snapshot to start from: this folder's only. (Another folder's parsed declarations were once used
+ * too, but TypeScript keeps what it resolved on a parsed file, so a module such as "tsdl", found in that
+ * folder by another path, was then not found in this one.)
+ */
+function pickSnapshot(config: ServerConfig): string | undefined {
+  const own = snapshotPath(config);
+  return existsSync(own) ? own : undefined;
+}
+
+/** Folders' snapshots kept at most (the most recently used). */
+export const MAX_SNAPSHOTS = 4;
 
 /** A request without its id (the client numbers them). */
 export type RequestBody = Request extends infer R ? (R extends { id: number } ? Omit<R, "id"> : never) : never;
 
-/** Snapshots for another Node or TypeScript are of no more use: removed when a new one is built. */
-function removeOtherSnapshots(keep: string): void {
-  const dir = dirname(keep);
-  const name = basename(keep, ".blob");
+/**
+ * Snapshots for another Node, TypeScript or kernel are of no more use, and only the most recently used
+ * MAX_SNAPSHOTS folders' are kept: the rest is removed when a snapshot is built.
+ */
+function pruneSnapshots(key: string, building: string): void {
+  const dir = snapshotDir();
+  const mine: { f: string; t: number }[] = [];
   for (const f of readdirSync(dir)) {
-    if (f.startsWith("typescript-") && !f.startsWith(name) && /\.(blob|json)$/.test(f)) {
-      try {
-        unlinkSync(join(dir, f));
-      } catch {
-        /* another kernel removed it */
-      }
+    const full = join(dir, f);
+    if (!f.startsWith("typescript-")) continue;
+    if (!f.startsWith(`typescript-${key}`)) {
+      if (/\.(blob|json)$/.test(f)) rmQuietly(full);
+    } else if (f.endsWith(".blob") && full !== building) {
+      mine.push({ f: full, t: statSync(full).mtimeMs });
     }
+  }
+  mine.sort((a, b) => b.t - a.t);
+  for (const { f } of mine.slice(MAX_SNAPSHOTS - 1)) rmQuietly(f);
+}
+
+/**
+ * Takes a build's lock file; a lock left by a builder that is no longer running (its pid is in the
+ * file), or older than 10 minutes, is taken over.
+ */
+function takeLock(lock: string): boolean {
+  try {
+    closeSync(openSync(lock, "wx"));
+    return true;
+  } catch {
+    let stale = true;
+    try {
+      const pid = Number(readFileSync(lock, "utf8"));
+      const young = Date.now() - statSync(lock).mtimeMs < 600_000;
+      if (young && pid > 0) {
+        process.kill(pid, 0); // throws when there is no such process
+        stale = false;
+      } else if (young && Date.now() - statSync(lock).mtimeMs < 10_000) {
+        stale = false; // just taken, its pid not written yet
+      }
+    } catch {
+      /* no such process, or no lock any more */
+    }
+    if (stale) writeFileSync(lock, "");
+    return stale;
+  }
+}
+
+function rmQuietly(f: string): void {
+  try {
+    unlinkSync(f);
+  } catch {
+    /* another kernel removed it */
   }
 }
 
@@ -113,14 +184,23 @@ export class TypeScriptServer {
   private starts = 0;
   /** How the current process started. */
   info: ReadyInfo | undefined;
+  /** What its first conversion read. */
+  files: FilesInfo | undefined;
+  private filesPromise!: Promise<FilesInfo>;
+  private filesResolve!: (f: FilesInfo) => void;
 
   constructor(private readonly options: TypeScriptServerOptions) {
     this.spawn(this.options.snapshot ?? snapshotsWanted());
   }
 
-  /** Resolves when the converter is built and has read tsdl's declarations. */
+  /** Resolves when the converter is built and takes requests. */
   get ready(): Promise<ReadyInfo> {
     return this.readyPromise;
+  }
+
+  /** Resolves after the first conversion (a cell's or the warm-up's), with the declaration files it read. */
+  get firstConversion(): Promise<FilesInfo> {
+    return this.filesPromise;
   }
 
   private spawn(useSnapshot: boolean): void {
@@ -130,16 +210,16 @@ export class TypeScriptServer {
       return;
     }
     const { script, execArgv } = serverCommand();
+    const config = serverConfig(this.options.cwd);
     let blob: string | undefined;
     if (useSnapshot) {
       try {
-        const p = snapshotPath();
-        if (existsSync(p)) blob = p;
+        blob = pickSnapshot(config);
+        if (blob) utimesSync(blob, new Date(), new Date()); // recently used: kept
       } catch {
         /* no TypeScript to key on: tslab's converter will say so */
       }
     }
-    const config = { cwd: this.options.cwd, packageRoot, kernelTypes: join(packageRoot, "kernel", "types"), warmUp: WARM_UP };
     const t0 = performance.now();
     // A process group of its own: Jupyter interrupts the kernel's group with SIGINT, and this process
     // has no cell to stop. It exits when the kernel's IPC channel closes.
@@ -153,16 +233,24 @@ export class TypeScriptServer {
     let readyResolve!: (info: ReadyInfo) => void;
     let readyReject!: (e: Error) => void;
     this.readyPromise = new Promise<ReadyInfo>((resolve, reject) => ((readyResolve = resolve), (readyReject = reject)));
+    this.filesPromise = new Promise<FilesInfo>((resolve) => (this.filesResolve = resolve));
     this.readyPromise.catch(() => {});
-    child.on("message", (msg: { ready?: ReadyInfo; id?: number; result?: unknown; error?: string }) => {
+    child.on("message", (msg: { ready?: ReadyInfo; files?: FilesInfo; id?: number; result?: unknown; error?: string }) => {
       if (msg.ready) {
         this.info = msg.ready;
         this.options.log(
           `TypeScript ${msg.ready.typescript} ready in ${Math.round(performance.now() - t0)} ms` +
-            (blob ? ` from the start-up snapshot (${msg.ready.cached} declaration files cached, ${msg.ready.parsed} parsed)` : " (no start-up snapshot)"),
+            (blob ? ` from the start-up snapshot${msg.ready.warm ? ", its converter warm" : " (declarations only: made in another folder, or files changed)"}` : " (no start-up snapshot)"),
         );
         readyResolve(msg.ready);
-        if (useSnapshot && (!blob || msg.ready.parsed > msg.ready.cached / 5)) this.buildSnapshot(msg.ready.declarationFiles);
+        return;
+      }
+      if (msg.files) {
+        this.files = msg.files;
+        this.filesResolve(msg.files);
+        const f = msg.files;
+        this.options.log(`first conversion done ${Math.round(performance.now() - t0)} ms after the TypeScript process started (${f.cached} declaration files from the snapshot, ${f.parsed} parsed)`);
+        if (useSnapshot && !f.warm) void this.buildSnapshot(config, f.declarationFiles);
         return;
       }
       const p = msg.id !== undefined ? this.pending.get(msg.id) : undefined;
@@ -215,24 +303,24 @@ export class TypeScriptServer {
     }
   }
 
-  /** Builds the start-up snapshot in a low-priority process that outlives the kernel if need be. */
-  private buildSnapshot(files: string[]): void {
-    if (this.building || !snapshotsWanted()) return;
+  /**
+   * Builds the start-up snapshot in a low-priority process that outlives the kernel if need be; the
+   * promise settles when that process ends, true when the snapshot is in place.
+   */
+  buildSnapshot(config: ServerConfig, files: string[]): Promise<boolean> {
+    if (this.building || !snapshotsWanted()) return Promise.resolve(false);
     this.building = true;
+    let lockTaken: string | undefined;
     try {
-      const target = snapshotPath();
+      const key = snapshotKey();
+      const target = snapshotPath(config);
       mkdirSync(dirname(target), { recursive: true });
       const lock = `${target}.lock`;
-      try {
-        closeSync(openSync(lock, "wx"));
-      } catch {
-        // Another kernel is building it, unless its lock is stale (10 minutes).
-        if (Date.now() - statSync(lock).mtimeMs < 600_000) return;
-        writeFileSync(lock, "");
-      }
+      if (!takeLock(lock)) return Promise.resolve(false); // another kernel is building it
+      lockTaken = lock;
       // The files of every folder the kernel ran in so far (each may see another @types/node): the last
       // build's list, which is kept beside its snapshot, and this one's.
-      const manifest = `${target}.json`;
+      const manifest = join(snapshotDir(), `typescript-${key}.files.json`);
       let before: string[] = [];
       try {
         before = (JSON.parse(readFileSync(manifest, "utf8")) as { files: string[] }).files;
@@ -240,9 +328,12 @@ export class TypeScriptServer {
         /* the first build */
       }
       const all = Array.from(new Set([...before, ...files])).filter((f) => existsSync(f)).sort();
-      removeOtherSnapshots(target);
+      pruneSnapshots(key, target);
       const input = `${target}.input-${process.pid}.json`;
-      writeFileSync(input, JSON.stringify({ key: target, tsPath: typescriptPath(), files: all, options: TSLAB_OPTIONS }));
+      const tslab = tslabRequire();
+      const paths = { "tslab/package.json": createRequire(import.meta.url).resolve("tslab/package.json"), "@tslab/typescript-for-tslab": typescriptPath(), semver: tslab.resolve("semver") };
+      const server = { script: join(here, "ts_server.cjs"), config, paths };
+      writeFileSync(input, JSON.stringify({ key: target, tsPath: typescriptPath(), files: all, options: TSLAB_OPTIONS, server }));
       const tmp = `${target}.tmp-${process.pid}`;
       // A snapshot's builder script gets require but no `module` or `exports`, which compiled CommonJS uses.
       const entry = `${target}.entry-${process.pid}.cjs`;
@@ -251,12 +342,20 @@ export class TypeScriptServer {
       const node = [process.execPath, ...FLAGS, "--snapshot-blob", tmp, "--build-snapshot", entry].map(q).join(" ");
       // At the lowest priority where `nice` exists: the kernel's cells come first.
       const script = `N=; command -v nice >/dev/null 2>&1 && N="nice -n 19"; $N ${node} >/dev/null 2>&1 && mv -f ${q(tmp)} ${q(target)} && mv -f ${q(input)} ${q(manifest)}; rm -f ${q(tmp)} ${q(input)} ${q(entry)} ${q(lock)}`;
-      const builder = spawn("/bin/sh", ["-c", script], { env: { ...process.env, TSDL_SNAPSHOT_INPUT: input }, stdio: "ignore", detached: true });
-      builder.on("error", () => {});
+      const builder = spawn("/bin/sh", ["-c", script], { cwd: config.cwd, env: { ...process.env, TSDL_SNAPSHOT_INPUT: input }, stdio: "ignore", detached: true });
+      const done = new Promise<boolean>((resolve) => {
+        builder.on("error", () => resolve(false));
+        builder.on("exit", () => resolve(existsSync(target)));
+      });
+      if (builder.pid) writeFileSync(lockTaken, String(builder.pid)); // the builder's: a lock whose process is gone is stale
+      lockTaken = undefined; // the builder removes it when it ends
       builder.unref();
       this.options.log(`building the TypeScript start-up snapshot (${all.length} declaration files) in the background: ${target}`);
+      return done;
     } catch (e) {
       this.options.log(`no start-up snapshot: ${(e as Error).message}`);
+      if (lockTaken) rmQuietly(lockTaken);
+      return Promise.resolve(false);
     }
   }
 
@@ -264,5 +363,26 @@ export class TypeScriptServer {
     this.closed = true;
     this.child?.disconnect?.();
     this.child?.kill();
+  }
+}
+
+/**
+ * Makes the start-up snapshot for kernels started in `cwd` now, unless there is one already (for
+ * `tsdl install`, so that the first kernel a user starts is as quick as the later ones): a TypeScript
+ * process converts the first cell's usual import, and the snapshot is built from what it read.
+ * Resolves with the snapshot's path, or undefined where snapshots are off or it could not be made.
+ */
+export async function prepareStartupSnapshot(cwd: string, log: (s: string) => void = () => {}): Promise<string | undefined> {
+  if (!snapshotsWanted()) return undefined;
+  const config = serverConfig(cwd);
+  const target = snapshotPath(config);
+  if (existsSync(target)) return target;
+  const server = new TypeScriptServer({ cwd, log, snapshot: false });
+  try {
+    await server.request({ op: "convert", prevDecl: "", src: WARM_UP });
+    const files = await server.firstConversion;
+    return (await server.buildSnapshot(config, files.declarationFiles)) ? target : undefined;
+  } finally {
+    server.close();
   }
 }

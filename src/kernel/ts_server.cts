@@ -5,10 +5,13 @@
 //
 // Started from a start-up snapshot (ts_snapshot.cts) when one is cached, it finds TypeScript already
 // loaded and the declaration files (TypeScript's lib, @types/node, tsdl's and tfjs' .d.ts) already
-// parsed and bound: a cached file is used only when its text is exactly the file's text now.
+// parsed and bound: a cached file is used only when its text is exactly the file's text now. A snapshot
+// built in this very folder also holds the converter itself, built and warmed up (its program read
+// tsdl's declarations): it is used when every file that program read is as it was (size and time).
 //
 // Self-contained on purpose (CommonJS, Node's built-ins, tslab and TypeScript only): it runs as a plain
-// script, with or without a snapshot.
+// script, with or without a snapshot, and the snapshot's builder loads it with a require of its own to
+// warm a converter up (`globalThis.__tsdlSnapshotBuild`), then keeps what it made in the snapshot.
 import fs = require("node:fs");
 import path = require("node:path");
 import Module = require("node:module");
@@ -88,48 +91,64 @@ export type Request =
   | { id: number; op: "convert"; prevDecl: string; src: string }
   | { id: number; op: "complete"; prevDecl: string; src: string; position: number }
   | { id: number; op: "inspect"; prevDecl: string; src: string; position: number }
-  | { id: number; op: "isComplete"; src: string }
-  | { id: number; op: "declarationFiles" };
+  | { id: number; op: "isComplete"; src: string };
 
-/** Sent once, when the converter is built and warmed up. */
+/** Sent once, when the converter is built (and takes requests). */
 export interface ReadyInfo {
   typescript: string;
   /** The snapshot's key when the process started from one. */
   snapshot?: string;
-  /** Declaration files taken from the snapshot, parsed here because they changed or were not in it. */
-  cached: number;
-  parsed: number;
-  /** Milliseconds from this process' start to the converter being warm. */
+  /** Milliseconds from this process' start to the converter being built. */
   readyMs: number;
-  /** Milliseconds from this process' start to: this script running, the converter made, the warm-up done. */
-  timings: Record<string, number>;
-  /** The declaration files the program read (real paths): what a snapshot should hold. */
-  declarationFiles: string[];
+  /** True when the converter came warm from the snapshot. */
+  warm: boolean;
 }
 
 const UNTERMINATED_TEMPLATE = 1160;
 const COMMENT_NOT_CLOSED = 1010;
 
-const config = JSON.parse(process.env.TSDL_TS_SERVER_CONFIG ?? "{}") as ServerConfig;
-const tslabRoot = path.dirname(require.resolve("tslab/package.json"));
-const tslabRequire = Module.createRequire(path.join(tslabRoot, "package.json"));
-const tsPath = tslabRequire.resolve("@tslab/typescript-for-tslab");
-const tsLibDir = path.dirname(tsPath);
-const snapshot = (globalThis as unknown as { __tsdlSnapshot?: Snapshot }).__tsdlSnapshot;
+/** Set by the snapshot's builder while it loads this file: its config, and a require for tslab's files. */
+interface Building {
+  config: ServerConfig;
+  require(id: string): unknown;
+  resolve(id: string): string;
+}
 
-/** Declaration files read while the program was built (real paths): what a snapshot should hold. */
-const declarationFiles = new Set<string>();
+/** A converter warmed up by the snapshot's builder, in its folder. */
+interface Warm {
+  config: ServerConfig;
+  converter: Converter;
+  conv: ConverterModule;
+  declarationFiles: Set<string>;
+  /** Every file its program read, with its size and modification time then. */
+  stamps: [string, number, number][];
+}
+
+const g = globalThis as unknown as { __tsdlSnapshot?: Snapshot; __tsdlSnapshotBuild?: Building; __tsdlWarm?: Warm; __tsdlRealSys?: TsSys; __tsdlGivenAs?: Map<string, string> };
+const building = g.__tsdlSnapshotBuild;
+const config = building ? building.config : (JSON.parse(process.env.TSDL_TS_SERVER_CONFIG ?? "{}") as ServerConfig);
+const tslab = ((): { require(id: string): unknown; resolve(id: string): string } => {
+  if (building) return building;
+  const r = Module.createRequire(path.join(path.dirname(require.resolve("tslab/package.json")), "package.json"));
+  return { require: r, resolve: (id) => r.resolve(id) };
+})();
+const tsPath = tslab.resolve("@tslab/typescript-for-tslab");
+const tsLibDir = path.dirname(tsPath);
+const snapshot = g.__tsdlSnapshot;
+
 const stats = { cached: 0, parsed: 0 };
+/** Every file the program read (real paths), and the declaration files among them. */
+const readFiles = new Set<string>();
 
 // TypeScript itself: the snapshot's copy (registered as the module tslab will require), else loaded now.
-if (snapshot && snapshot.tsPath === tsPath) {
+if (snapshot && snapshot.tsPath === tsPath && !building) {
   const mod = new Module(tsPath) as NodeJS.Module & { loaded: boolean };
   mod.filename = tsPath;
   mod.loaded = true;
   mod.exports = snapshot.ts;
   (Module as unknown as { _cache: Record<string, NodeJS.Module> })._cache[tsPath] = mod;
 }
-const ts = tslabRequire("@tslab/typescript-for-tslab") as TsModule;
+const ts = tslab.require("@tslab/typescript-for-tslab") as TsModule;
 
 const mounts = new Map([
   [path.join(config.cwd, "node_modules", "tsdl"), config.packageRoot],
@@ -152,7 +171,8 @@ function realPathOf(p: string): string {
   return real;
 }
 
-const realSys = { ...ts.sys };
+/** TypeScript's own file system functions, before any mount (this file may be evaluated twice in a process). */
+const realSys = (g.__tsdlRealSys ??= { ...ts.sys });
 function mapped(p: string): string {
   for (const [virtual, target] of mounts) {
     if (p === virtual || p.startsWith(virtual + "/")) {
@@ -182,7 +202,7 @@ function mountIntoTypeScript(sys: TsSys): void {
   }
   sys.readFile = (p, enc) => {
     const text = realSys.readFile.call(sys, mapped(p), enc);
-    if (text !== undefined && p.endsWith(".d.ts")) declarationFiles.add(realPathOf(p));
+    if (text !== undefined) readFiles.add(realPathOf(p));
     return text;
   };
   sys.fileExists = (p) => realSys.fileExists.call(sys, mapped(p));
@@ -194,6 +214,14 @@ function mountIntoTypeScript(sys: TsSys): void {
   sys.readDirectory = (p, ...rest) => realSys.readDirectory.call(sys, mapped(p), ...rest);
   if (realSys.realpath) sys.realpath = (p) => (mapped(p) !== p ? p : realSys.realpath!.call(sys, p));
   const unwatched = { close() {} };
+  if (building) {
+    // Nothing is watched in the snapshot's builder: a watcher would keep it from ending, and no handle
+    // survives a snapshot. (The warm converter's program so watches nothing; what it makes later is.)
+    sys.watchFile = () => unwatched;
+    sys.watchDirectory = () => unwatched;
+    return;
+  }
+  if (realSys.watchDirectory) sys.watchDirectory = realSys.watchDirectory;
   if (realSys.watchFile) {
     sys.watchFile = (p, cb, interval, options) =>
       p.includes("/node_modules/") || p.startsWith(tsLibDir + "/") || mapped(p) !== p ? unwatched : realSys.watchFile!.call(sys, p, cb, interval, options);
@@ -202,7 +230,7 @@ function mountIntoTypeScript(sys: TsSys): void {
 
 /** Hands TypeScript's parser the snapshot's parsed and bound file when the text is the same. */
 function useSnapshotFiles(snap: Snapshot): void {
-  const givenAs = new Map<string, string>();
+  const givenAs = (g.__tsdlGivenAs ??= new Map<string, string>());
   (globalThis as unknown as Record<string, unknown>).__tsdlSourceFileHook = (fileName: string, text: string, options: unknown, setParents?: boolean, kind?: number) => {
     if (!fileName.endsWith(".d.ts")) return undefined;
     const real = realPathOf(fileName);
@@ -225,12 +253,38 @@ function syntaxErrors(src: string): { code: number }[] {
   return ts.createSourceFile("cell.ts", src, ts.ScriptTarget.Latest, false, ts.ScriptKind.TS).parseDiagnostics ?? [];
 }
 
+const timings: Record<string, number> = { scriptStart: Math.round(process.uptime() * 1000) };
+// The snapshot's TypeScript keeps declaration files' references per session (ts_snapshot.cts): this one.
+(globalThis as unknown as Record<string, unknown>).__tsdlSession = JSON.stringify([config.cwd, config.packageRoot, config.kernelTypes]);
 if (snapshot) useSnapshotFiles(snapshot);
 mountIntoTypeScript(ts.sys);
-const conv = tslabRequire("./dist/converter.js") as ConverterModule;
-const timings: Record<string, number> = { scriptStart: Math.round(process.uptime() * 1000) };
-const converter = conv.createConverter({ isJS: false, isBrowser: false });
+
+function sameConfig(a: ServerConfig, b: ServerConfig): boolean {
+  return a.cwd === b.cwd && a.packageRoot === b.packageRoot && a.kernelTypes === b.kernelTypes;
+}
+
+/** Whether every file the warm converter's program read is still the same size with the same time. */
+function unchanged(stamps: Warm["stamps"]): boolean {
+  for (const [file, size, mtime] of stamps) {
+    try {
+      const st = fs.statSync(file);
+      if (st.size !== size || st.mtimeMs !== mtime) return false;
+    } catch {
+      return false;
+    }
+  }
+  return true;
+}
+
+const warm = !building && g.__tsdlWarm && sameConfig(g.__tsdlWarm.config, config) && unchanged(g.__tsdlWarm.stamps) ? g.__tsdlWarm : undefined;
+const conv = warm ? warm.conv : (tslab.require("./dist/converter.js") as ConverterModule);
+const converter = warm ? warm.converter : conv.createConverter({ isJS: false, isBrowser: false });
+const declarationFiles = warm ? warm.declarationFiles : new Set<string>();
 timings.converter = Math.round(process.uptime() * 1000);
+
+function noteDeclarations(): void {
+  for (const f of readFiles) if (f.endsWith(".d.ts")) declarationFiles.add(f);
+}
 
 function isComplete(src: string): { status: "complete" | "incomplete" | "invalid"; indent?: string } {
   const r = conv.isCompleteCode(src);
@@ -262,40 +316,100 @@ function handle(req: Request): unknown {
       return inspect(req.prevDecl, req.src, req.position) ?? null;
     case "isComplete":
       return isComplete(req.src);
-    case "declarationFiles":
-      return Array.from(declarationFiles).sort();
   }
 }
 
-// Jupyter interrupts the kernel's process group; this process has its own, and ignores SIGINT anyway.
-process.on("SIGINT", () => {});
-// The kernel is gone (it exited, or was killed): so is its TypeScript.
-process.on("disconnect", () => process.exit(0));
-process.on("message", (msg: Request) => {
-  let reply: { id: number; result?: unknown; error?: string };
-  try {
-    reply = { id: msg.id, result: handle(msg) };
-  } catch (e) {
-    reply = { id: msg.id, error: (e as Error)?.stack ?? String(e) };
-  }
-  process.send!(reply);
-});
+/** Sent once, after the first conversion (a cell's, or the warm-up's): the declaration files it read. */
+export interface FilesInfo {
+  /** Declaration files taken from the snapshot, and parsed here (changed, or not in it), so far. */
+  cached: number;
+  parsed: number;
+  /** True when the converter came warm from the snapshot (its program built in the snapshot's builder). */
+  warm: boolean;
+  /** The declaration files the program read (real paths): what a snapshot should hold. */
+  declarationFiles: string[];
+  /** Milliseconds from this process' start to: this script running, the converter made, the first conversion done. */
+  timings: Record<string, number>;
+}
 
-if (config.warmUp) {
+function warmUp(): void {
   try {
-    converter.convert("", config.warmUp);
+    const src = config.warmUp ?? "";
+    converter.convert("", src);
   } catch {
     /* the first real cell reports whatever this was */
   }
-  timings.warmUp = Math.round(process.uptime() * 1000);
 }
-const ready: ReadyInfo = {
-  typescript: ts.version,
-  cached: stats.cached,
-  parsed: stats.parsed,
-  readyMs: Math.round(process.uptime() * 1000),
-  timings,
-  declarationFiles: Array.from(declarationFiles).sort(),
-  ...(snapshot ? { snapshot: snapshot.key } : {}),
-};
-process.send!({ ready });
+
+/**
+ * Completion and inspection have code paths of their own, as slow the first time: JupyterLab drops a
+ * completion that takes over a second, so the first Tab must find them warm too. (Not in the snapshot's
+ * builder: what they leave behind cannot be snapshotted.)
+ */
+function warmUpServices(): void {
+  const src = config.warmUp ?? "";
+  try {
+    converter.complete("", `${src}\n__tsdl_warm_up__.tf.ze`, src.length + 23);
+    converter.inspect("", `${src}\nMath.max`, src.length + 6);
+  } catch {
+    /* a real request reports whatever this was */
+  }
+}
+
+if (building) {
+  // In the snapshot's builder: warm the converter up and leave it in the heap the snapshot keeps.
+  warmUp();
+  noteDeclarations();
+  const stamps: Warm["stamps"] = [];
+  for (const f of readFiles) {
+    try {
+      const st = fs.statSync(f);
+      stamps.push([f, st.size, st.mtimeMs]);
+    } catch {
+      /* gone already: the stamps cannot match it, and the converter is not used */
+      stamps.push([f, -1, -1]);
+    }
+  }
+  g.__tsdlWarm = { config, converter, conv, declarationFiles, stamps };
+} else {
+  serve();
+}
+
+function serve(): void {
+  let converted = false;
+  const firstConversionDone = () => {
+    if (converted) return;
+    converted = true;
+    noteDeclarations();
+    timings.firstConversion = Math.round(process.uptime() * 1000);
+    const files: FilesInfo = { cached: stats.cached, parsed: stats.parsed, warm: !!warm, declarationFiles: Array.from(declarationFiles).sort(), timings };
+    process.send!({ files });
+  };
+
+  // Jupyter interrupts the kernel's process group; this process has its own, and ignores SIGINT anyway.
+  process.on("SIGINT", () => {});
+  // The kernel is gone (it exited, or was killed): so is its TypeScript.
+  process.on("disconnect", () => process.exit(0));
+  process.on("message", (msg: Request) => {
+    let reply: { id: number; result?: unknown; error?: string };
+    try {
+      reply = { id: msg.id, result: handle(msg) };
+    } catch (e) {
+      reply = { id: msg.id, error: (e as Error)?.stack ?? String(e) };
+    }
+    process.send!(reply);
+    if (msg.op === "convert") firstConversionDone();
+  });
+
+  const ready: ReadyInfo = { typescript: ts.version, readyMs: Math.round(process.uptime() * 1000), warm: !!warm, ...(snapshot ? { snapshot: snapshot.key } : {}) };
+  process.send!({ ready });
+
+  // A cell that is already waiting goes first; else the warm-up loads tsdl's declarations (and the
+  // types the first cells use) before one arrives.
+  setImmediate(() => {
+    if (converted || !config.warmUp) return;
+    if (!warm) warmUp();
+    warmUpServices();
+    firstConversionDone();
+  });
+}

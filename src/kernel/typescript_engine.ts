@@ -78,12 +78,18 @@ export class TypeScriptEngine {
   private readonly sideModules = new Map<string, NodeJS.Module>();
   private readonly baseRequire: NodeJS.Require;
   private interruptCurrent: ((e: Error) => void) | undefined;
+  /** The library, once the kernel has loaded it (cells are type-checked before, and run after). */
+  private tsdl: typeof TsdlModule | undefined;
 
   constructor(
     readonly cwd: string,
     private readonly server: TypeScriptServer,
-    private readonly tsdl: typeof TsdlModule,
+    private readonly tsdlReady: Promise<typeof TsdlModule>,
   ) {
+    tsdlReady.then(
+      (m) => (this.tsdl = m),
+      () => {},
+    );
     this.baseRequire = createRequire(join(cwd, "__cell__.js"));
     const g = globalThis as unknown as Record<string, unknown>;
     g.__tsdl_cell__ = { exports: this.exports, require: this.makeRequire(this.baseRequire, cwd) };
@@ -119,8 +125,12 @@ export class TypeScriptEngine {
     return Object.assign(fn, { resolve: base.resolve, cache: base.cache, main: base.main, extensions: base.extensions });
   }
 
-  /** Type-checks and runs one cell. `name` is the cell's name in tracebacks, e.g. `cell[3]`. */
-  async run(src: string, name: string): Promise<CellOutcome> {
+  /**
+   * Type-checks and runs one cell. `name` is the cell's name in tracebacks, e.g. `cell[3]`. The cell is
+   * type-checked while the kernel may still be loading tsdl; it runs once tsdl is loaded, right after
+   * `beforeRun`.
+   */
+  async run(src: string, name: string, hooks: { beforeRun?: () => void } = {}): Promise<CellOutcome> {
     const signal = interruptSignal();
     let converted: ConvertResult;
     try {
@@ -138,9 +148,17 @@ export class TypeScriptEngine {
       this.prevDecl = converted.declOutput ?? "";
       return { status: "ok", hasValue: false };
     }
+    try {
+      await unlessInterrupted(this.tsdlReady, signal);
+    } catch (e) {
+      if (e instanceof KeyboardInterrupt) return interruptedBeforeStart();
+      const evalue = `the kernel could not load tsdl: ${(e as Error)?.message ?? e}`;
+      return { status: "error", ename: "KernelStartError", evalue, traceback: [`\x1b[31mKernelStartError\x1b[0m: ${evalue}`] };
+    }
     // Let a Ctrl-C that arrived while the cell was being type-checked run its handler, and honour it.
     await new Promise((resolve) => setImmediate(resolve));
     if (signal.aborted) return interruptedBeforeStart();
+    hooks.beforeRun?.();
     const wrapped = (converted.hasToplevelAwait ? "(async function (exports, require) { " : "(function (exports, require) { ") + converted.output + "\n})(__tsdl_cell__.exports, __tsdl_cell__.require)";
     let ret: unknown;
     try {

@@ -73,7 +73,10 @@ export interface StartOptions {
 /** Starts the server on `dir`; resolves once /api/status answers. */
 export async function startJupyter(frontend: Frontend, dir: string, options: StartOptions = {}): Promise<JupyterServer> {
   const tmp = mkdtempSync(join(tmpdir(), `tsdl-${frontend}-`));
-  execFileSync(process.execPath, [join(ROOT, "dist", "cli.js"), "install", "--prefix", join(tmp, "prefix")], { stdio: "ignore" });
+  // A fresh TSDL_HOME per server, but one kernel start-up snapshot for the whole run, made by the first
+  // `tsdl install` as a user's install makes it (a kernel started in another folder uses its declarations).
+  const kernelCache = process.env.TSDL_KERNEL_CACHE ?? join(ROOT, "out", "kernel-cache");
+  execFileSync(process.execPath, [join(ROOT, "dist", "cli.js"), "install", "--prefix", join(tmp, "prefix")], { stdio: "ignore", env: { ...process.env, TSDL_KERNEL_CACHE: kernelCache } });
   const port = await freePort();
   const token = Math.random().toString(36).slice(2);
   const env: NodeJS.ProcessEnv = {
@@ -88,6 +91,7 @@ export async function startJupyter(frontend: Frontend, dir: string, options: Sta
     JUPYTER_PLATFORM_DIRS: "1",
     TSDL_SCALE: process.env.TSDL_SCALE ?? "smoke",
     TSDL_HOME: process.env.TSDL_HOME ?? join(tmp, "tsdl-home"),
+    TSDL_KERNEL_CACHE: kernelCache,
   };
   // Lab's first-run question (fetch Jupyter's news?) would cover part of the page in every screenshot.
   if (frontend === "lab") {

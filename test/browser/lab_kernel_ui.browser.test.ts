@@ -154,7 +154,13 @@ test("a figure follows its panel's width: closing the left sidebar widens it", a
   await typeInCell('import { display } from "tsdl";\ndisplay.plot({ data: [{ x: [1, 2, 3], y: [3, 1, 2], name: "a" }], layout: { title: "resize" } })');
   await page.keyboard.press("Control+Enter");
   const figure = page.locator(".jp-Cell.jp-mod-active .tsdl-PlotlyRenderer.js-plotly-plot");
-  await figure.locator(".main-svg").first().waitFor({ timeout: 60_000 });
+  await figure
+    .locator(".main-svg")
+    .first()
+    .waitFor({ timeout: 60_000 })
+    .catch(async (e) => {
+      throw new Error(`${(e as Error).message}\nthe cell's outputs: ${JSON.stringify(await activeOutputs()).slice(0, 2000)}\nthe server's log: ${server.log().slice(-3000)}`);
+    });
   const width = () => figure.evaluate((el) => [el.clientWidth, Number(el.querySelector(".main-svg")!.getAttribute("width"))]);
   const [before, svgBefore] = await width();
   assert.ok(Math.abs(before - svgBefore) <= 2, `the figure fills its output (${svgBefore} of ${before} px)`);

@@ -103,7 +103,7 @@ def classroom():
         env = dict(os.environ)
         env["PATH"] = f"{VENV}/bin:{env['PATH']}"
         # tsdl for all users, the way docs/classroom.md tells an admin: into the hub venv's prefix.
-        out = subprocess.run(["node", os.path.join(ROOT, "dist", "cli.js"), "install", "--sys-prefix"], env=env, check=True, capture_output=True, text=True)
+        out = subprocess.run(["node", os.path.join(ROOT, "dist", "cli.js"), "install", "--sys-prefix", "--no-snapshot"], env=env, check=True, capture_output=True, text=True)
         assert os.path.join(VENV, "share", "jupyter", "kernels", "tsdl") in out.stdout, out.stdout
         assert "warning:" not in out.stderr, out.stderr
         token = secrets.token_hex(16)

@@ -46,8 +46,10 @@ test("conversion, type errors, completeness, completion and inspection go to the
   servers.push(server);
   const info = await server.ready;
   assert.match(info.typescript, /^5\./);
-  assert.ok(info.declarationFiles.some((f) => f.endsWith("lib.es5.d.ts")) && info.declarationFiles.some((f) => f.endsWith(join("dist", "index.d.ts")) || f.endsWith("index.d.ts")));
   checkConversions(await convertAll(server));
+  const files = (await server.firstConversion).declarationFiles;
+  assert.ok(files.some((f) => f.endsWith("lib.es5.d.ts")), "TypeScript's lib");
+  assert.ok(files.some((f) => f.includes("@tensorflow/tfjs-core/")), "tfjs' declarations, through tsdl's");
   assert.deepEqual(await server.request({ op: "isComplete", src: "function f() {" }), { status: "incomplete", indent: "  " });
   assert.deepEqual(await server.request({ op: "isComplete", src: "1 +* 2" }), { status: "invalid" });
   assert.deepEqual(await server.request({ op: "isComplete", src: "const s = `abc" }), { status: "incomplete", indent: "" });
@@ -67,35 +69,42 @@ test("a TypeScript process that dies is replaced, and the next request is answer
   assert.ok(logs.some((l) => /the TypeScript process exited \(SIGKILL\); starting it again/.test(l)), logs.join("\n"));
 });
 
-test("the start-up snapshot: built in the background on first use, then the declarations come from it, and conversions are the same", async (t) => {
+test("the start-up snapshot: made for its folder (as tsdl install makes it), a process there starts from it warm with the same conversions; another folder starts without it and still finds tsdl", async (t) => {
   const built = join(root, "dist", "kernel", "ts_client.js");
   if (!existsSync(join(root, "dist", "kernel", "ts_snapshot.cjs"))) return t.skip("dist is not built (npm run build)");
   const cache = mkdtempSync(join(tmpdir(), "tsdl-ts-cache-"));
+  const other = mkdtempSync(join(tmpdir(), "tsdl-ts-other-"));
   const saved = process.env.TSDL_KERNEL_CACHE;
   process.env.TSDL_KERNEL_CACHE = cache;
   try {
-    const { TypeScriptServer: Built } = (await import(built)) as typeof import("../../src/kernel/ts_client.ts");
-    const first = new Built({ cwd, log: (s) => logs.push(s) });
+    const { TypeScriptServer: Built, prepareStartupSnapshot } = (await import(built)) as typeof import("../../src/kernel/ts_client.ts");
+    const first = new Built({ cwd, log: (s) => logs.push(s), snapshot: false });
     servers.push(first);
-    assert.equal((await first.ready).snapshot, undefined);
     const plain = await convertAll(first);
     first.close();
-    const deadline = Date.now() + 240_000;
-    while (!readdirSync(cache).some((f) => f.endsWith(".blob")) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 500));
-    assert.ok(readdirSync(cache).some((f) => f.endsWith(".blob")), `no snapshot in ${cache}: ${readdirSync(cache)}`);
-    assert.ok(readdirSync(cache).some((f) => f.endsWith(".blob.json")), "its list of files beside it");
-    assert.ok(!readdirSync(cache).some((f) => /\.(tmp|lock|entry)/.test(f)), `no leftovers: ${readdirSync(cache)}`);
+    const made = await prepareStartupSnapshot(cwd);
+    assert.ok(made && existsSync(made), `no snapshot in ${cache}: ${readdirSync(cache)}`);
+    assert.ok(!readdirSync(cache).some((f) => /\.(tmp|lock|entry|input)/.test(f)), `no leftovers: ${readdirSync(cache)}`);
+    assert.equal(await prepareStartupSnapshot(cwd), made, "made once: a second call finds it");
     const second = new Built({ cwd, log: (s) => logs.push(s) });
     servers.push(second);
     const info = await second.ready;
-    assert.ok(info.snapshot, "started from the snapshot");
-    assert.ok(info.cached > 500 && info.parsed < info.cached / 10, `cached ${info.cached}, parsed ${info.parsed}`);
+    assert.ok(info.snapshot && info.warm, "started from the snapshot, its converter warm");
     const fromSnapshot = await convertAll(second);
     checkConversions(fromSnapshot);
     assert.deepEqual(fromSnapshot, plain, "the same outputs, declarations and diagnostics");
+    second.close();
+    // Regression: a snapshot from another folder once made "tsdl" unresolvable here.
+    const elsewhere = new Built({ cwd: other, log: (s) => logs.push(s) });
+    servers.push(elsewhere);
+    assert.equal((await elsewhere.ready).snapshot, undefined, "another folder's snapshot is not used");
+    checkConversions(await convertAll(elsewhere));
+    const r = await elsewhere.request<Converted>({ op: "convert", prevDecl: "", src: 'import { display } from "tsdl";\ndisplay.plot' });
+    assert.deepEqual(r.diagnostics, []);
   } finally {
     if (saved === undefined) delete process.env.TSDL_KERNEL_CACHE;
     else process.env.TSDL_KERNEL_CACHE = saved;
     rmSync(cache, { recursive: true, force: true });
+    rmSync(other, { recursive: true, force: true });
   }
 });
