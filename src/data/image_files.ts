@@ -3,7 +3,7 @@
 // next batches decode while the model trains), batches of decoded images as float32 tensors, and a
 // queue that keeps a few batches in flight.
 import { openSync, readSync, closeSync } from "node:fs";
-import sharp from "sharp";
+import { loadSharp } from "../load_sharp.js";
 import * as tf from "@tensorflow/tfjs";
 
 export type ColorMode = "rgb" | "rgba" | "grayscale";
@@ -62,6 +62,7 @@ export function cropWindow(h: number, w: number, th: number, tw: number): { top:
 
 /** Decodes `file` (first frame of an animation) to height x width x channels uint8 pixels. */
 export async function decodeImage(file: string, o: DecodeOptions): Promise<Buffer> {
+  const sharp = await loadSharp();
   let img = sharp(file, { failOn: "error", pages: 1 });
   if (o.fit === "crop") {
     const meta = await img.metadata();

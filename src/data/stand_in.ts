@@ -6,7 +6,7 @@ import { mkdirSync } from "node:fs";
 import { writeFileAtomic } from "./atomic_write.js";
 import { join } from "node:path";
 import { deflateRawSync, gzipSync, crc32 } from "node:zlib";
-import sharp from "sharp";
+import { loadSharp } from "../load_sharp.js";
 import { seededRandom } from "./random.js";
 
 /** n grey images h x w: class c is a bright band at a class-specific place, plus noise. */
@@ -192,6 +192,7 @@ export async function petJpeg(kind: "cat" | "dog", size: number, seed: number): 
       for (let ch = 0; ch < 3; ch++) px[(r * size + c) * 3 + ch] = Math.min(255, base[ch] * (shape ? 1.4 : 0.7) + random() * 60);
     }
   }
+  const sharp = await loadSharp();
   return sharp(px, { raw: { width: size, height: size, channels: 3 } }).jpeg({ quality: 85 }).toBuffer();
 }
 

@@ -1,6 +1,6 @@
 // display.imageGrid(x, y?, options): a batch of images as a grid, each labelled underneath (seed 000's
 // 2x5 grid of a validation batch). Tiles and the whole grid are PNGs encoded with sharp.
-import sharp from "sharp";
+import { loadSharp } from "../load_sharp.js";
 import * as tf from "@tensorflow/tfjs";
 import { displayable, escapeHtml, type MimeBundle } from "./html.js";
 
@@ -66,6 +66,7 @@ export async function imageGridData(x: tf.Tensor, y?: tf.Tensor | ArrayLike<numb
   const k = x.dtype === "int32" || max > 1.5 ? 1 : 255; // [0, 1] floats or [0, 255] values
   const tileW = w * scale;
   const tileH = h * scale;
+  const sharp = await loadSharp();
   // Encode the tiles concurrently: sharp works on libuv's threads.
   const tiles = await Promise.all(
     Array.from({ length: n }, (_, i) => {

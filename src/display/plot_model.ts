@@ -5,7 +5,7 @@
 // compiled to WebAssembly (@viz-js/viz, loaded on first use), the PNG drawn from the SVG by sharp.
 import { writeFile } from "node:fs/promises";
 import { extname } from "node:path";
-import sharp from "sharp";
+import { loadSharp } from "../load_sharp.js";
 import * as tf from "@tensorflow/tfjs";
 import { kerasClassName } from "../keras/models/summary.js";
 import type { MimeBundle } from "./html.js";
@@ -313,7 +313,8 @@ export class ModelPlot {
   /** The PNG at `dpi` (sharp draws the SVG, dpi / 72 pixels per point). */
   png(): Promise<Buffer> {
     const scale = this.dpi / 72;
-    this.pngData ??= this.svg().then((s) => {
+    this.pngData ??= this.svg().then(async (s) => {
+      const sharp = await loadSharp();
       // Pixel sizes instead of points: librsvg through sharp would apply a density twice to pt units.
       const sized = s.replace(/<svg width="([\d.]+)pt" height="([\d.]+)pt"/, (_m, w: string, h: string) => `<svg width="${Math.ceil(Number(w) * scale)}px" height="${Math.ceil(Number(h) * scale)}px"`);
       return sharp(Buffer.from(sized)).flatten({ background: "#ffffff" }).png().toBuffer();

@@ -4,7 +4,7 @@
 // renamed into place, so an interrupted preparation leaves no half-made split.
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import sharp from "sharp";
+import { loadSharp } from "../../load_sharp.js";
 import { datasetCache } from "../home.js";
 import { readZip, type ZipEntry } from "../zip.js";
 import { progress } from "../progress.js";
@@ -43,6 +43,7 @@ export interface SmallData {
 /** A JPEG sharp decodes completely, with the "JFIF" marker Keras' example checks for. */
 async function isGoodJpeg(data: Buffer): Promise<boolean> {
   if (data.length < 11 || data[0] !== 0xff || data[1] !== 0xd8) return false;
+  const sharp = await loadSharp();
   try {
     await sharp(data, { failOn: "truncated" }).stats();
     return true;
