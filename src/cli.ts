@@ -22,6 +22,15 @@ function value(args: string[], i: number, option: string): string {
   return v;
 }
 
+/** package.json's engines (node >= 20.19), checked before anything that needs it: a kernelspec whose
+ *  launcher fell back to an older node on PATH says so instead of failing somewhere inside. */
+function checkNode(): void {
+  const [major, minor] = process.versions.node.split(".").map(Number);
+  if (major < 20 || (major === 20 && minor < 19)) {
+    throw new Error(`tsdl: Node.js ${process.version} (${process.execPath}) is too old; tsdl needs Node.js >= 20.19. Install a newer Node and re-run \`tsdl install\` with it (or set TSDL_NODE for the kernel)`);
+  }
+}
+
 /** The kernel's start-up snapshot, made now so that the first kernel starts as fast as later ones. */
 async function prepareSnapshot(): Promise<void> {
   const t0 = performance.now();
@@ -38,6 +47,7 @@ async function prepareSnapshot(): Promise<void> {
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  checkNode();
   if (command === "install") {
     const o: InstallOptions = {};
     let snapshot = true;
@@ -55,6 +65,8 @@ async function main(argv: string[]): Promise<number> {
     console.log(`Installed the "TypeScript (tsdl)" kernel in ${done.kernelDir}`);
     console.log(`Installed the JupyterLab extension in ${done.labextensionDir}`);
     console.log(`Installed plotly.js for classic Notebook in ${done.nbextensionDir}`);
+    console.log(`The kernel runs ${process.execPath} (Node ${process.version}) while it is there, else the node on PATH; after moving tsdl re-run: ${done.reinstall}`);
+    for (const w of done.warnings) console.error(`warning: ${w}`);
     if (snapshot) await prepareSnapshot();
     return 0;
   }

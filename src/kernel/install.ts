@@ -1,15 +1,16 @@
 // `tsdl install`: puts what Jupyter needs to run and show tsdl where Jupyter looks for it, in one data
 // folder (<prefix>/share/jupyter, or the user's):
-//   kernels/tsdl/                      the "TypeScript (tsdl)" kernelspec and its logos;
+//   kernels/tsdl/                      the "TypeScript (tsdl)" kernelspec, its logos and its launcher
+//                                      (tsdl-kernel, a small sh script: which Node, which tsdl);
 //   labextensions/tsdl-jupyterlab/     tsdl's prebuilt JupyterLab / Notebook 7 extension (lab/, built
 //                                      by `npm run build` into dist/labextension);
 //   nbextensions/tsdl/plotly.min.js    plotly.js for classic Notebook, which serves it at
 //                                      /nbextensions/tsdl/ to the HTML of tsdl's figures.
 import { execFileSync } from "node:child_process";
-import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { homedir } from "node:os";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { packageRoot } from "./typescript_engine.js";
 
 export const KERNEL_NAME = "tsdl";
@@ -33,6 +34,20 @@ export interface Installed {
   kernelDir: string;
   labextensionDir: string;
   nbextensionDir: string;
+  /** The command that repeats this install (after tsdl or Node moved), as the launcher prints it. */
+  reinstall: string;
+  /** For an install meant for others (--sys-prefix, --prefix): what other users could not reach. */
+  warnings: string[];
+}
+
+/** The command line that repeats an install: the resolved folder, so it means the same from anywhere. */
+export function reinstallCommand(o: InstallOptions, dataDir: string): string {
+  const where = o.where === "prefix" || o.where === "sys-prefix" ? `--prefix ${shellWord(dirname(dirname(dataDir)))}` : "--user";
+  return `tsdl install ${where}${o.name && o.name !== KERNEL_NAME ? ` --name ${shellWord(o.name)}` : ""}`;
+}
+
+function shellWord(s: string): string {
+  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replaceAll("'", `'\\''`)}'`;
 }
 
 /** The prefix of a Python (sys.prefix), as `jupyter kernelspec install --sys-prefix` uses it. */
@@ -70,34 +85,125 @@ export function builtLabextension(root = packageRoot): string {
   return dir;
 }
 
-/** Writes the kernelspec with its logos. */
-function installKernelSpec(dataDir: string, name: string): string {
+/** The kernelspec's launcher: a POSIX sh script beside kernel.json, run as `sh {resource_dir}/tsdl-kernel`.
+ *  It picks the Node to run at each kernel start, not at install time, so the kernelspec survives a Node
+ *  upgrade: $TSDL_NODE if set, else the Node that ran this install while it is still there and runnable by
+ *  the user starting the kernel, else the first `node` on PATH (saying so on stderr, which Jupyter logs).
+ *  When none is found, or tsdl's own files are gone or unreadable, it exits 1 naming the command that
+ *  repeats this install. It ends in `exec`, so the kernel is Jupyter's child itself: signals (interrupt,
+ *  shutdown) and JPY_PARENT_PID reach it unchanged. */
+export function launcherScript(node: string, cli: string, reinstall: string): string {
+  return `#!/bin/sh
+# Starts the "TypeScript (tsdl)" kernel. Written by \`tsdl install\` (tsdl ${version()}, Node ${process.version});
+# after tsdl moves, re-run:  ${reinstall}
+node_installed=${shellWord(node)}
+cli=${shellWord(cli)}
+reinstall=${shellWord(reinstall)}
+if [ -n "\${TSDL_NODE:-}" ]; then
+  node=$TSDL_NODE
+elif [ -x "$node_installed" ]; then
+  node=$node_installed
+elif node=$(command -v node); then
+  echo "tsdl kernel: $node_installed (the Node that ran tsdl install) is not there or not runnable for $(id -un); using $node" >&2
+else
+  echo "tsdl kernel: no Node.js to run: $node_installed (the Node that ran tsdl install) is not there or not runnable for $(id -un), and PATH ($PATH) has no node. Install Node.js >= 20.19 on PATH or set TSDL_NODE, then re-run: $reinstall" >&2
+  exit 1
+fi
+if [ ! -r "$cli" ]; then
+  echo "tsdl kernel: $cli is missing or not readable for $(id -un) (tsdl moved, was removed, or sits in a folder this user cannot enter); re-run: $reinstall" >&2
+  exit 1
+fi
+exec "$node" "$cli" kernel "$@"
+`;
+}
+
+function version(): string {
+  return (JSON.parse(readFileSync(join(packageRoot, "package.json"), "utf8")) as { version: string }).version;
+}
+
+/** mkdir -p, each folder it makes 755 whatever the umask (an admin's 077 must not hide what it installs). */
+function mkdirOpen(dir: string): void {
+  if (existsSync(dir)) return;
+  mkdirOpen(dirname(dir));
+  mkdirSync(dir);
+  chmodSync(dir, 0o755);
+}
+
+/** Writes the kernelspec with its logos and launcher; the files written temp + rename. */
+function installKernelSpec(dataDir: string, name: string, reinstall: string): string {
   const dir = join(dataDir, "kernels", name);
-  mkdirSync(dir, { recursive: true });
+  mkdirOpen(dir);
+  const cli = join(packageRoot, "dist", "cli.js");
   const spec = {
-    argv: [process.execPath, join(packageRoot, "dist", "cli.js"), "kernel", "--connection-file", "{connection_file}"],
+    argv: ["/bin/sh", "{resource_dir}/tsdl-kernel", "--connection-file", "{connection_file}"],
     display_name: "TypeScript (tsdl)",
     language: "typescript",
     interrupt_mode: "signal",
     env: {},
-    metadata: { debugger: false },
+    metadata: { debugger: false, tsdl: { node: process.execPath, nodeVersion: process.version, cli, reinstall } },
   };
-  writeFileSync(join(dir, "kernel.json"), JSON.stringify(spec, null, 2) + "\n");
+  const write = (file: string, text: string, mode: number) => {
+    const tmp = `${file}.${process.pid}.tmp`;
+    writeFileSync(tmp, text, { mode });
+    chmodSync(tmp, mode); // whatever the installer's umask
+    renameSync(tmp, file);
+  };
+  write(join(dir, "tsdl-kernel"), launcherScript(process.execPath, cli, reinstall), 0o755);
+  write(join(dir, "kernel.json"), JSON.stringify(spec, null, 2) + "\n", 0o644);
   for (const logo of ["logo-32x32.png", "logo-64x64.png"]) copyFileSync(join(packageRoot, "kernel", logo), join(dir, logo));
   return dir;
+}
+
+/** Makes a folder tree readable by everyone (files 644 or 755, folders 755): an admin's umask 077 must
+ *  not leave a system-wide kernelspec or extension that only root can read. */
+function openToAll(path: string): void {
+  const st = statSync(path);
+  if (st.isDirectory()) {
+    chmodSync(path, 0o755);
+    for (const e of readdirSync(path)) openToAll(join(path, e));
+  } else chmodSync(path, st.mode & 0o111 ? 0o755 : 0o644);
+}
+
+/** Folders on the way to `path` that other users cannot enter (no o+x), and `path` itself unless o+r. */
+export function closedToOthers(path: string): string[] {
+  const closed: string[] = [];
+  let p = resolve(path);
+  try {
+    if (!(statSync(p).mode & 0o004)) closed.push(p);
+  } catch {
+    return [p];
+  }
+  for (p = dirname(p); ; p = dirname(p)) {
+    if (!(statSync(p).mode & 0o001)) closed.push(p);
+    if (p === dirname(p)) break;
+  }
+  return closed;
 }
 
 /** Installs the kernelspec, the JupyterLab extension and classic Notebook's copy of plotly.js. */
 export function install(o: InstallOptions = {}): Installed {
   const source = builtLabextension();
   const dataDir = jupyterDataDir(o);
-  const kernelDir = installKernelSpec(dataDir, o.name ?? KERNEL_NAME);
+  const reinstall = reinstallCommand(o, dataDir);
+  const kernelDir = installKernelSpec(dataDir, o.name ?? KERNEL_NAME, reinstall);
   // A fresh copy: an older build's bundles (other hashes) must not linger beside the new ones.
   const labextensionDir = join(dataDir, "labextensions", LABEXTENSION_NAME);
   rmSync(labextensionDir, { recursive: true, force: true });
+  mkdirOpen(dirname(labextensionDir));
   cpSync(source, labextensionDir, { recursive: true });
   const nbextensionDir = join(dataDir, "nbextensions", "tsdl");
-  mkdirSync(nbextensionDir, { recursive: true });
+  mkdirOpen(nbextensionDir);
   copyFileSync(createRequire(join(packageRoot, "package.json")).resolve("plotly.js-dist-min/plotly.min.js"), join(nbextensionDir, "plotly.min.js"));
-  return { dataDir, kernelDir, labextensionDir, nbextensionDir };
+  for (const d of [kernelDir, labextensionDir, nbextensionDir]) openToAll(d);
+  const warnings: string[] = [];
+  if (o.where === "prefix" || o.where === "sys-prefix") {
+    // Installed for everyone: each user's kernel runs this Node and these files as that user.
+    for (const [what, path] of [["Node.js", process.execPath], ["tsdl", join(packageRoot, "dist", "cli.js")], ["the kernelspec", kernelDir]] as const) {
+      const closed = closedToOthers(path);
+      if (!closed.length) continue;
+      const fix = what === "the kernelspec" ? "choose a prefix every user can read (e.g. --prefix /usr/local, or the hub's venv)" : `install ${what} where every user can read it (e.g. under /usr, /usr/local or /opt)${what === "Node.js" ? ", or set TSDL_NODE in the kernelspec's env" : ""}`;
+      warnings.push(`${what} at ${path} is not reachable by other users (${closed.join(", ")} not open to others): their kernels will not start; ${fix}.`);
+    }
+  }
+  return { dataDir, kernelDir, labextensionDir, nbextensionDir, reinstall, warnings };
 }

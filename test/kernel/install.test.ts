@@ -2,11 +2,11 @@
 // plotly.js, each where Jupyter looks for it; a reinstall leaves no stale bundle; bad input is named.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, readdirSync, realpathSync, writeFileSync } from "node:fs";
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, realpathSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { install, jupyterDataDir, LABEXTENSION_NAME, pythonPrefix } from "../../src/kernel/install.ts";
+import { install, jupyterDataDir, LABEXTENSION_NAME, pythonPrefix, reinstallCommand } from "../../src/kernel/install.ts";
 
 const ROOT = resolve(import.meta.dirname, "..", "..");
 
@@ -18,7 +18,15 @@ test("install --prefix: kernelspec with logos, the federated extension, plotly.j
   const spec = JSON.parse(readFileSync(join(data, "kernels", "tsdl", "kernel.json"), "utf8"));
   assert.equal(spec.display_name, "TypeScript (tsdl)");
   assert.equal(spec.language, "typescript");
-  assert.deepEqual(spec.metadata, { debugger: false });
+  // Through the launcher beside kernel.json, which picks the Node at each start.
+  assert.deepEqual(spec.argv, ["/bin/sh", "{resource_dir}/tsdl-kernel", "--connection-file", "{connection_file}"]);
+  assert.equal(spec.metadata.debugger, false);
+  assert.deepEqual(spec.metadata.tsdl, { node: process.execPath, nodeVersion: process.version, cli: join(ROOT, "dist", "cli.js"), reinstall: `tsdl install --prefix ${prefix}` });
+  const launcher = readFileSync(join(data, "kernels", "tsdl", "tsdl-kernel"), "utf8");
+  assert.match(launcher, /^#!\/bin\/sh\n/);
+  assert.ok(launcher.includes(`\nnode_installed=${process.execPath}\n`) && launcher.includes(`\ncli=${join(ROOT, "dist", "cli.js")}\n`), launcher);
+  assert.match(launcher, /\nexec "\$node" "\$cli" kernel "\$@"\n$/);
+  assert.equal(statSync(join(data, "kernels", "tsdl", "tsdl-kernel")).mode & 0o777, 0o755);
   assert.ok(readFileSync(join(data, "kernels", "tsdl", "logo-64x64.png")).subarray(1, 4).equals(Buffer.from("PNG")));
   const ext = join(data, "labextensions", LABEXTENSION_NAME);
   const meta = JSON.parse(readFileSync(join(ext, "package.json"), "utf8"));
@@ -36,7 +44,12 @@ test("install --prefix: kernelspec with logos, the federated extension, plotly.j
 
 test("the CLI says what it installed, and names bad options", () => {
   const prefix = mkdtempSync(join(tmpdir(), "tsdl-install-cli-"));
-  const out = execFileSync(process.execPath, [join(ROOT, "dist", "cli.js"), "install", "--prefix", prefix], { encoding: "utf8" });
+  const run = spawnSync(process.execPath, [join(ROOT, "dist", "cli.js"), "install", "--prefix", prefix], { encoding: "utf8" });
+  assert.equal(run.status, 0, run.stderr);
+  const out = run.stdout;
+  assert.match(out, new RegExp(`re-run: tsdl install --prefix ${prefix}\n`));
+  // mkdtemp's folder is 0700: other users would not see this kernelspec, and the CLI says so.
+  assert.match(run.stderr, new RegExp(`^warning: the kernelspec at ${prefix}/share/jupyter/kernels/tsdl is not reachable by other users \\(${prefix} not open to others\\)`));
   assert.match(out, /Installed the "TypeScript \(tsdl\)" kernel in .*kernels\/tsdl\nInstalled the JupyterLab extension in .*labextensions\/tsdl-jupyterlab\n/);
   const fail = (args: string[]) => {
     try {
@@ -48,6 +61,14 @@ test("the CLI says what it installed, and names bad options", () => {
   };
   assert.match(fail(["--prefix"]), /--prefix needs a value/);
   assert.match(fail(["--bogus"]), /unknown option "--bogus"/);
+});
+
+test("the re-install command names the resolved folder, quoted for sh where needed", () => {
+  assert.equal(reinstallCommand({ where: "prefix", prefix: "x" }, "/opt/hub/share/jupyter"), "tsdl install --prefix /opt/hub");
+  assert.equal(reinstallCommand({ where: "sys-prefix" }, "/opt/my hub/share/jupyter"), "tsdl install --prefix '/opt/my hub'");
+  assert.equal(reinstallCommand({}, "/home/a/.local/share/jupyter"), "tsdl install --user");
+  assert.equal(reinstallCommand({ where: "user", name: "tsdl2" }, "/x"), "tsdl install --user --name tsdl2");
+  assert.equal(reinstallCommand({ where: "prefix", name: "it's" }, "/p/share/jupyter"), "tsdl install --prefix /p --name 'it'\\''s'");
 });
 
 test("--sys-prefix is the prefix of the python asked; a missing python is a clear error", () => {

@@ -25,8 +25,9 @@ PARENT = textwrap.dedent(
         kc = km.client()
     else:  # a plain Popen without JPY_PARENT_PID: the kernel falls back on its parent pid
         cf, info = write_connection_file(os.path.join(os.environ["TMP_DIR"], "conn.json"))
-        spec = json.load(open(os.path.join(os.environ["JUPYTER_PATH"], "kernels", "tsdl", "kernel.json")))
-        argv = [a.replace("{connection_file}", cf) for a in spec["argv"]]
+        spec_dir = os.path.join(os.environ["JUPYTER_PATH"], "kernels", "tsdl")
+        spec = json.load(open(os.path.join(spec_dir, "kernel.json")))
+        argv = [a.replace("{connection_file}", cf).replace("{resource_dir}", spec_dir) for a in spec["argv"]]
         env = {k: v for k, v in os.environ.items() if k != "JPY_PARENT_PID"}
         pid = subprocess.Popen(argv, env=env, start_new_session=True).pid
         kc = BlockingKernelClient(connection_file=cf)
