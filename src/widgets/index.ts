@@ -15,3 +15,4 @@ export { Box, HBox, VBox, Tab, Accordion, type BoxOptions, type SelectionContain
 export { Image, type ImageOptions } from "./image.js";
 export { jslink, jsdlink, Link, DirectionalLink } from "./link.js";
 export { interact, interactive, Interactive, widgetFromAbbrev } from "./interact.js";
+export { FitControls } from "./training_controls.js";
