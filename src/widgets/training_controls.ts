@@ -84,7 +84,7 @@ export class FitControls implements TrainingControls {
 
   stopped(epoch: number, batchesDone: number, finishedEpochs: number): void {
     const line = `stopped by the Stop button in epoch ${epoch + 1}, after batch ${batchesDone} of it (${this.batches} batches in this fit, ${this.batches - (this.batchesAtStop ?? 0)} after the click); the History has the ${finishedEpochs} finished epoch(s)`;
-    this.status.value = line;
+    this.status.value = `stopped in epoch ${epoch + 1} after batch ${batchesDone}; ${finishedEpochs} finished epoch(s) kept`;
     process.stdout.write(`\n${line}\n`);
   }
 }

@@ -22,6 +22,8 @@ const SOURCES = [
   'import { widgets } from "tsdl";\nconst s = new widgets.IntSlider({ value: 10, max: 50, description: "steps" });\nconst seen: number[] = [];\ns.observe((c) => seen.push(c.new), "value");\ns',
   'let clicks = 0;\nconst b = new widgets.Button({ description: "Count", buttonStyle: "info", onClick: () => { clicks++; } });\nb',
   "console.log(`value=${s.value} seen=${seen.length ? seen[seen.length - 1] : \"none\"} clicks=${clicks}`)",
+  'import { keras, layers, tf } from "tsdl";\nconst x = tf.randomUniform([256, 8], -1, 1, "float32", 1);\nconst y = x.sum(1, true);\nconst m = keras.Sequential([keras.Input([8]), layers.Dense(32, { activation: "relu" }), layers.Dense(1)]);\nm.compile({ loss: "mse", optimizer: "sgd" });\nconst h = await m.fit(x, y, { epochs: 2000, batchSize: 8, controls: true });\n`epochs in the History: ${h.epoch.length}`',
+  "const h2 = await m.fit(x, y, { epochs: 2, batchSize: 8, verbose: 0 });\n`trained again: ${h2.epoch.length} epochs`",
 ];
 
 let server: JupyterServer;
@@ -70,6 +72,18 @@ async function runCell(index: number): Promise<void> {
   );
   await waitFor(async () => (await cells(page, NAME))[index].count !== null && !/\*/.test((await cells(page, NAME))[index].prompt), `cell ${index} ran`);
   await waitForIdleKernel(page, NAME, 60_000);
+}
+
+/** Starts a cell without waiting for it. */
+async function startCell(index: number): Promise<void> {
+  await page.evaluate(
+    ([src, n, i]) => {
+      const p = (0, eval)(src)(n);
+      p.content.activeCellIndex = i;
+      void (window as any).jupyterapp.commands.execute("notebook:run-cell");
+    },
+    [PANEL, NAME, index] as const,
+  );
 }
 
 async function printed(index: number): Promise<string> {
@@ -159,5 +173,32 @@ test("a kernel restart leaves no widget error in the page; new widgets work in t
   await page.screenshot({ path: join(OUT, "lab-widgets-restarted.png") });
   assert.deepEqual(await widgetErrorsInPage(), []);
   assert.deepEqual(consoleErrors.slice(errorsBefore).filter((e) => /widget|comm/i.test(e)), []);
+  assert.deepEqual(pageErrors, []);
+});
+
+test("Stop beside fit's progress bar ends training within two batches; the kernel stays and trains again", async () => {
+  await startCell(3);
+  const stop = page.locator(".widget-button", { hasText: "Stop" }).last();
+  await stop.waitFor({ timeout: 60_000 });
+  // Training is under way: the progress bar has passed epoch 2.
+  await waitFor(async () => /Epoch ([3-9]|\d\d+)\/2000/.test(await page.locator(".jp-Cell").nth(3).innerText()), "epoch 3 begins", 60_000);
+  await page.screenshot({ path: join(OUT, "lab-widgets-fit-running.png") });
+  await stop.click();
+  await waitFor(async () => (await cells(page, NAME))[3].outputs.some((o) => o.output_type === "execute_result"), "fit returns after Stop", 30_000);
+  const outs = (await cells(page, NAME))[3].outputs;
+  const text = outs.map((o) => o.text ?? "").join("") + (await page.locator(".jp-Cell").nth(3).innerText());
+  const m = /stopped by the Stop button in epoch (\d+), after batch (\d+) of it \((\d+) batches in this fit, (\d+) after the click\); the History has the (\d+) finished epoch/.exec(text);
+  assert.ok(m, text);
+  assert.ok(Number(m[4]) <= 2, `batches after the click: ${m[4]}`);
+  assert.equal(Number(m[3]), (Number(m[1]) - 1) * 32 + Number(m[2]), "32 batches an epoch");
+  const result = outs.find((o) => o.output_type === "execute_result")!;
+  assert.equal((result.data as Record<string, string>)["text/plain"], `'epochs in the History: ${m[5]}'`);
+  assert.equal(Number(m[5]), Number(m[1]) - 1);
+  assert.equal(await stop.isDisabled(), true);
+  await page.screenshot({ path: join(OUT, "lab-widgets-fit-stopped.png") });
+  await runCell(4);
+  const again = (await cells(page, NAME))[4].outputs.find((o) => o.output_type === "execute_result");
+  assert.equal((again?.data as Record<string, string>)?.["text/plain"], "'trained again: 2 epochs'");
+  assert.deepEqual(await widgetErrorsInPage(), []);
   assert.deepEqual(pageErrors, []);
 });
