@@ -52,6 +52,10 @@ export interface SelectionContainer {
 
 /** Tab and Accordion: a title per child (padded with ""), and which child is shown. */
 export abstract class SelectionContainer extends Box {
+  constructor(children: Widget[] | SelectionContainerOptions = {}, options: SelectionContainerOptions = {}) {
+    super(children, options);
+  }
+
   protected validate(name: string, value: unknown): unknown {
     if (name === "titles") {
       if (!Array.isArray(value) || !value.every((t) => typeof t === "string")) throw new TypeError(`${this.constructor.name}: titles must be an array of strings, got ${JSON.stringify(value)}`);

@@ -37,7 +37,7 @@ test("comm_open: target jupyter.widget, comm id = model id, data {state, buffer_
   assert.deepEqual(o.content.data.buffer_paths, [["value"]]);
   assert.equal("value" in o.content.data.state, false);
   assert.deepEqual([...o.buffers[0]], [5, 6]);
-  assert.deepEqual(im[Symbol.for("Jupyter.display")]()["application/vnd.jupyter.widget-view+json"], { version_major: 2, version_minor: 0, model_id: im.modelId });
+  assert.deepEqual((im as unknown as Record<symbol, () => Record<string, unknown>>)[Symbol.for("Jupyter.display")]()["application/vnd.jupyter.widget-view+json"], { version_major: 2, version_minor: 0, model_id: im.modelId });
 });
 
 test("an update from the front end: echo_update first, then observers; a Dropdown's index change tells value and label observers", () => {

@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { widgets } from "../../src/index.ts";
+import type * as W from "../../src/widgets/index.ts";
 import { removeBuffers } from "../../src/widgets/buffers.ts";
 
 const PY = new URL("../../.venv/bin/python", import.meta.url).pathname;
@@ -17,7 +18,7 @@ const w = widgets;
 const f = () => undefined;
 
 /** [tsdl, Python] pairs. */
-const CASES: [() => widgets.Widget, string][] = [
+const CASES: [() => W.Widget, string][] = [
   [() => new w.IntSlider(), "w.IntSlider()"],
   [() => new w.IntSlider({ value: 7, min: 5, max: 10, step: 1, description: "n", continuousUpdate: false, orientation: "vertical", readoutFormat: "02d", disabled: true }), "w.IntSlider(value=7, min=5, max=10, step=1, description='n', continuous_update=False, orientation='vertical', readout_format='02d', disabled=True)"],
   [() => new w.IntSlider({ value: 300 }), "w.IntSlider(value=300)"],

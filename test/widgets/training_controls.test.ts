@@ -5,6 +5,7 @@
 import { test, before } from "node:test";
 import assert from "node:assert/strict";
 import { callbacks, keras, layers, optimizers, ready, tf, widgets } from "../../src/index.ts";
+import type * as W from "../../src/widgets/index.ts";
 
 before(async () => {
   await ready();
@@ -18,8 +19,8 @@ function problem() {
 
 function controlsOfLastFit() {
   const live = [...widgets.liveWidgets().values()];
-  const box = live.filter((w): w is widgets.HBox => w instanceof widgets.HBox).at(-1)!;
-  return box.children as widgets.Widget[];
+  const box = live.filter((w): w is W.HBox => w instanceof widgets.HBox).at(-1)!;
+  return box.children as W.Widget[];
 }
 
 test("Stop ends fit at the next batch: the finished epochs in the History, the weights of that batch kept; fit trains again", async () => {
@@ -38,7 +39,7 @@ test("Stop ends fit at the next batch: the finished epochs in the History, the w
         onBatchEnd: async (batch) => {
           batches++;
           if (batches === 8 * 2 + 3) {
-            const stop = controlsOfLastFit()[0] as widgets.Button;
+            const stop = controlsOfLastFit()[0] as W.Button;
             assert.equal(stop.description, "Stop");
             stop.click(); // as the page's click does (its custom message calls click())
           }
@@ -50,12 +51,12 @@ test("Stop ends fit at the next batch: the finished epochs in the History, the w
   assert.equal(batches, 8 * 2 + 3, "no batch after the one during which Stop was pressed");
   assert.equal(history.epoch.length, 2, "the two finished epochs");
   assert.deepEqual([...((await model.getWeights()[0].data()) as Float32Array)], [...weightsAtStop!]);
-  const [stop, status] = controlsOfLastFit() as [widgets.Button, widgets.Label];
+  const [stop, status] = controlsOfLastFit() as [W.Button, W.Label];
   assert.equal(stop.disabled, true);
   assert.equal(status.value, "stopped in epoch 3 after batch 3; 2 finished epoch(s) kept");
   const again = await model.fit(x, y, { epochs: 2, batchSize: 8, verbose: 0, controls: true });
   assert.equal(again.epoch.length, 2);
-  assert.equal((controlsOfLastFit()[1] as widgets.Label).value, "training finished");
+  assert.equal((controlsOfLastFit()[1] as W.Label).value, "training finished");
   tf.dispose([x, y]);
 });
 
@@ -75,7 +76,7 @@ test("the learning-rate slider: its value is the optimizer's learning rate from 
       new callbacks.LambdaCallback({
         onBatchEnd: async () => {
           ws.push(((await model.getWeights()[0].data()) as Float32Array)[0]);
-          const slider = controlsOfLastFit()[1] as widgets.FloatLogSlider;
+          const slider = controlsOfLastFit()[1] as W.FloatLogSlider;
           if (ws.length === 1) {
             assert.equal(slider.min, -4);
             assert.equal(slider.max, 0);
