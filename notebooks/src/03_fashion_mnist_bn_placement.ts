@@ -140,8 +140,11 @@ display.compareHistories({ "BN before ReLU": historyBefore, "BN after ReLU": his
 // Pick a layer in the list and move the slider through the snapshots: the numbers give the 15th, 50th and
 // 85th percentiles (the three curves Ioffe and Szegedy plot in their first figure), and the bars show the
 // whole distribution on an axis that stays fixed for that layer, so a drift is visible as a shift. What
-// enters a BN layer wanders while the weights before it change; what leaves it stays centred with a
-// steady spread, moved only by the slowly learned `gamma` and `beta`.
+// enters a BN layer wanders while the weights before it change; what leaves it is centred and scaled by
+// the layer's moving mean and variance. Because the probe runs in inference mode, those are the running
+// averages, which start at 0 and 1 and need some steps to catch up: in the first snapshots BN's output
+// still mirrors its input, later it settles near zero mean and unit spread, shifted and stretched only by
+// the slowly learned `gamma` and `beta`.
 
 // %%
 import { widgets, callbacks, describeValues } from "tsdl";
