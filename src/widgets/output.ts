@@ -40,6 +40,9 @@ export class Output extends DOMWidget {
     const manager = commManager();
     const id = manager?.parentMsgId();
     const before = this.msgId;
+    // Displays and prints asked for before this call go out first, to where they belong (displays are
+    // sent asynchronously: one made just before, e.g. display(out) itself, would otherwise land inside).
+    await manager?.flush();
     if (id) this.msgId = id;
     try {
       return await fn();
