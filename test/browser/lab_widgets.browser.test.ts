@@ -1,8 +1,9 @@
 // Widgets in JupyterLab 4 through the standard manager (jupyterlab_widgets 3.0 from .venv), driven in
 // the page: a slider dragged with the mouse reaches the kernel (its observer runs, w.value reads it in the
 // next cell), a Button's click runs its kernel handler, the notebook saved with Lab's "save widget state"
-// setting reopens (a fresh kernel, the page reloaded) showing the last state, and a kernel restart leaves
-// no widget error in the page. Screenshots: out/browser/lab-widgets-*.png.
+// setting reopens (a fresh kernel, the page reloaded) showing the last state, a kernel restart leaves no
+// widget error in the page, Stop beside fit's progress bar ends training, and an Output captures prints
+// and displays. Screenshots: out/browser/lab-widgets-*.png.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
@@ -24,6 +25,7 @@ const SOURCES = [
   "console.log(`value=${s.value} seen=${seen.length ? seen[seen.length - 1] : \"none\"} clicks=${clicks}`)",
   'import { keras, layers, tf } from "tsdl";\nconst x = tf.randomUniform([256, 8], -1, 1, "float32", 1);\nconst y = x.sum(1, true);\nconst m = keras.Sequential([keras.Input([8]), layers.Dense(32, { activation: "relu" }), layers.Dense(1)]);\nm.compile({ loss: "mse", optimizer: "sgd" });\nconst h = await m.fit(x, y, { epochs: 2000, batchSize: 8, controls: true });\n`epochs in the History: ${h.epoch.length}`',
   "const h2 = await m.fit(x, y, { epochs: 2, batchSize: 8, verbose: 0 });\n`trained again: ${h2.epoch.length} epochs`",
+  'import { display } from "tsdl";\nconst out = new widgets.Output({ layout: { border: "1px solid #999" } });\ndisplay(out);\nconsole.log("printed before");\nawait out.capture(() => { console.log("printed inside"); display(new widgets.Label({ value: "a label inside" })); });\nconsole.log("printed after");',
 ];
 
 let server: JupyterServer;
@@ -200,5 +202,19 @@ test("Stop beside fit's progress bar ends training within two batches; the kerne
   const again = (await cells(page, NAME))[4].outputs.find((o) => o.output_type === "execute_result");
   assert.equal((again?.data as Record<string, string>)?.["text/plain"], "'trained again: 2 epochs'");
   assert.deepEqual(await widgetErrorsInPage(), []);
+  assert.deepEqual(pageErrors, []);
+});
+
+test("Output captures the prints and displays made inside out.capture(...); those before and after stay in the cell", async () => {
+  await runCell(5);
+  // The Output's view holds an output area of its own, inside the cell's.
+  const widget = page.locator(".jp-Cell").nth(5).locator(".jp-OutputArea .jp-OutputArea");
+  await waitFor(async () => /printed inside/.test(await widget.innerText()), "the print inside capture shows in the Output");
+  assert.equal(await widget.locator(".widget-label", { hasText: "a label inside" }).count(), 1);
+  assert.doesNotMatch(await widget.innerText(), /printed (before|after)/);
+  const streams = (await cells(page, NAME))[5].outputs.filter((o) => o.output_type === "stream").map((o) => o.text).join("");
+  assert.equal(streams, "printed before\nprinted after\n");
+  await page.locator(".jp-Cell").nth(5).scrollIntoViewIfNeeded();
+  await page.screenshot({ path: join(OUT, "lab-widgets-output.png") });
   assert.deepEqual(pageErrors, []);
 });
