@@ -8,6 +8,7 @@
 import "./backend/memory.js";
 import * as tf from "@tensorflow/tfjs";
 import * as kerasModule from "./keras/index.js";
+import * as widgetsModule from "./widgets/index.js";
 
 export { tf };
 export { ready, backend, describeBackend, type BackendReport, type BackendAttempt, type BackendName } from "./backend/backend.js";
@@ -35,6 +36,9 @@ export type { ModelPlot, PlotModelOptions } from "./display/plot_model.js";
 
 /** The Keras namespace: `keras.layers`, `keras.Model`, `keras.optimizers`, `keras.callbacks`, ... */
 export const keras = kerasModule;
+
+/** Interactive widgets (ipywidgets 8.1's models): `widgets.IntSlider`, `widgets.Button`, `widgets.interact`, ... */
+export const widgets = widgetsModule;
 
 /** tsdl's version (from package.json). */
 export { version } from "./version.js";

@@ -130,6 +130,111 @@ console.log(`BN after ReLU: test loss ${testLossAfter.toFixed(4)}, test accuracy
 display.compareHistories({ "BN before ReLU": historyBefore, "BN after ReLU": historyAfter })
 
 // %% [markdown]
+// ## Watching BN at work: an interactive explorer
+//
+// The curves above only show the end result. To see *what* BN changes, we train one more copy of the
+// BN-before network for a single epoch and, every few batches, push a fixed set of 512 test images through
+// it layer by layer in inference mode. For every BN layer we keep a sample of what enters it (the output
+// of the `Dense` layer in front of it) and of what leaves it.
+//
+// Pick a layer in the list and move the slider through the snapshots: the numbers give the 15th, 50th and
+// 85th percentiles (the three curves Ioffe and Szegedy plot in their first figure), and the bars show the
+// whole distribution on an axis that stays fixed for that layer, so a drift is visible as a shift. What
+// enters a BN layer wanders while the weights before it change; what leaves it is centred and scaled by
+// the layer's moving mean and variance. Because the probe runs in inference mode, those are the running
+// averages, which start at 0 and 1 and need some steps to catch up: in the first snapshots BN's output
+// still mirrors its input, later it settles near zero mean and unit spread, shifted and stretched only by
+// the slowly learned `gamma` and `beta`.
+
+// %%
+import { widgets, callbacks, describeValues } from "tsdl";
+
+const explorer = keras.Sequential([
+  layers.Flatten({ inputShape: [28, 28] }),
+  layers.Dense(300, { useBias: false }),
+  layers.BatchNormalization(),
+  layers.Activation(keras.activations.relu),
+  layers.Dense(200, { useBias: false }),
+  layers.BatchNormalization(),
+  layers.Activation(keras.activations.relu),
+  layers.Dense(100, { useBias: false }),
+  layers.BatchNormalization(),
+  layers.Activation(keras.activations.relu),
+  layers.Dense(10, { activation: keras.activations.softmax }),
+]);
+explorer.compile({ loss: "sparse_categorical_crossentropy", optimizer: optimizers.SGD({ lr: 0.01, decay: 1e-6, momentum: 0.9, nesterov: true }), metrics: ["accuracy"] });
+const isBN = (i: number) => explorer.layers[i]?.getClassName() === "BatchNormalization";
+const watched = explorer.layers.filter((_, i) => isBN(i) || isBN(i + 1)); // each BN layer and the Dense before it
+const probe = testImages.slice(0, 512);
+const SAMPLE = 3000; // values kept per layer and snapshot
+const snapshots: { step: number; values: Record<string, Float32Array> }[] = [];
+let explorerStep = 0;
+
+async function snapshot(): Promise<void> {
+  const values: Record<string, Float32Array> = {};
+  let h: tf.Tensor = probe;
+  for (const layer of explorer.layers) {
+    const next = layer(h, { training: false });
+    if (h !== probe) h.dispose();
+    h = next;
+    if (watched.includes(layer)) {
+      const all = (await h.data()) as Float32Array;
+      const stride = Math.max(1, Math.floor(all.length / SAMPLE));
+      values[layer.name] = all.filter((_, i) => i % stride === 0);
+    }
+  }
+  h.dispose();
+  snapshots.push({ step: explorerStep, values });
+}
+
+const batchesPerEpoch = Math.ceil(trainImages.shape[0] / 32);
+const every = Math.max(1, Math.floor(batchesPerEpoch / 20)); // about twenty snapshots
+await snapshot();
+await explorer.fit(trainImages, trainLabels, {
+  epochs: 1,
+  verbose: 0,
+  callbacks: [new callbacks.LambdaCallback({ onBatchEnd: async () => { explorerStep++; if (explorerStep % every === 0) await snapshot(); } })],
+});
+console.log(`${snapshots.length} snapshots over ${explorerStep} training steps`);
+
+// %%
+// A fixed axis per layer: from the lowest 1st to the highest 99th percentile over all snapshots.
+const axis: Record<string, [number, number]> = {};
+for (const layer of watched) {
+  const ends = snapshots.map((s) => describeValues(s.values[layer.name], [1, 99]).percentiles);
+  axis[layer.name] = [Math.min(...ends.map((e) => e[1])), Math.max(...ends.map((e) => e[99]))];
+}
+
+function histogramSvg(values: Float32Array, [lo, hi]: [number, number], bins = 40): string {
+  const counts = new Array(bins).fill(0);
+  for (const v of values) if (v >= lo && v <= hi) counts[Math.min(bins - 1, Math.floor(((v - lo) / (hi - lo)) * bins))]++;
+  const top = Math.max(...counts, 1);
+  const W = 480, H = 140, bw = W / bins;
+  const bars = counts.map((c, i) => `<rect x="${(i * bw).toFixed(1)}" y="${(H - (c / top) * H).toFixed(1)}" width="${(bw - 1).toFixed(1)}" height="${((c / top) * H).toFixed(1)}" fill="#4c78a8"/>`).join("");
+  const zero = lo < 0 && hi > 0 ? `<line x1="${((-lo / (hi - lo)) * W).toFixed(1)}" x2="${((-lo / (hi - lo)) * W).toFixed(1)}" y1="0" y2="${H}" stroke="#999" stroke-dasharray="3,3"/>` : "";
+  return `<svg width="${W}" height="${H + 16}" style="font:11px sans-serif">${bars}${zero}<text x="0" y="${H + 13}">${lo.toFixed(2)}</text><text x="${W}" y="${H + 13}" text-anchor="end">${hi.toFixed(2)}</text></svg>`;
+}
+
+const layerChoice = new widgets.Dropdown<string>({
+  options: watched.map((l) => [`${l.name}: ${l.getClassName() === "Dense" ? "what enters BN" : "what BN puts out"}`, l.name] as [string, string]),
+  description: "layer",
+});
+const stepChoice = new widgets.IntSlider({ min: 0, max: snapshots.length - 1, value: snapshots.length - 1, description: "snapshot" });
+const view = new widgets.HTML();
+
+function showSnapshot(): void {
+  const name = layerChoice.value!;
+  const snap = snapshots[stepChoice.value];
+  const s = describeValues(snap.values[name]);
+  const f = (v: number) => v.toFixed(3);
+  view.value = `<div style="font-family:monospace">step ${snap.step}: p15 ${f(s.percentiles[15])} · p50 ${f(s.percentiles[50])} · p85 ${f(s.percentiles[85])} · mean ${f(s.mean)} · std ${f(s.std)}</div>${histogramSvg(snap.values[name], axis[name])}`;
+}
+layerChoice.observe(showSnapshot, "value");
+stepChoice.observe(showSnapshot, "value");
+showSnapshot();
+new widgets.VBox([new widgets.HBox([layerChoice, stepChoice]), view])
+
+// %% [markdown]
 // ## What this run shows
 //
 // Both placements train this shallow network well; the difference between them is small compared with

@@ -16,6 +16,7 @@ import type * as Tsdl from "../index.js";
 import { requestInterrupt, resetInterrupt } from "../interrupt.js";
 import { version } from "../version.js";
 import { History } from "./history.js";
+import { CommManager, installCommManager } from "./comms.js";
 import { watchParent } from "./parent_watch.js";
 import { census, leakHint, reachableNewTensors } from "./leak_hint.js";
 import { toBundle, type MimeBundle } from "./mime_bundle.js";
@@ -77,11 +78,27 @@ export class Kernel {
   private flushScheduled = false;
   private readonly realWrite = { stdout: process.stdout.write.bind(process.stdout), stderr: process.stderr.write.bind(process.stderr) };
   private stopping = false;
+  /** Comms both ways (comms.ts); the widgets (src/widgets) register their targets on it. */
+  readonly comms: CommManager;
 
   constructor(private readonly conn: ConnectionInfo) {
     this.signer = new Signer(conn.key, conn.signature_scheme);
     const log = (s: string) => this.log(s);
     this.out = { shell: new Outbox(this.shell, log), control: new Outbox(this.control, log), stdin: new Outbox(this.stdin, log), iopub: new Outbox(this.iopub, log) };
+    this.comms = new CommManager(
+      {
+        publish: (type, content, metadata, buffers) => {
+          const topic = Buffer.from(`kernel.${this.session}.${type}`);
+          const frames = serialize({ identities: [topic], header: header(type, this.session), parent_header: this.parent?.header ?? {}, metadata, content, buffers: buffers.map((b) => Buffer.from(b.buffer, b.byteOffset, b.byteLength)) }, this.signer);
+          void this.flushStreams(); // prints made before this message go out before it
+          void this.out.iopub.send(frames);
+        },
+        parentMsgId: () => this.parent?.header.msg_id,
+        flush: () => this.displayChain.then(() => this.flushStreams()),
+      },
+      log,
+    );
+    installCommManager(this.comms); // before tsdl loads: its widgets register their comm targets on it
   }
 
   /** Kernel diagnostics go to the real stderr (Jupyter's server log), never into a cell. */
@@ -201,12 +218,12 @@ export class Kernel {
 
   private async flushStreams(): Promise<void> {
     this.flushScheduled = false;
-    for (const name of ["stdout", "stderr"] as const) {
-      const text = this.streams[name];
-      if (!text) continue;
-      this.streams[name] = "";
-      await this.publish("stream", { name, text }, this.parent);
-    }
+    // Both taken now, with the parent of now (a comm message may change it while a send is awaited).
+    const parent = this.parent;
+    const texts = (["stdout", "stderr"] as const).map((name) => [name, this.streams[name]] as const);
+    this.streams = { stdout: "", stderr: "" };
+    // Queued on iopub at once, in order (a comm message sent next goes after them).
+    await Promise.all(texts.filter(([, text]) => text).map(([name, text]) => this.publish("stream", { name, text }, parent)));
   }
 
   /** Displays go out in the order they were asked for (bundles may take a while to make). */
@@ -331,6 +348,8 @@ export class Kernel {
   // ---- shell ---------------------------------------------------------------------------------------
 
   private enqueue(msg: Message): void {
+    // Comm messages are handled at once, also while a cell runs (a Stop button during fit).
+    if (/^comm_(open|msg|close|info_request)$/.test(msg.header.msg_type)) return void this.onComm(msg);
     this.queue.push({ msg, socket: "shell", receivedAt: performance.now() });
     if (!this.processing) void this.drain();
   }
@@ -390,14 +409,6 @@ export class Kernel {
       }
       case "history_request":
         return this.reply("shell", msg, "history_reply", { status: "ok", history: this.history.query(c) });
-      case "comm_info_request":
-        return this.reply("shell", msg, "comm_info_reply", { status: "ok", comms: {} });
-      case "comm_open":
-        // No comm targets are registered: tell the frontend the comm is closed, as the spec asks.
-        return this.publish("comm_close", { comm_id: c.comm_id, data: {} }, msg);
-      case "comm_msg":
-      case "comm_close":
-        return;
       case "shutdown_request":
         return this.shutdown(msg, "shell");
       case "interrupt_request":
@@ -406,6 +417,35 @@ export class Kernel {
       default:
         this.log(`ignored unknown shell message type ${JSON.stringify(msg.header.msg_type)}`);
     }
+  }
+
+  /** A comm message (comms.ts): its handler's outputs belong to it, then the cell's outputs go on. */
+  private async onComm(msg: Message): Promise<void> {
+    const c = msg.content as Record<string, unknown>;
+    await this.publish("status", { execution_state: "busy" }, msg);
+    try {
+      await this.started.catch(() => {});
+      if (msg.header.msg_type === "comm_info_request") {
+        const target = typeof c.target_name === "string" ? c.target_name : undefined;
+        await this.reply("shell", msg, "comm_info_reply", { status: "ok", comms: this.comms.info(target) });
+      } else {
+        // No await between setting the parent and putting it back: the handler's synchronous prints are its.
+        void this.flushStreams();
+        const cell = this.parent;
+        this.parent = msg;
+        let flushed: Promise<void> = Promise.resolve();
+        try {
+          this.comms.handle(msg.header.msg_type, c, msg.buffers, msg.metadata, msg.header.msg_id);
+        } finally {
+          flushed = this.flushStreams();
+          this.parent = cell;
+        }
+        await flushed;
+      }
+    } catch (e) {
+      this.log(`error handling ${msg.header.msg_type}: ${(e as Error)?.stack ?? e}`);
+    }
+    await this.publish("status", { execution_state: "idle" }, msg);
   }
 
   private async safe<T>(f: () => Promise<T>, fallback: T): Promise<T> {

@@ -64,6 +64,28 @@ export interface FitOptions {
   validationFreq?: number | number[];
   /** Draw the training curves live in the notebook, redrawn after each epoch. Default false. */
   liveplot?: boolean;
+  /**
+   * Controls shown beside the progress bar (src/widgets/training_controls.ts): a Stop button that ends
+   * training at the next batch (weights kept, the History of the finished epochs returned), and with
+   * `{ learningRate: true }` a learning-rate slider that takes effect from the next batch. Default false.
+   */
+  controls?: boolean | { learningRate?: boolean };
+}
+
+/** What fit asks of the controls each batch. */
+export interface TrainingControls {
+  /** True once Stop was pressed. */
+  readonly stopRequested: boolean;
+  /** Called when fit stopped for it (epoch and batch where, epochs finished). */
+  stopped(epoch: number, batchesDone: number, finishedEpochs: number): void;
+  /** The callback that draws and updates the controls. */
+  callback: Callback;
+}
+
+let controlsFactory: ((model: KerasModel, options: { learningRate: boolean }) => TrainingControls) | undefined;
+/** src/widgets installs the controls that `controls: true` adds. */
+export function setTrainingControlsFactory(f: (model: KerasModel, options: { learningRate: boolean }) => TrainingControls): void {
+  controlsFactory = f;
 }
 
 let livePlotFactory: (() => Callback) | undefined;
@@ -484,12 +506,15 @@ export async function fitModel(model: KerasModel, xArg: unknown, yArg: unknown, 
   const history = new History();
   const progbar = verbose ? new ProgbarLogger() : undefined;
   const live = options.liveplot && livePlotFactory ? [livePlotFactory()] : [];
-  const callbacks: Callback[] = [history, ...(progbar ? [progbar] : []), ...live, ...(options.callbacks ?? [])];
+  if (options.controls && !controlsFactory) throw new Error("fit: controls need tsdl's widgets (import them from \"tsdl\")");
+  const controls = options.controls ? controlsFactory!(model, { learningRate: typeof options.controls === "object" && options.controls.learningRate === true }) : undefined;
+  // The controls draw before the progress bar, so they sit beside it.
+  const callbacks: Callback[] = [history, ...(controls ? [controls.callback] : []), ...(progbar ? [progbar] : []), ...live, ...(options.callbacks ?? [])];
   for (const cb of options.callbacks ?? []) {
     if (!(cb instanceof Callback)) throw new Error(`fit: every callback must extend keras.callbacks.Callback, got ${cb === null ? "null" : typeof cb}`);
   }
   const params: TrainingParams = { epochs, steps, verbose, samples, metrics: ["loss"] };
-  const batchLogsWanted = callbacks.filter((c) => c !== history && c !== progbar && !live.includes(c) && c.onBatchEnd !== Callback.prototype.onBatchEnd);
+  const batchLogsWanted = callbacks.filter((c) => c !== history && c !== progbar && c !== controls?.callback && !live.includes(c) && c.onBatchEnd !== Callback.prototype.onBatchEnd);
   for (const cb of callbacks) {
     cb.setModel(model);
     cb.setParams(params);
@@ -513,7 +538,8 @@ export async function fitModel(model: KerasModel, xArg: unknown, yArg: unknown, 
     await call((cb) => cb.onTrainBegin());
     initialEpoch = resumeEpochs.get(model) ?? initialEpoch;
     resumeEpochs.delete(model);
-    for (let epoch = initialEpoch; epoch < epochs && !model.stopTraining; epoch++) {
+    let stopPressed = false;
+    for (let epoch = initialEpoch; epoch < epochs && !model.stopTraining && !stopPressed; epoch++) {
       await call((cb) => cb.onEpochBegin(epoch));
       variables = model.tf.trainableWeights.map((w) => w.read() as tf.Variable);
       let state: MetricsState | undefined;
@@ -550,7 +576,14 @@ export async function fitModel(model: KerasModel, xArg: unknown, yArg: unknown, 
           step++;
           await maybeYield(); // interrupts and display updates get in every 10 ms
           if (model.stopTraining) break;
+          if (controls?.stopRequested) {
+            // As an interrupt: this epoch is not finished, so it is not in the History.
+            stopPressed = true;
+            controls.stopped(epoch, step, history.epoch.length);
+            break;
+          }
         }
+        if (stopPressed) break;
         if (step === 0) throw new Error("fit: the training data yielded no batches");
         if (params.steps === undefined) params.steps = step;
         const logs = await state!.read();
