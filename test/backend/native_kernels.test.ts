@@ -84,7 +84,8 @@ for (const c of [
   });
 }
 
-for (const shape of [[32, 300], [32, 30, 30, 32], [5, 3]]) {
+// [6, 200, 300, 3]: an image batch, the passes split over threads; [7, 13, 1] and [9, 5]: blocks of rows with rows left over.
+for (const shape of [[32, 300], [32, 30, 30, 32], [5, 3], [6, 200, 300, 3], [7, 13, 1], [9, 5]]) {
   test(`fused batch norm in training on ${shape}: y, batch statistics and gradients equal tfjs' composed ops`, async () => {
     await ready();
     const c = shape[shape.length - 1];
@@ -238,7 +239,7 @@ test("an in-place update never changes a tensor that shares the variable's memor
 
 test("batch norm in inference (tf.batchNorm with per-channel statistics) equals the JS backend", async () => {
   await ready();
-  for (const shape of [[7, 5], [2, 4, 3, 6]]) {
+  for (const shape of [[7, 5], [2, 4, 3, 6], [6, 200, 300, 3], [11, 3]]) {
     const c = shape[shape.length - 1];
     const [n, r] = await onBoth(() => {
       const x = tf.randomNormal(shape, 1, 2, "float32", 71);
