@@ -288,3 +288,29 @@ for (const c of [
     assertClose(native, reference, ["y", "dx", "dfilter", "dbias"]);
   });
 }
+
+// Dense(2) on a 150,528-wide input (seed 000's logistic model) and its two gradients take the direct
+// skinny loops (n or k at most 4); a batched and a 3-column case, with bias and relu fused.
+test("skinny matrix products (a side of at most 4), every transposition, bias and relu: equal the JS backend", async () => {
+  await ready();
+  const cases: { a: number[]; b: number[]; ta: boolean; tb: boolean }[] = [
+    { a: [10, 150528], b: [150528, 2], ta: false, tb: false }, // Dense forward
+    { a: [10, 2], b: [150528, 2], ta: false, tb: true }, // dx = dy · Wᵀ
+    { a: [10, 150528], b: [10, 2], ta: true, tb: false }, // dW = xᵀ · dy
+    { a: [7, 3001], b: [3, 3001], ta: false, tb: true },
+    { a: [5, 3001], b: [5, 4], ta: true, tb: false },
+    { a: [4, 50, 3000], b: [50, 1], ta: true, tb: false },
+    { a: [3, 60, 2], b: [3, 2, 500], ta: false, tb: false },
+    { a: [3, 50, 4], b: [3, 300, 4], ta: false, tb: true },
+  ];
+  for (const c of cases) {
+    const [n, r] = await onBoth(() => {
+      const a = tf.randomNormal(c.a, 0, 1, "float32", 81);
+      const b = tf.randomNormal(c.b, 0, 1, "float32", 82);
+      const cols = c.tb ? c.b[c.b.length - 2] : c.b[c.b.length - 1];
+      const bias = tf.randomNormal([cols], 0, 1, "float32", 83);
+      return [tf.matMul(a, b, c.ta, c.tb), tf.fused.matMul({ a, b, transposeA: c.ta, transposeB: c.tb, bias, activation: "relu" })];
+    });
+    assertClose(n, r, [`${JSON.stringify(c)} product`, `${JSON.stringify(c)} + bias, relu`]);
+  }
+});
