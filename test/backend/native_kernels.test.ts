@@ -47,6 +47,8 @@ for (const c of [
   { x: [2, 9, 9, 3], size: 3, strides: 2, pad: "same" },
   { x: [3, 8, 7, 5], size: 3, strides: 1, pad: "same" },
   { x: [32, 30, 30, 32], size: 2, strides: 2, pad: "valid" }, // seed 002
+  { x: [2, 35, 37, 8], size: 16, strides: 16, pad: "valid" }, // seed 000's wide model: rows and columns past the last window
+  { x: [4, 100, 100, 30], size: 16, strides: 16, pad: "valid" }, // over PARALLEL_MIN floats: output rows split over threads
 ] as const) {
   test(`maxPool ${c.size}x${c.size}/${c.strides} ${c.pad} on ${c.x}: forward and gradient`, async () => {
     await ready();
