@@ -57,6 +57,12 @@ napi_value version(napi_env env, napi_callback_info) {
 
 int current_threads = -1;
 
+}  // namespace
+
+napi_value decode_jpeg(napi_env env, napi_callback_info info);  // jpeg.cc
+
+namespace {
+
 // threads(n?): sets the most threads a kernel may use; returns it.
 napi_value threads(napi_env env, napi_callback_info info) {
   size_t argc = 1;
@@ -107,5 +113,8 @@ NAPI_MODULE_INIT() {
   add(env, exports, "crossEntropy", call<cross_entropy>);
   add(env, exports, "crossEntropyGrad", call<cross_entropy_grad>);
   add(env, exports, "accuracy", call<accuracy>);
+#ifdef TSDL_JPEG
+  add(env, exports, "decodeJpeg", decode_jpeg);  // with Debian's libjpeg62-turbo-dev
+#endif
   return exports;
 }

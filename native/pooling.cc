@@ -35,8 +35,14 @@ void max_pool(const Heap& h, const Params& p) {
   const Pool s(p);
   const float* x = h.at(p.i(12), s.N * s.H * s.W * s.C, "maxPool x");
   float* y = h.at(p.i(13), s.N * s.OH * s.OW * s.C, "maxPool y");
-  for (int64_t n = 0; n < s.N; n++)
-    for (int64_t oh = 0; oh < s.OH; oh++)
+  // Output rows split over the threads from PARALLEL_MIN input floats (a 16x16 pooling of a
+  // [10, 223, 223, 100] convolution reads 200 MB).
+  const bool parallel = s.N * s.H * s.W * s.C >= PARALLEL_MIN;
+  use_threads(parallel);
+#pragma omp parallel for schedule(static) if (parallel)
+  for (int64_t row = 0; row < s.N * s.OH; row++) {
+    const int64_t n = row / s.OH, oh = row % s.OH;
+    {
       for (int64_t ow = 0; ow < s.OW; ow++) {
         float* yr = y + ((n * s.OH + oh) * s.OW + ow) * s.C;
         for (int64_t c = 0; c < s.C; c++) yr[c] = -FLT_MAX;
@@ -45,6 +51,8 @@ void max_pool(const Heap& h, const Params& p) {
           for (int64_t c = 0; c < s.C; c++) yr[c] = xr[c] > yr[c] ? xr[c] : yr[c];
         });
       }
+    }
+  }
 }
 
 // params: N, H, W, C, OH, OW, KH, KW, strideH, strideW, padTop, padLeft, x, dy, dx
@@ -55,9 +63,22 @@ void max_pool_grad(const Heap& h, const Params& p) {
   const float* x = h.at(p.i(12), s.N * s.H * s.W * s.C, "maxPoolGrad x");
   const float* dy = h.at(p.i(13), s.N * s.OH * s.OW * s.C, "maxPoolGrad dy");
   float* dx = h.at(p.i(14), s.N * s.H * s.W * s.C, "maxPoolGrad dx");
-  const bool tiles = s.SH == s.KH && s.SW == s.KW && s.padT == 0 && s.padL == 0 && s.OH * s.KH == s.H && s.OW * s.KW == s.W;
-  if (!tiles) std::memset(dx, 0, sizeof(float) * s.N * s.H * s.W * s.C);
+  // Windows side by side (stride = size, no padding) write each covered cell of dx once; only the
+  // rows and columns past the last window (223 = 13 x 16 + 15) are cleared. Otherwise dx is cleared
+  // and gradients are added (windows may overlap).
+  const bool tiles = s.SH == s.KH && s.SW == s.KW && s.padT == 0 && s.padL == 0 && s.OH * s.KH <= s.H && s.OW * s.KW <= s.W;
   const int64_t C = s.C;
+  if (!tiles) {
+    std::memset(dx, 0, sizeof(float) * s.N * s.H * s.W * s.C);
+  } else if (s.OH * s.KH < s.H || s.OW * s.KW < s.W) {
+    const int64_t coveredH = s.OH * s.KH, coveredW = s.OW * s.KW;
+    for (int64_t n = 0; n < s.N; n++)
+      for (int64_t ih = 0; ih < s.H; ih++) {
+        float* r = dx + (n * s.H + ih) * s.W * C;
+        if (ih >= coveredH) std::memset(r, 0, sizeof(float) * s.W * C);
+        else if (coveredW < s.W) std::memset(r + coveredW * C, 0, sizeof(float) * (s.W - coveredW) * C);
+      }
+  }
   use_threads(s.N * s.H * s.W * C >= PARALLEL_MIN);
 #pragma omp parallel for schedule(static) if (s.N * s.H * s.W * C >= PARALLEL_MIN)  // images write apart
   for (int64_t n = 0; n < s.N; n++) {

@@ -7,7 +7,7 @@ import * as tf from "@tensorflow/tfjs";
 import { toCategorical } from "../keras/utils.js";
 import { progress } from "./progress.js";
 import { seededRandom } from "./random.js";
-import { channelsOf, decodeImage, looksLikeImage, pixelsToTensor, PrefetchQueue } from "./image_files.js";
+import { channelsOf, decodeInto, looksLikeImage, PrefetchQueue } from "./image_files.js";
 
 export interface ImageDataGeneratorOptions {
   /** Multiply every pixel by this (e.g. 1 / 255). Default none. */
@@ -101,15 +101,34 @@ export class ImageDataGenerator {
   }
 
   /** Rescaling and random augmentation of a batch [n, h, w, c] (float32); returns a new tensor. */
+  private zoom(): number[] {
+    const o = this.options;
+    return typeof o.zoomRange === "number" ? [1 - o.zoomRange, 1 + o.zoomRange] : (o.zoomRange ?? [1, 1]);
+  }
+
+  private geometric(): boolean {
+    const o = this.options;
+    const zoom = this.zoom();
+    return (o.rotationRange ?? 0) > 0 || (o.widthShiftRange ?? 0) > 0 || (o.heightShiftRange ?? 0) > 0 || zoom[0] !== 1 || zoom[1] !== 1;
+  }
+
+  /**
+   * The rescale factor when rescaling is all `transform` would do (no random transformation), so that
+   * the decoder can apply it as it writes the pixels; undefined otherwise.
+   */
+  rescaleOnly(): number | undefined {
+    const o = this.options;
+    return this.geometric() || o.horizontalFlip || o.verticalFlip ? undefined : (o.rescale ?? 1);
+  }
+
   transform(x: tf.Tensor4D, random: () => number): tf.Tensor4D {
     const o = this.options;
     return tf.tidy(() => {
       let out = x;
       if (o.rescale !== undefined) out = tf.mul(out, o.rescale);
       const [n, h, w] = out.shape;
-      const zoom = typeof o.zoomRange === "number" ? [1 - o.zoomRange, 1 + o.zoomRange] : (o.zoomRange ?? [1, 1]);
-      const geometric = (o.rotationRange ?? 0) > 0 || (o.widthShiftRange ?? 0) > 0 || (o.heightShiftRange ?? 0) > 0 || zoom[0] !== 1 || zoom[1] !== 1;
-      if (geometric) {
+      const zoom = this.zoom();
+      if (this.geometric()) {
         // One projective transform per image mapping output to input coordinates:
         // rotation by theta about the centre, zoom z, shift (tx, ty).
         const transforms: number[] = [];
@@ -288,28 +307,53 @@ export class DirectoryIterator extends BatchIterator {
     return Object.keys(this.classIndices).length;
   }
 
-  private async decode(i: number): Promise<Buffer | undefined> {
+  /** Batch arrays the backend has copied, for the next batches (a fresh 6 MB array costs its page faults every time). */
+  private freeBuffers: Float32Array[] = [];
+
+  private pixelBuffer(floats: number): Float32Array {
+    const k = this.freeBuffers.findIndex((b) => b.length === floats);
+    return k >= 0 ? this.freeBuffers.splice(k, 1)[0] : new Float32Array(floats);
+  }
+
+  /** Decodes image i into `out`, each value times `scale`; false (and a warning, once) if it cannot be decoded. */
+  private async decode(i: number, out: Float32Array, scale: number): Promise<boolean> {
     const [h, w] = this.targetSize;
     const file = join(this.directory, this.filenames[i]);
     try {
       const kernel = this.interpolation === "bilinear" ? "linear" : this.interpolation === "bicubic" ? "cubic" : this.interpolation === "lanczos" ? "lanczos3" : "nearest";
-      return await decodeImage(file, { height: h, width: w, colorMode: this.colorMode, kernel });
+      await decodeInto(file, { height: h, width: w, colorMode: this.colorMode, kernel }, out, scale);
+      return true;
     } catch (e) {
       if (!this.skipped.has(i)) {
         this.skipped.add(i);
         console.warn(`flowFromDirectory: skipping ${file}: cannot decode it as an image (${(e as Error).message.split("\n")[0]})`);
       }
-      return undefined;
+      return false;
     }
   }
 
+  /**
+   * One batch: every image decoded at once (on libuv's threads) straight into the batch's float array,
+   * rescaled as it is written when rescaling is the generator's only transformation.
+   */
   protected async makeBatch(indices: number[]): Promise<[tf.Tensor, tf.Tensor]> {
     const [h, w] = this.targetSize;
-    const decoded = await Promise.all(indices.map((i) => (this.skipped.has(i) ? undefined : this.decode(i))));
-    const kept = indices.filter((_, k) => decoded[k] !== undefined);
+    const c = channelsOf(this.colorMode);
+    const size = h * w * c;
+    const scale = this.generator.rescaleOnly();
+    let pixels = this.pixelBuffer(indices.length * size);
+    const ok = await Promise.all(indices.map((i, k) => (this.skipped.has(i) ? false : this.decode(i, pixels.subarray(k * size, (k + 1) * size), scale ?? 1))));
+    const kept = indices.filter((_, k) => ok[k]);
     if (!kept.length) throw new Error(`flowFromDirectory: no image of a batch could be decoded (${indices.map((i) => this.filenames[i]).join(", ")})`);
-    const raw = pixelsToTensor(decoded.filter((d): d is Buffer => d !== undefined), h, w, channelsOf(this.colorMode));
-    const x = this.generator.transform(raw, this.random);
+    if (kept.length < indices.length) {
+      const compact = new Float32Array(kept.length * size);
+      let j = 0;
+      ok.forEach((good, k) => good && compact.set(pixels.subarray(k * size, (k + 1) * size), size * j++));
+      pixels = compact;
+    }
+    const raw = tf.tensor4d(pixels, [kept.length, h, w, c]); // copies the pixels into the backend
+    if (this.freeBuffers.length < 4) this.freeBuffers.push(pixels);
+    const x = scale === undefined ? this.generator.transform(raw, this.random) : raw;
     if (x !== raw) raw.dispose();
     const labels = kept.map((i) => this.classes[i]);
     let y: tf.Tensor;

@@ -5,6 +5,7 @@
 import { openSync, readSync, closeSync } from "node:fs";
 import { loadSharp } from "../load_sharp.js";
 import * as tf from "@tensorflow/tfjs";
+import { loadNative } from "../backend/native_kernels.js";
 
 export type ColorMode = "rgb" | "rgba" | "grayscale";
 
@@ -86,6 +87,32 @@ export async function decodeImage(file: string, o: DecodeOptions): Promise<Buffe
   if (info.channels !== channels) throw new Error(`decoded ${info.channels} channels, expected ${channels}`);
   if (info.width !== o.width || info.height !== o.height) throw new Error(`decoded ${info.width}x${info.height}, expected ${o.width}x${o.height}`);
   return data;
+}
+
+type DecodeJpeg = (file: string, out: Float32Array, height: number, width: number, channels: 1 | 3, scale: number) => Promise<void>;
+
+/**
+ * Decodes `file` into `out` (height x width x channels floats, each pixel value times `scale`).
+ *
+ * JPEGs resized by nearest neighbour (Keras' default) to RGB or grey go through tsdl's native decoder
+ * when it is built (native/jpeg.cc: libjpeg-turbo, the library PIL decodes with, and PIL's nearest
+ * sampling), which gives exactly the pixels of Keras' load_img, on libuv's threads, straight into the
+ * batch's array. Everything else, and any file it refuses (CMYK, corrupt), goes through sharp.
+ */
+export async function decodeInto(file: string, o: DecodeOptions, out: Float32Array, scale = 1): Promise<void> {
+  const jpeg = (loadNative().addon as { decodeJpeg?: DecodeJpeg } | undefined)?.decodeJpeg;
+  if (jpeg && o.kernel === "nearest" && (o.fit ?? "fill") === "fill" && o.colorMode !== "rgba") {
+    try {
+      await jpeg(file, out, o.height, o.width, channelsOf(o.colorMode) as 1 | 3, scale);
+      return;
+    } catch {
+      // not a JPEG the native decoder takes: sharp says what is wrong with it, if anything
+    }
+  }
+  const data = await decodeImage(file, o);
+  if (data.length !== out.length) throw new Error(`decoded ${data.length} values, expected ${out.length}`);
+  const s = Math.fround(scale); // the float32 product, as tf.mul(x, scale) computes it
+  for (let j = 0; j < data.length; j++) out[j] = data[j] * s;
 }
 
 /**

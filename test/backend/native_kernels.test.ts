@@ -47,6 +47,8 @@ for (const c of [
   { x: [2, 9, 9, 3], size: 3, strides: 2, pad: "same" },
   { x: [3, 8, 7, 5], size: 3, strides: 1, pad: "same" },
   { x: [32, 30, 30, 32], size: 2, strides: 2, pad: "valid" }, // seed 002
+  { x: [2, 35, 37, 8], size: 16, strides: 16, pad: "valid" }, // seed 000's wide model: rows and columns past the last window
+  { x: [4, 100, 100, 30], size: 16, strides: 16, pad: "valid" }, // over PARALLEL_MIN floats: output rows split over threads
 ] as const) {
   test(`maxPool ${c.size}x${c.size}/${c.strides} ${c.pad} on ${c.x}: forward and gradient`, async () => {
     await ready();
@@ -84,7 +86,8 @@ for (const c of [
   });
 }
 
-for (const shape of [[32, 300], [32, 30, 30, 32], [5, 3]]) {
+// [6, 200, 300, 3]: an image batch, the passes split over threads; [7, 13, 1] and [9, 5]: blocks of rows with rows left over.
+for (const shape of [[32, 300], [32, 30, 30, 32], [5, 3], [6, 200, 300, 3], [7, 13, 1], [9, 5]]) {
   test(`fused batch norm in training on ${shape}: y, batch statistics and gradients equal tfjs' composed ops`, async () => {
     await ready();
     const c = shape[shape.length - 1];
@@ -238,7 +241,7 @@ test("an in-place update never changes a tensor that shares the variable's memor
 
 test("batch norm in inference (tf.batchNorm with per-channel statistics) equals the JS backend", async () => {
   await ready();
-  for (const shape of [[7, 5], [2, 4, 3, 6]]) {
+  for (const shape of [[7, 5], [2, 4, 3, 6], [6, 200, 300, 3], [11, 3]]) {
     const c = shape[shape.length - 1];
     const [n, r] = await onBoth(() => {
       const x = tf.randomNormal(shape, 1, 2, "float32", 71);
@@ -287,3 +290,31 @@ for (const c of [
     assertClose(native, reference, ["y", "dx", "dfilter", "dbias"]);
   });
 }
+
+// Dense(2) on a 150,528-wide input (seed 000's logistic model) and its two gradients take the direct
+// skinny loops (n or k at most 4); a batched and a 3-column case, with bias and relu fused.
+// Skipped without the addon: tfjs-wasm's own _FusedMatMul is off (relative error 0.2) on the batched
+// transposed case with a bias, which is not tsdl's kernel.
+test("skinny matrix products (a side of at most 4), every transposition, bias and relu: equal the JS backend", { skip: !native && "the native kernels are not loaded" }, async () => {
+  await ready();
+  const cases: { a: number[]; b: number[]; ta: boolean; tb: boolean }[] = [
+    { a: [10, 150528], b: [150528, 2], ta: false, tb: false }, // Dense forward
+    { a: [10, 2], b: [150528, 2], ta: false, tb: true }, // dx = dy · Wᵀ
+    { a: [10, 150528], b: [10, 2], ta: true, tb: false }, // dW = xᵀ · dy
+    { a: [7, 3001], b: [3, 3001], ta: false, tb: true },
+    { a: [5, 3001], b: [5, 4], ta: true, tb: false },
+    { a: [4, 50, 3000], b: [50, 1], ta: true, tb: false },
+    { a: [3, 60, 2], b: [3, 2, 500], ta: false, tb: false },
+    { a: [3, 50, 4], b: [3, 300, 4], ta: false, tb: true },
+  ];
+  for (const c of cases) {
+    const [n, r] = await onBoth(() => {
+      const a = tf.randomNormal(c.a, 0, 1, "float32", 81);
+      const b = tf.randomNormal(c.b, 0, 1, "float32", 82);
+      const cols = c.tb ? c.b[c.b.length - 2] : c.b[c.b.length - 1];
+      const bias = tf.randomNormal([cols], 0, 1, "float32", 83);
+      return [tf.matMul(a, b, c.ta, c.tb), tf.fused.matMul({ a, b, transposeA: c.ta, transposeB: c.tb, bias, activation: "relu" })];
+    });
+    assertClose(n, r, [`${JSON.stringify(c)} product`, `${JSON.stringify(c)} + bias, relu`]);
+  }
+});

@@ -1,0 +1,74 @@
+// flowFromDirectory's pixels against Keras' load_img path (PIL: open, convert to RGB or L, resize
+// nearest), on JPEGs of photo-like sizes, colour and grey, up- and down-scaled: equal to the last bit,
+// rescaled as tf.mul(x, 1/255) would. With the native decoder (native/jpeg.cc) built, JPEGs go through
+// it; without it (TSDL_NATIVE=0), sharp decodes them and only the shapes and ranges are checked.
+import { test, before } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import sharp from "sharp";
+import { ImageDataGenerator, ready, standIn, tf } from "../../src/index.ts";
+import { loadNative } from "../../src/backend/native_kernels.ts";
+
+const native = typeof (loadNative().addon as { decodeJpeg?: unknown } | undefined)?.decodeJpeg === "function";
+let dir: string;
+const files: string[] = [];
+
+before(async () => {
+  await ready();
+  dir = mkdtempSync(join(tmpdir(), "tsdl-jpeg-"));
+  mkdirSync(join(dir, "a"));
+  const sizes: [number, number][] = [[500, 375], [375, 500], [97, 61], [224, 224]];
+  for (const [k, [w, h]] of sizes.entries()) {
+    const square = await standIn.petJpeg(k % 2 ? "dog" : "cat", 256, k);
+    const f = join(dir, "a", `${k}.jpg`);
+    writeFileSync(f, await sharp(square).resize(w, h, { fit: "fill" }).jpeg({ quality: 85 }).toBuffer());
+    files.push(f);
+  }
+  const grey = join(dir, "a", "grey.jpg");
+  writeFileSync(grey, await sharp(await standIn.petJpeg("cat", 300, 9)).greyscale().jpeg().toBuffer());
+  files.push(grey);
+});
+
+/** PIL's bytes of each file (sorted as flowFromDirectory lists them), as Keras' load_img makes them. */
+function pil(mode: "RGB" | "L", h: number, w: number): Buffer[] {
+  const out = execFileSync("/usr/bin/python3", ["-c", `
+import sys
+from PIL import Image
+for f in sorted(sys.argv[1:]):
+    img = Image.open(f)
+    if img.mode != "${mode}":
+        img = img.convert("${mode}")
+    sys.stdout.buffer.write(img.resize((${w}, ${h}), Image.NEAREST).tobytes())
+`, ...files]);
+  const size = h * w * (mode === "RGB" ? 3 : 1);
+  return Array.from({ length: files.length }, (_, i) => out.subarray(i * size, (i + 1) * size));
+}
+
+for (const [colorMode, h, w] of [["rgb", 224, 224], ["rgb", 150, 333], ["grayscale", 224, 224]] as const) {
+  test(`flowFromDirectory ${colorMode} ${h}x${w}, nearest: the pixels of Keras' load_img (PIL), rescaled`, async () => {
+    const log = console.log;
+    console.log = () => {};
+    const it = new ImageDataGenerator({ rescale: 1 / 255 }).flowFromDirectory(dir, { targetSize: [h, w], batchSize: files.length, shuffle: false, colorMode, classMode: null });
+    console.log = log;
+    const { value: [x, y] } = await it.next();
+    const c = colorMode === "rgb" ? 3 : 1;
+    assert.deepEqual(x.shape, [files.length, h, w, c]);
+    const got = (await x.data()) as Float32Array;
+    tf.dispose([x, y]);
+    await it.dispose();
+    if (!native) {
+      assert.ok(got.every((v) => v >= 0 && v <= 1), "rescaled to [0, 1]");
+      return;
+    }
+    const want = pil(colorMode === "rgb" ? "RGB" : "L", h, w);
+    const s = Math.fround(1 / 255);
+    want.forEach((bytes, i) => {
+      let bad = 0;
+      for (let j = 0; j < bytes.length; j++) if (got[i * bytes.length + j] !== Math.fround(bytes[j] * s)) bad++;
+      assert.equal(bad, 0, `image ${i}: ${bad} of ${bytes.length} values differ from PIL's`);
+    });
+  });
+}
