@@ -7,11 +7,12 @@
 # .venv (scripts/setup-python.sh), not from Debian. `install-system-deps.sh notebook` installs only what
 # the notebooks use (npm run notebook); `install-system-deps.sh bench` adds PyTorch and PIL, the
 # benchmarks' peers. python3-venv: the hub tier's .venv-hub (scripts/setup-hub.sh) is made with Debian's
-# python3, which the test users can run. Installs only what is missing; needs root (or sudo) the first time.
+# python3, which the test users can run. libjpeg62-turbo-dev: the native JPEG decoder of flowFromDirectory
+# (native/jpeg.cc); python3-pil: its test's oracle (Keras' load_img is PIL). Installs only what is missing; needs root (or sudo) the first time.
 set -euo pipefail
 PKGS=(jupyter-notebook dataset-fashion-mnist chromium
-      libegl1 libegl-mesa0 libgles2 libgl1-mesa-dri libdnnl-dev python3-venv)
-[ "${1:-}" = "notebook" ] && PKGS=(dataset-fashion-mnist libdnnl-dev)
+      libegl1 libegl-mesa0 libgles2 libgl1-mesa-dri libdnnl-dev libjpeg62-turbo-dev python3-venv python3-pil)
+[ "${1:-}" = "notebook" ] && PKGS=(dataset-fashion-mnist libdnnl-dev libjpeg62-turbo-dev)
 [ "${1:-}" = "bench" ] && PKGS+=(python3-torch libopenblas0-pthread python3-pil)
 missing=()
 for p in "${PKGS[@]}"; do
