@@ -41,7 +41,10 @@ def peak_rss_mib():
 def emit(result):
     result["peakRssMiB"] = peak_rss_mib()
     print(json.dumps(result), flush=True)
-    print(f"  {result.get('side')} {result.get('workload')}: " + ", ".join(f"{k} {v['samplesPerS']:.1f}/s" for k, v in result.items() if isinstance(v, dict) and "samplesPerS" in v), file=sys.stderr, flush=True)
+    parts = [f"{k} {v['samplesPerS']:.1f}/s" for k, v in result.items() if isinstance(v, dict) and "samplesPerS" in v]
+    if "gflops" in result:
+        parts.append(f"{result['gflops']:.1f} GFLOP/s")
+    print(f"  {result.get('side')} {result.get('workload')}: " + ", ".join(parts), file=sys.stderr, flush=True)
 
 
 def image_files(folder):

@@ -7,24 +7,34 @@
 // Writes bench/results.json, bench/results.md and the README's bench section (a quick run: only
 // out/bench/results-quick.{json,md}); records the load average.
 //   node --import tsx bench/run.ts [--quick]        (BENCH_QUICK=1 as --quick; BENCH_REPS=n runs per side)
+//   node --import tsx bench/run.ts --report out/bench/raw-full.json   (the tables from a stopped run)
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { cpus, hostname, loadavg, totalmem } from "node:os";
 import { join } from "node:path";
 import { flopsPerSample, WORKLOADS, type WorkloadName } from "./workloads.ts";
 import { benchImages, meanFileKB } from "./images.ts";
 
 const ROOT = join(import.meta.dirname, "..");
-const QUICK = process.argv.includes("--quick") || process.env.BENCH_QUICK === "1";
-const REPS = Number(process.env.BENCH_REPS ?? (QUICK ? 1 : 2));
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+let QUICK = process.argv.includes("--quick") || process.env.BENCH_QUICK === "1";
+let REPS = Number(process.env.BENCH_REPS ?? (QUICK ? 1 : 2));
 if (!Number.isInteger(REPS) || REPS < 1) throw new Error(`bench: BENCH_REPS must be a positive integer, got ${JSON.stringify(process.env.BENCH_REPS)}`);
-const started = Date.now();
+const reportArg = process.argv.indexOf("--report");
+/** --report FILE: no runs, only the tables and results from a run's saved measurements (out/bench/raw-*.json, written as it goes). */
+const REPORT = reportArg >= 0 ? process.argv[reportArg + 1] : undefined;
+const saved: Json | undefined = REPORT ? JSON.parse(readFileSync(REPORT, "utf8")) : undefined;
+const started = saved ? saved.started : Date.now();
 
 // ---- load average, sampled through the run ------------------------------------------------------
 const load: { t: number; load1: number }[] = [];
 const sampleLoad = () => load.push({ t: Math.round((Date.now() - started) / 1000), load1: loadavg()[0] });
-sampleLoad();
-const loadTimer = setInterval(sampleLoad, 5000);
+if (saved) {
+  QUICK = saved.mode === "quick";
+  REPS = saved.runsPerSide;
+  load.push(...saved.load);
+} else sampleLoad();
+const loadTimer = saved ? undefined : setInterval(sampleLoad, 5000);
 
 // ---- the sides ----------------------------------------------------------------------------------
 type SideKey = "tsdl" | "tsdl-wasm" | "keras" | "torch" | "torch113";
@@ -45,8 +55,6 @@ const SIDES: Side[] = [
   { key: "torch", label: "PyTorch 2.13 CPU", cmd: venvPython, args: ["bench/torch_peer.py"], env: { OPENBLAS_NUM_THREADS: "1" } },
   { key: "torch113", label: "PyTorch 1.13 (Debian)", cmd: "/usr/bin/python3", args: ["bench/torch_peer.py"], env: { OPENBLAS_NUM_THREADS: "1" } },
 ];
-
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 /** Runs one process; its stdout's JSON lines (anything else is the libraries' chatter), its stderr shown as progress. */
 function run(cmd: string, args: string[], env: Record<string, string> = {}, timeoutS = 1800): Promise<{ lines: Json[]; error?: string }> {
@@ -69,12 +77,13 @@ function run(cmd: string, args: string[], env: Record<string, string> = {}, time
   });
 }
 
-async function available(side: Side): Promise<string | undefined> {
+/** Why a side cannot run here, if it cannot (by its files: importing TensorFlow only to check costs a minute on a busy machine). */
+function available(side: Side): string | undefined {
   if (side.tsdl) return undefined;
   if (!existsSync(side.cmd)) return `${side.cmd} is missing (bench/setup.sh makes it)`;
-  const mod = side.key === "keras" ? "keras, tensorflow, PIL" : "torch, PIL";
-  const r = await run(side.cmd, ["-c", `import ${mod}; print('{}')`], { TF_CPP_MIN_LOG_LEVEL: "3" }, 600);
-  return r.error ? `cannot import ${mod} with ${side.cmd}` : undefined;
+  if (side.key === "torch113" && !existsSync("/usr/lib/python3/dist-packages/torch")) return "Debian's python3-torch is not installed (bench/setup.sh installs it)";
+  if (side.key === "keras" && !existsSync(join(ROOT, ".venv", "bin", "python"))) return "the project's .venv (Keras, TensorFlow) is missing (scripts/setup-python.sh)";
+  return undefined;
 }
 
 // ---- the plan -----------------------------------------------------------------------------------
@@ -102,13 +111,25 @@ const PLAN: { workloads: WorkloadName[]; steps: Steps }[] = QUICK
       { workloads: ["deep000"], steps: { warmup: 3, steps: 30, inferWarmup: 10, inferSteps: 30 } },
     ];
 
-const images = await benchImages();
-const sides: { side: Side; missing?: string }[] = [];
-for (const side of SIDES) sides.push({ side, missing: await available(side) });
+const images = saved ? saved.images : await benchImages();
+const sides: { side: Side; missing?: string }[] = saved ? SIDES.map((side) => ({ side, missing: saved.missing[side.key] })) : SIDES.map((side) => ({ side, missing: available(side) }));
 for (const s of sides) if (s.missing) console.error(`${s.side.label}: not run (${s.missing})`);
 const live = sides.filter((s) => !s.missing).map((s) => s.side);
 const hasTorch = live.some((s) => s.key === "torch");
-const errors: string[] = [];
+const errors: string[] = saved?.errors ?? [];
+const sgemmRuns: Json[] = saved?.sgemmRuns ?? [];
+// raw[workload][side] = list of runs
+const raw: Record<string, Partial<Record<SideKey, Json[]>>> = saved?.raw ?? {};
+const decodeRuns: Partial<Record<SideKey, Json>> = saved?.decodeRuns ?? {};
+let complete: boolean = saved?.complete ?? false;
+const rawFile = join(ROOT, "out", "bench", `raw-${QUICK ? "quick" : "full"}.json`);
+/** The measurements so far, after every process: a stopped run can still be reported (--report). */
+function save() {
+  mkdirSync(join(ROOT, "out", "bench"), { recursive: true });
+  const missing = Object.fromEntries(sides.filter((s) => s.missing).map((s) => [s.side.key, s.missing]));
+  writeFileSync(`${rawFile}.tmp`, JSON.stringify({ mode: QUICK ? "quick" : "full", runsPerSide: REPS, started, elapsedS: (Date.now() - started) / 1000, images, missing, errors, sgemmRuns, raw, decodeRuns, load, complete }));
+  renameSync(`${rawFile}.tmp`, rawFile);
+}
 
 async function sgemm(): Promise<Json | undefined> {
   const side = live.find((s) => s.key === "torch") ?? live.find((s) => s.key === "torch113");
@@ -118,37 +139,33 @@ async function sgemm(): Promise<Json | undefined> {
   return r.lines[0];
 }
 
-console.error(`bench: ${QUICK ? "quick" : "full"} run, ${REPS} run(s) per side, sides: ${live.map((s) => s.key).join(", ")}; load average ${loadavg()[0].toFixed(2)}`);
-const sgemmRuns: Json[] = [];
-console.error("== sgemm peak (torch.mm 4096^3, 2 threads)");
-const s0 = await sgemm();
-if (s0) sgemmRuns.push({ ...s0, when: "start" });
-
-// raw[workload][side] = list of runs
-const raw: Record<string, Partial<Record<SideKey, Json[]>>> = {};
-const add = (side: SideKey, r: Json) => ((raw[r.workload] ??= {})[side] ??= []).push(r);
-for (const group of PLAN) {
-  const s = group.steps;
-  const common = [...group.workloads, "--warmup", `${s.warmup}`, "--steps", `${s.steps}`, "--infer-warmup", `${s.inferWarmup}`, "--infer-steps", `${s.inferSteps}`, "--images", images];
-  for (let rep = 0; rep < REPS; rep++) {
-    const order = rep % 2 ? [...live].reverse() : live;
-    console.error(`== ${group.workloads.join(", ")}${REPS > 1 ? ` (run ${rep + 1} of ${REPS})` : ""}; load average ${loadavg()[0].toFixed(2)}`);
-    for (const side of order) {
-      const extras = side.tsdl && rep === 0 && !QUICK ? ["--extras"] : [];
-      const t0 = Date.now();
-      const r = await run(side.cmd, [...side.args, ...common, ...extras], side.env);
-      if (r.error) {
-        errors.push(r.error);
-        console.error(`  ${side.key}: ${r.error}`);
+if (!saved) {
+  console.error(`bench: ${QUICK ? "quick" : "full"} run, ${REPS} run(s) per side, sides: ${live.map((s) => s.key).join(", ")}; load average ${loadavg()[0].toFixed(2)}; measurements saved as they come in ${rawFile}`);
+  console.error("== sgemm peak (torch.mm 4096^3, 2 threads)");
+  const s0 = await sgemm();
+  if (s0) sgemmRuns.push({ ...s0, when: "start" });
+  save();
+  const add = (side: SideKey, r: Json) => ((raw[r.workload] ??= {})[side] ??= []).push(r);
+  for (const group of PLAN) {
+    const s = group.steps;
+    const common = [...group.workloads, "--warmup", `${s.warmup}`, "--steps", `${s.steps}`, "--infer-warmup", `${s.inferWarmup}`, "--infer-steps", `${s.inferSteps}`, "--images", images];
+    for (let rep = 0; rep < REPS; rep++) {
+      const order = rep % 2 ? [...live].reverse() : live;
+      console.error(`== ${group.workloads.join(", ")}${REPS > 1 ? ` (run ${rep + 1} of ${REPS})` : ""}; load average ${loadavg()[0].toFixed(2)}`);
+      for (const side of order) {
+        const extras = side.tsdl && rep === 0 && !QUICK ? ["--extras"] : [];
+        const t0 = Date.now();
+        const r = await run(side.cmd, [...side.args, ...common, ...extras], side.env);
+        if (r.error) {
+          errors.push(r.error);
+          console.error(`  ${side.key}: ${r.error}`);
+        }
+        for (const line of r.lines) add(side.key, { ...line, side: side.key, wallS: (Date.now() - t0) / 1000, load1AtEnd: loadavg()[0] });
+        save();
       }
-      for (const line of r.lines) add(side.key, { ...line, side: side.key, wallS: (Date.now() - t0) / 1000, load1AtEnd: loadavg()[0] });
     }
   }
-}
-
-console.error("== image pipeline: decode + resize to 224x224");
-const decodeRuns: Partial<Record<SideKey, Json>> = {};
-{
+  console.error("== image pipeline: decode + resize to 224x224");
   const r = await run(node, ["--import", "tsx", "bench/data_pipeline.ts", "--images", images]);
   if (r.error) errors.push(r.error);
   if (r.lines[0]) decodeRuns.tsdl = r.lines[0];
@@ -157,12 +174,15 @@ const decodeRuns: Partial<Record<SideKey, Json>> = {};
     if (p.error) errors.push(p.error);
     if (p.lines[0]) decodeRuns[side.key] = p.lines[0];
   }
+  save();
+  console.error("== sgemm peak again");
+  const s1 = await sgemm();
+  if (s1) sgemmRuns.push({ ...s1, when: "end" });
+  clearInterval(loadTimer);
+  sampleLoad();
+  complete = true;
+  save();
 }
-console.error("== sgemm peak again");
-const s1 = await sgemm();
-if (s1) sgemmRuns.push({ ...s1, when: "end" });
-clearInterval(loadTimer);
-sampleLoad();
 
 // ---- results ------------------------------------------------------------------------------------
 const peak = sgemmRuns.length ? Math.max(...sgemmRuns.map((r) => r.gflops as number)) : undefined;
@@ -231,11 +251,12 @@ const memoryFlat = ["mlp003", "cnn002"].every((w) => ["tsdl", "tsdl-wasm"].every
 if (!memoryFlat) missed.push("tensors not flat over 20 epochs");
 
 const loads = load.map((l) => l.load1);
-const durationS = (Date.now() - started) / 1000;
+const durationS = saved ? saved.elapsedS : (Date.now() - started) / 1000;
 const kernelFile = join(import.meta.dirname, "kernel_latency.json");
 const results = {
-  date: new Date().toISOString(),
+  date: new Date(started).toISOString(),
   mode: QUICK ? "quick" : "full",
+  complete,
   runsPerSide: REPS,
   durationS,
   machine: { host: hostname(), cpus: cpus().length, cpu: cpus()[0]?.model, memoryGiB: totalmem() / 2 ** 30, device: "CPU only (no GPU machine at hand for this run)" },
@@ -284,7 +305,8 @@ if (decode.tsdl) notes.push(`Decode + resize of the JPEGs to 224x224: tsdl ${fmt
 if (pipeline) notes.push(`Seed 000's deep model: ${pipeline.fromDirectoryStepMs.toFixed(0)} ms a step from flowFromDirectory, ${pipeline.fromMemoryStepMs.toFixed(0)} ms from memory (${(100 * pipeline.overhead).toFixed(0)}% more).`);
 if (fitOverhead) notes.push(`fit's own cost over the bare optimizer step (seed 003 MLP): ${(100 * fitOverhead.overhead).toFixed(1)}% (${fitOverhead.fitStepMs.toFixed(2)} vs ${fitOverhead.bareStepMs.toFixed(2)} ms).`);
 notes.push(`Tensors ${memoryFlat ? "flat" : "NOT flat"} over 20 epochs (seed 003 MLP, seed 002 CNN).`);
-const header = `${QUICK ? "Quick" : "Full"} run of ${results.date.slice(0, 16).replace("T", " ")} UTC on ${cpus().length} × ${cpus()[0]?.model?.trim()}, ${REPS} run(s) per side (the better counts), ${Math.round(durationS / 60)} min; 1-minute load average ${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)} (mean ${results.loadAverage.mean.toFixed(1)})${results.loadAverage.mean > cpus().length ? ": a busy machine, so these numbers are noise; rerun on a quiet one" : ""}. Batch 32 (seeds 002–004) and 10 (seed 000, trained from flowFromDirectory on 500x375 JPEGs). Ratios under a target in bold.`;
+const date = new Date(started).toISOString();
+const header = `${complete ? "" : "PARTIAL (stopped before the end; workloads without numbers did not run): "}${QUICK ? "Quick" : "Full"} run of ${date.slice(0, 16).replace("T", " ")} UTC on ${cpus().length} × ${cpus()[0]?.model?.trim()}, ${REPS} run(s) per side (the better counts), ${Math.round(durationS / 60)} min; 1-minute load average ${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)} (mean ${results.loadAverage.mean.toFixed(1)})${results.loadAverage.mean > cpus().length ? ": a busy machine, so these numbers are noise; rerun on a quiet one" : ""}. Batch 32 (seeds 002–004) and 10 (seed 000, trained from flowFromDirectory on 500x375 JPEGs). Ratios under a target in bold.`;
 const body = [header, "", md.join("\n"), "", gf.join("\n"), "", rss.join("\n"), "", ...notes.map((n) => `- ${n}`), ...(missed.length ? ["", `Missed targets: ${missed.join("; ")}.`] : [])].join("\n");
 writeFileSync(join(outDir, QUICK ? "results-quick.md" : "results.md"), `${body}\n`);
 console.log(`\n${body}\n`);
