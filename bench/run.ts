@@ -95,20 +95,21 @@ interface Steps {
 }
 // V8 takes a few hundred batches to optimise tfjs' paths: the MLPs' inference is warmed up as long as it
 // is measured, on every side alike.
+// The 224x224 models first: they take longest and matter most, so a stopped run (--report) has them.
 const PLAN: { workloads: WorkloadName[]; steps: Steps }[] = QUICK
   ? [
-      { workloads: ["mlp003", "mlp004bn", "mlp004"], steps: { warmup: 20, steps: 200, inferWarmup: 100, inferSteps: 200 } },
-      { workloads: ["cnn002"], steps: { warmup: 4, steps: 8, inferWarmup: 4, inferSteps: 8 } },
-      { workloads: ["logistic000"], steps: { warmup: 2, steps: 10, inferWarmup: 2, inferSteps: 10 } },
-      { workloads: ["wide000"], steps: { warmup: 2, steps: 5, inferWarmup: 2, inferSteps: 10 } },
       { workloads: ["deep000"], steps: { warmup: 2, steps: 5, inferWarmup: 2, inferSteps: 10 } },
+      { workloads: ["wide000"], steps: { warmup: 2, steps: 5, inferWarmup: 2, inferSteps: 10 } },
+      { workloads: ["logistic000"], steps: { warmup: 2, steps: 10, inferWarmup: 2, inferSteps: 10 } },
+      { workloads: ["cnn002"], steps: { warmup: 4, steps: 8, inferWarmup: 4, inferSteps: 8 } },
+      { workloads: ["mlp003", "mlp004bn", "mlp004"], steps: { warmup: 20, steps: 200, inferWarmup: 100, inferSteps: 200 } },
     ]
   : [
-      { workloads: ["mlp003", "mlp004bn", "mlp004"], steps: { warmup: 60, steps: 1000, inferWarmup: 1000, inferSteps: 1000 } },
-      { workloads: ["cnn002"], steps: { warmup: 12, steps: 32, inferWarmup: 32, inferSteps: 32 } },
-      { workloads: ["logistic000"], steps: { warmup: 3, steps: 30, inferWarmup: 10, inferSteps: 30 } },
-      { workloads: ["wide000"], steps: { warmup: 3, steps: 20, inferWarmup: 10, inferSteps: 20 } },
       { workloads: ["deep000"], steps: { warmup: 3, steps: 30, inferWarmup: 10, inferSteps: 30 } },
+      { workloads: ["wide000"], steps: { warmup: 3, steps: 20, inferWarmup: 10, inferSteps: 20 } },
+      { workloads: ["logistic000"], steps: { warmup: 3, steps: 30, inferWarmup: 10, inferSteps: 30 } },
+      { workloads: ["cnn002"], steps: { warmup: 12, steps: 32, inferWarmup: 32, inferSteps: 32 } },
+      { workloads: ["mlp003", "mlp004bn", "mlp004"], steps: { warmup: 60, steps: 1000, inferWarmup: 1000, inferSteps: 1000 } },
     ];
 
 const images = saved ? saved.images : await benchImages();
@@ -145,6 +146,16 @@ if (!saved) {
   const s0 = await sgemm();
   if (s0) sgemmRuns.push({ ...s0, when: "start" });
   save();
+  console.error("== image pipeline: decode + resize to 224x224");
+  const d = await run(node, ["--import", "tsx", "bench/data_pipeline.ts", "--images", images]);
+  if (d.error) errors.push(d.error);
+  if (d.lines[0]) decodeRuns.tsdl = d.lines[0];
+  for (const side of live.filter((s) => s.key === "keras" || s.key === "torch")) {
+    const p = await run(side.cmd, [...side.args, "decode", "--warmup", "1", "--steps", "1", "--infer-warmup", "1", "--infer-steps", "1", "--images", images], side.env);
+    if (p.error) errors.push(p.error);
+    if (p.lines[0]) decodeRuns[side.key] = p.lines[0];
+  }
+  save();
   const add = (side: SideKey, r: Json) => ((raw[r.workload] ??= {})[side] ??= []).push(r);
   for (const group of PLAN) {
     const s = group.steps;
@@ -153,7 +164,8 @@ if (!saved) {
       const order = rep % 2 ? [...live].reverse() : live;
       console.error(`== ${group.workloads.join(", ")}${REPS > 1 ? ` (run ${rep + 1} of ${REPS})` : ""}; load average ${loadavg()[0].toFixed(2)}`);
       for (const side of order) {
-        const extras = side.tsdl && rep === 0 && !QUICK ? ["--extras"] : [];
+        // fit's cost, tensors over 20 epochs (both tsdl sides); deep000 from memory (the default side only)
+        const extras = side.tsdl && rep === 0 && !QUICK && !(side.key === "tsdl-wasm" && group.workloads.includes("deep000")) ? ["--extras"] : [];
         const t0 = Date.now();
         const r = await run(side.cmd, [...side.args, ...common, ...extras], side.env);
         if (r.error) {
@@ -165,16 +177,6 @@ if (!saved) {
       }
     }
   }
-  console.error("== image pipeline: decode + resize to 224x224");
-  const r = await run(node, ["--import", "tsx", "bench/data_pipeline.ts", "--images", images]);
-  if (r.error) errors.push(r.error);
-  if (r.lines[0]) decodeRuns.tsdl = r.lines[0];
-  for (const side of live.filter((s) => s.key === "keras" || s.key === "torch")) {
-    const p = await run(side.cmd, [...side.args, "decode", "--warmup", "1", "--steps", "1", "--infer-warmup", "1", "--infer-steps", "1", "--images", images], side.env);
-    if (p.error) errors.push(p.error);
-    if (p.lines[0]) decodeRuns[side.key] = p.lines[0];
-  }
-  save();
   console.error("== sgemm peak again");
   const s1 = await sgemm();
   if (s1) sgemmRuns.push({ ...s1, when: "end" });
