@@ -6,7 +6,8 @@
 // in a full run each side runs twice, alternating order, and the better run counts (this VM drifts).
 // Writes bench/results.json, bench/results.md and the README's bench section (a quick run: only
 // out/bench/results-quick.{json,md}); records the load average.
-//   node --import tsx bench/run.ts [--quick]        (BENCH_QUICK=1 as --quick; BENCH_REPS=n runs per side)
+//   node --import tsx bench/run.ts [--quick]        (BENCH_QUICK=1 as --quick; BENCH_REPS=n runs per side;
+//                                                    BENCH_ONLY=deep000,wide000 only those workloads)
 //   node --import tsx bench/run.ts --report out/bench/raw-full.json   (the tables from a stopped run)
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
@@ -112,6 +113,11 @@ const PLAN: { workloads: WorkloadName[]; steps: Steps }[] = QUICK
       { workloads: ["mlp003", "mlp004bn", "mlp004"], steps: { warmup: 60, steps: 1000, inferWarmup: 1000, inferSteps: 1000 } },
     ];
 
+// BENCH_ONLY=deep000,wide000: only these workloads (the rest of the run as usual).
+const ONLY = process.env.BENCH_ONLY?.split(",").map((w) => w.trim()).filter(Boolean);
+for (const w of ONLY ?? []) if (!(w in WORKLOADS)) throw new Error(`bench: BENCH_ONLY names ${JSON.stringify(w)}; expected some of ${Object.keys(WORKLOADS).join(", ")}`);
+for (const g of PLAN) g.workloads = g.workloads.filter((w) => !ONLY || ONLY.includes(w));
+
 const images = saved ? saved.images : await benchImages();
 const sides: { side: Side; missing?: string }[] = saved ? SIDES.map((side) => ({ side, missing: saved.missing[side.key] })) : SIDES.map((side) => ({ side, missing: available(side) }));
 for (const s of sides) if (s.missing) console.error(`${s.side.label}: not run (${s.missing})`);
@@ -157,7 +163,7 @@ if (!saved) {
   }
   save();
   const add = (side: SideKey, r: Json) => ((raw[r.workload] ??= {})[side] ??= []).push(r);
-  for (const group of PLAN) {
+  for (const group of PLAN.filter((g) => g.workloads.length)) {
     const s = group.steps;
     const common = [...group.workloads, "--warmup", `${s.warmup}`, "--steps", `${s.steps}`, "--infer-warmup", `${s.inferWarmup}`, "--infer-steps", `${s.inferSteps}`, "--images", images];
     for (let rep = 0; rep < REPS; rep++) {
