@@ -2,7 +2,7 @@
 # npm run bench [-- --quick]: the peers and the image folder (bench/setup.sh, cached), kernel latency
 # beside ipykernel (full run only), then every seed workload on tsdl and its peers (bench/run.ts), which
 # writes bench/results.json, bench/results.md and the README's bench section. BENCH_QUICK=1 = --quick.
-# A full run takes about 25 minutes on a quiet 2-core machine, a quick one about 5. Not part of CI.
+# Not part of CI. Each process's wall time is in the results (wallS); the run's in durationS.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="/usr/bin:$PATH"
