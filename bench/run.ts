@@ -268,7 +268,7 @@ const results = {
   runsPerSide: REPS,
   durationS,
   machine: { host: hostname(), cpus: cpus().length, cpu: cpus()[0]?.model, memoryGiB: totalmem() / 2 ** 30, device: "CPU only (no GPU machine at hand for this run)" },
-  loadAverage: { note: "1-minute load average, sampled every 5 s during the run; above the core count the numbers are noise", min: Math.min(...loads), mean: loads.reduce((a, b) => a + b, 0) / loads.length, max: Math.max(...loads), samples: load },
+  loadAverage: { note: "1-minute load average, sampled every 5 s during the run; above the core count the numbers are noise", min: Math.min(...loads), mean: loads.reduce((a, b) => a + b, 0) / loads.length, max: Math.max(...loads), samples: load.map((l) => `${l.t}s ${l.load1.toFixed(2)}`).join(", ") },
   sgemmPeak: { gflops: peak ?? null, how: "torch.mm of two 4096x4096 float32 matrices, 2 threads, best of 3, at the start and the end of the run", runs: sgemmRuns },
   flops: "2 x multiply-adds of every Dense and Conv2D; training = forward + weight gradients + input gradients (none for a layer fed by the data)",
   sides: Object.fromEntries(sides.map(({ side, missing }) => [side.key, { label: side.label, ...(missing ? { missing } : {}) }])),
@@ -310,8 +310,8 @@ rss.push(`|---|${shown.map(() => "---:").join("|")}|`);
 for (const [name, w] of Object.entries(workloads) as [string, Json][]) rss.push(`| ${name} | ${shown.map((s) => fmt(w.sides[s.key]?.peakRssMiB)).join(" | ")} |`);
 const notes: string[] = [];
 if (decode.tsdl) notes.push(`Decode + resize of the JPEGs to 224x224: tsdl ${fmt(decode.tsdl.imagesPerS)} images/s, PIL through Keras' load_img ${fmt(decode.keras?.imagesPerS)} (${x(decode.ratioToPil)}), PyTorch DataLoader with 2 workers ${fmt(decode.torch?.imagesPerS)} (${x(decode.ratioToDataLoader)}).`);
-if (pipeline) notes.push(`Seed 000's deep model: ${pipeline.fromDirectoryStepMs.toFixed(0)} ms a step from flowFromDirectory, ${pipeline.fromMemoryStepMs.toFixed(0)} ms from memory (${(100 * pipeline.overhead).toFixed(0)}% more).`);
-if (fitOverhead) notes.push(`fit's own cost over the bare optimizer step (seed 003 MLP): ${(100 * fitOverhead.overhead).toFixed(1)}% (${fitOverhead.fitStepMs.toFixed(2)} vs ${fitOverhead.bareStepMs.toFixed(2)} ms).`);
+if (pipeline) notes.push(`Seed 000's deep model: ${pipeline.fromDirectoryStepMs.toFixed(0)} ms a step from flowFromDirectory, ${pipeline.fromMemoryStepMs.toFixed(0)} ms from memory (${pipeline.overhead >= 0 ? "+" : ""}${(100 * pipeline.overhead).toFixed(1)}% a step; target within 10%).`);
+if (fitOverhead) notes.push(`fit's own cost over the bare optimizer step (seed 003 MLP): ${(100 * fitOverhead.overhead).toFixed(1)}% (target < 5%; negative is noise) (${fitOverhead.fitStepMs.toFixed(2)} vs ${fitOverhead.bareStepMs.toFixed(2)} ms).`);
 notes.push(`Tensors ${memoryFlat ? "flat" : "NOT flat"} over 20 epochs (seed 003 MLP, seed 002 CNN).`);
 const date = new Date(started).toISOString();
 const header = `${complete ? "" : "PARTIAL (stopped before the end; workloads without numbers did not run): "}${QUICK ? "Quick" : "Full"} run of ${date.slice(0, 16).replace("T", " ")} UTC on ${cpus().length} × ${cpus()[0]?.model?.trim()}, ${REPS} run(s) per side (the better counts), ${Math.round(durationS / 60)} min; 1-minute load average ${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)} (mean ${results.loadAverage.mean.toFixed(1)})${results.loadAverage.mean > cpus().length ? ": a busy machine, so these numbers are noise; rerun on a quiet one" : ""}. Batch 32 (seeds 002–004) and 10 (seed 000, trained from flowFromDirectory on 500x375 JPEGs). Ratios under a target in bold.`;
