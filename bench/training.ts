@@ -1,80 +1,164 @@
-// Training and inference throughput of the seed-003 MLP and the seed-002 CNN on every backend that
-// works here (same batch size and step counts as bench/torch_peer.py). Prints one JSON line.
-//   npx tsx bench/training.ts [backend...]      (default: wasm cpu; TSDL_NATIVE=0 for wasm without the addon)
+// tsdl's side of one seed workload (bench/workloads.ts): training and inference samples/s, as
+// bench/keras_peer.py and bench/torch_peer.py measure the same network, with the same batches and step
+// counts (given by bench/run.ts). Prints one JSON line per workload. On the backend tsdl chooses (wasm with the native
+// kernels; TSDL_NATIVE=0 for wasm alone).
+//   node --import tsx bench/training.ts <workload>... --warmup W --steps S --infer-warmup W2 --infer-steps S2 [--images DIR] [--extras]
+// --extras adds, for mlp003: fit's own cost over the bare optimizer step and tensors/RSS over 20 epochs;
+// for cnn002: tensors/RSS over 20 epochs; for deep000: the same model trained from memory.
+import { readFileSync, writeFileSync } from "node:fs";
+import { parseArgs } from "node:util";
 import * as tf from "@tensorflow/tfjs";
-import { ready, keras, layers, optimizers, callbacks } from "../src/index.ts";
+import { ready, keras, layers, losses, optimizers, callbacks, ImageDataGenerator } from "../src/index.ts";
+import type { KerasModel } from "../src/index.ts";
+import { WORKLOADS, type WorkloadName } from "./workloads.ts";
 
-const { LambdaCallback } = callbacks;
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { warmup: { type: "string" }, steps: { type: "string" }, "infer-warmup": { type: "string" }, "infer-steps": { type: "string" }, images: { type: "string" }, extras: { type: "boolean" } },
+});
+for (const w of positionals) if (!(w in WORKLOADS)) throw new Error(`bench/training.ts: unknown workload ${JSON.stringify(w)}; expected one of ${Object.keys(WORKLOADS).join(", ")}`);
+if (!positionals.length) throw new Error(`bench/training.ts: name a workload: ${Object.keys(WORKLOADS).join(", ")}`);
+let name = positionals[0] as WorkloadName;
+let spec = WORKLOADS[name];
+const int = (v: string | undefined, option: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`bench/training.ts: --${option} must be a positive integer, got ${JSON.stringify(v)}`);
+  return n;
+};
+const WARMUP = int(values.warmup, "warmup");
+const STEPS = int(values.steps, "steps");
+const INFER_WARMUP = int(values["infer-warmup"], "infer-warmup");
+const INFER_STEPS = int(values["infer-steps"], "infer-steps");
+let B = spec.batch;
 
-const BATCH = 32;
-// Same as bench/torch_peer.py: warm-up epochs, then the measured steps; inference is warmed up as long
-// as it is measured. Steady state is what a real run sees (V8 takes a few hundred steps to optimise
-// tfjs' code paths; PyTorch gets the same warm-up).
-const WARMUP_EPOCHS = 3;
-export const MLP_STEPS = 1000;
-export const CNN_STEPS = 32;
-
-function mlp() {
+// ---- the articles' models, in tsdl ----------------------------------------------------------------
+function mlp003() {
   const block = (u: number) => [layers.Dense(u, { useBias: false }), layers.BatchNormalization(), layers.Activation("relu")];
   const m = keras.Sequential([layers.Flatten({ inputShape: [28, 28] }), ...block(300), ...block(200), ...block(100), layers.Dense(10, { activation: "softmax" })]);
-  m.compile({ loss: "sparse_categorical_crossentropy", optimizer: optimizers.SGD({ lr: 0.01, momentum: 0.9, nesterov: true }), metrics: ["accuracy"] });
-  return { model: m, x: tf.randomUniform([BATCH * 20, 28, 28]), y: tf.randomUniform([BATCH * 20], 0, 10, "int32") };
+  m.compile({ loss: "sparse_categorical_crossentropy", optimizer: optimizers.SGD({ learningRate: 0.01, momentum: 0.9, nesterov: true }), metrics: ["accuracy"] });
+  return m;
 }
 
-function cnn() {
-  const bn = (h: tf.SymbolicTensor) => layers.BatchNormalization()(h);
+function mlp004(bn: boolean) {
+  const block = (u: number) => (bn ? [layers.Dense(u), layers.BatchNormalization(), layers.ReLU()] : [layers.Dense(u), layers.ReLU()]);
+  const m = keras.Sequential([layers.Flatten({ inputShape: [28, 28] }), ...block(128), ...block(64), layers.Dense(10, { activation: "softmax" })]);
+  m.compile({ optimizer: "adam", loss: "sparse_categorical_crossentropy", metrics: ["accuracy"] });
+  return m;
+}
+
+function cnn002() {
   const x = layers.Input([32, 32, 3]);
-  let h = bn(x);
-  h = layers.Conv2D(32, [3, 3], { activation: "relu" })(h);
+  let h = layers.BatchNormalization()(x);
+  h = layers.Conv2D(32, [3, 3], { activation: "relu", name: "conv1" })(h);
   h = layers.Dropout(0.2)(h);
-  h = bn(h);
-  h = layers.Conv2D(32, [3, 3], { activation: "relu", padding: "same" })(h);
-  h = layers.MaxPooling2D([2, 2])(h);
-  h = bn(h);
-  h = layers.Conv2D(64, [3, 3], { activation: "relu", padding: "same" })(h);
-  h = layers.MaxPooling2D([2, 2])(h);
+  h = layers.BatchNormalization()(h);
+  h = layers.Conv2D(32, [3, 3], { activation: "relu", padding: "same", name: "conv2" })(h);
+  h = layers.MaxPooling2D([2, 2], { name: "pool1" })(h);
+  h = layers.BatchNormalization()(h);
+  h = layers.Conv2D(64, [3, 3], { activation: "relu", padding: "same", name: "conv3" })(h);
+  h = layers.MaxPooling2D([2, 2], { name: "pool2" })(h);
   h = layers.Flatten()(h);
   h = layers.Dropout(0.2)(h);
-  h = bn(h);
-  h = layers.Dense(512, { activation: "relu" })(h);
+  h = layers.BatchNormalization()(h);
+  h = layers.Dense(512, { activation: "relu", name: "hidden" })(h);
   h = layers.Dropout(0.2)(h);
-  h = bn(h);
-  const m = keras.Model(x, layers.Dense(10, { activation: "softmax" })(h));
+  h = layers.BatchNormalization()(h);
+  const m = keras.Model(x, layers.Dense(10, { activation: "softmax", name: "output" })(h));
   m.compile({ loss: "categorical_crossentropy", optimizer: "adam", metrics: ["accuracy"] });
-  const labels = tf.randomUniform([BATCH * 4], 0, 10, "int32");
-  return { model: m, x: tf.randomUniform([BATCH * 4, 32, 32, 3]), y: tf.oneHot(labels, 10).toFloat() };
+  return m;
 }
 
-async function measure(make: () => { model: ReturnType<typeof cnn>["model"]; x: tf.Tensor; y: tf.Tensor }, steps: number) {
-  const { model, x, y } = make();
-  const n = x.shape[0];
-  const rounds = Math.max(1, Math.ceil((steps * BATCH) / n));
-  // Warm-up, as the PyTorch peer (plain JS, a minute per CNN batch, gets one batch).
-  if (tf.getBackend() === "cpu") await model.fit(x.slice(0, BATCH), y.slice(0, BATCH), { epochs: 1, batchSize: BATCH, verbose: 0 });
-  else await model.fit(x, y, { epochs: WARMUP_EPOCHS, batchSize: BATCH, verbose: 0 });
+const IMSIZE = 224;
+function logistic000() {
+  const input = layers.Input([IMSIZE, IMSIZE, 3]);
+  let x = layers.BatchNormalization()(input);
+  x = layers.Flatten()(x);
+  const m = keras.Model(input, layers.Dense(2, { activation: "softmax" })(x));
+  m.compile({ loss: "categorical_crossentropy", optimizer: optimizers.Adam({ learningRate: 0.01 }), metrics: ["accuracy"] });
+  return m;
+}
+
+function wide000() {
+  const input = layers.Input([IMSIZE, IMSIZE, 3]);
+  let x = layers.BatchNormalization()(input);
+  x = layers.Conv2D(100, [2, 2], { activation: "relu" })(x);
+  x = layers.MaxPooling2D([16, 16])(x);
+  x = layers.Flatten()(x);
+  const m = keras.Model(input, layers.Dense(2, { activation: "softmax" })(x));
+  m.compile({ loss: "categorical_crossentropy", optimizer: optimizers.Adam({ learningRate: 0.001 }), metrics: ["accuracy"] });
+  return m;
+}
+
+function deep000() {
+  const input = layers.Input([IMSIZE, IMSIZE, 3]);
+  let x = layers.BatchNormalization()(input);
+  for (let i = 0; i < 7; i++) {
+    x = layers.Conv2D(20, [2, 2], { padding: "same", activation: "relu" })(x);
+    x = layers.MaxPooling2D([2, 2])(x);
+  }
+  x = layers.Flatten()(x);
+  const m = keras.Model(input, layers.Dense(2, { activation: "softmax" })(x));
+  m.compile({ loss: "categorical_crossentropy", optimizer: optimizers.Adam({ learningRate: 0.01 }), metrics: ["accuracy"] });
+  return m;
+}
+
+const MODELS: Record<WorkloadName, () => KerasModel> = { mlp003, mlp004bn: () => mlp004(true), mlp004: () => mlp004(false), cnn002, logistic000, wide000, deep000 };
+
+/** In-memory data: `poolBatches` batches of random inputs and labels of the workload's kind. */
+function memoryData(poolBatches: number) {
+  const n = poolBatches * B;
+  const x = tf.randomUniform([n, ...spec.inputShape]);
+  const labels = tf.randomUniform([n], 0, spec.classes, "int32");
+  const y = spec.sparseLabels ? labels : tf.oneHot(labels, spec.classes).toFloat();
+  if (!spec.sparseLabels) labels.dispose();
+  return { x, y, n };
+}
+
+const seconds = (t0: number) => (performance.now() - t0) / 1000;
+
+async function trainFromMemory(model: KerasModel, x: tf.Tensor, y: tf.Tensor, n: number) {
+  const poolBatches = n / B;
+  await model.fit(x, y, { epochs: Math.ceil(WARMUP / poolBatches), batchSize: B, verbose: 0 });
+  const epochs = Math.ceil(STEPS / poolBatches);
   const tensorsBefore = tf.memory().numTensors;
-  let t0 = performance.now();
-  await model.fit(x, y, { epochs: rounds, batchSize: BATCH, verbose: 0, shuffle: true });
-  const train = (rounds * n) / ((performance.now() - t0) / 1000);
+  const t0 = performance.now();
+  await model.fit(x, y, { epochs, batchSize: B, verbose: 0, shuffle: true });
+  const s = seconds(t0);
+  return { samplesPerS: (epochs * n) / s, samples: epochs * n, seconds: s, leakedTensors: tf.memory().numTensors - tensorsBefore };
+}
+
+async function trainFromDirectory(model: KerasModel, dir: string) {
+  const gen = new ImageDataGenerator({ rescale: 1 / 255 }).flowFromDirectory(dir, { targetSize: [IMSIZE, IMSIZE], batchSize: B, classMode: "categorical" });
+  await model.fit(gen, undefined, { epochs: 1, stepsPerEpoch: WARMUP, verbose: 0 });
+  const tensorsBefore = tf.memory().numTensors;
+  const t0 = performance.now();
+  await model.fit(gen, undefined, { epochs: 1, stepsPerEpoch: STEPS, verbose: 0 });
+  const s = seconds(t0);
+  await gen.dispose(); // the batches it had in flight
   const leaked = tf.memory().numTensors - tensorsBefore;
-  // Warm-up as long as the measurement (V8 optimises tfjs' inference paths over the first ~1000
-  // batches), as the peer.
-  for (let r = 0; r < rounds; r++) (await model.predict(x, { batchSize: BATCH })).dispose();
-  t0 = performance.now();
-  for (let r = 0; r < rounds; r++) (await model.predict(x, { batchSize: BATCH })).dispose();
-  const infer = (rounds * n) / ((performance.now() - t0) / 1000);
-  return { trainSamplesPerS: train, inferSamplesPerS: infer, samples: rounds * n, leakedTensors: leaked };
+  return { samplesPerS: (STEPS * B) / s, samples: STEPS * B, seconds: s, leakedTensors: leaked };
+}
+
+async function infer(model: KerasModel, x: tf.Tensor, n: number) {
+  const poolBatches = n / B;
+  for (let r = 0; r < Math.ceil(INFER_WARMUP / poolBatches); r++) ((await model.predict(x, { batchSize: B })) as tf.Tensor).dispose();
+  const rounds = Math.ceil(INFER_STEPS / poolBatches);
+  const t0 = performance.now();
+  for (let r = 0; r < rounds; r++) ((await model.predict(x, { batchSize: B })) as tf.Tensor).dispose();
+  const s = seconds(t0);
+  return { samplesPerS: (rounds * n) / s, samples: rounds * n, seconds: s };
 }
 
 /** fit's own cost: time per step of fit vs a bare loop of optimizer.minimize on the same batches. */
 async function fitOverhead(steps: number) {
-  const { model, x, y } = mlp();
-  const batches = Array.from({ length: steps }, (_, i) => [x.slice((i * BATCH) % (x.shape[0] - BATCH), BATCH), y.slice((i * BATCH) % (x.shape[0] - BATCH), BATCH)]);
+  const model = mlp003();
+  const { x, y } = memoryData(20);
+  const batches = Array.from({ length: steps }, (_, i) => [x.slice((i * B) % (x.shape[0] - B), B), y.slice((i * B) % (x.shape[0] - B), B)]);
   const variables = model.tf.trainableWeights.map((w) => w.read() as tf.Variable);
   const bare = async () => {
     const t0 = performance.now();
     for (const [xb, yb] of batches) {
-      const loss = model.optimizer!.minimize(() => tf.mean(model.loss!.fn(yb, model.tf.apply(xb, { training: true }) as tf.Tensor)) as tf.Scalar, true, variables)!;
+      const loss = model.optimizer!.minimize(() => tf.mean(losses.sparseCategoricalCrossentropy(yb, model.tf.apply(xb, { training: true }) as tf.Tensor)) as tf.Scalar, true, variables)!;
       loss.dispose();
     }
     await tf.zeros([1]).data(); // wait for the device
@@ -84,7 +168,7 @@ async function fitOverhead(steps: number) {
     const xs = tf.concat(batches.map((b) => b[0]));
     const ys = tf.concat(batches.map((b) => b[1]));
     const t0 = performance.now();
-    await model.fit(xs, ys, { epochs: 1, batchSize: BATCH, shuffle: false, verbose: 0 });
+    await model.fit(xs, ys, { epochs: 1, batchSize: B, shuffle: false, verbose: 0 });
     tf.dispose([xs, ys]);
     return (performance.now() - t0) / steps;
   };
@@ -95,54 +179,76 @@ async function fitOverhead(steps: number) {
   return { bareStepMs: bareMs, fitStepMs: fitMs, overhead: fitMs / bareMs - 1 };
 }
 
-/**
- * Tensors, RSS and the wasm heap after each of `epochs` epochs of fit: flat means no tensor is left
- * behind and memory stops growing once the first epochs have sized the heap.
- */
-async function memoryAcross(make: typeof mlp | typeof cnn, epochs: number) {
-  const { model, x, y } = make();
+/** Tensors, RSS and the wasm heap after each of `epochs` epochs of fit: flat means nothing is left behind. */
+async function memoryAcross(epochs: number) {
+  const model = MODELS[name]();
+  const { x, y } = memoryData(name === "cnn002" ? 4 : 20);
   const tensors: number[] = [];
   const rssMiB: number[] = [];
   const heapMiB: number[] = [];
   const heap = () => ((tf.backend() as unknown as { wasm?: { HEAPU8: Uint8Array } }).wasm?.HEAPU8.length ?? 0) / 2 ** 20;
   await model.fit(x, y, {
     epochs,
-    batchSize: BATCH,
+    batchSize: B,
     verbose: 0,
-    callbacks: [new LambdaCallback({ onEpochEnd: () => void (tensors.push(tf.memory().numTensors), rssMiB.push(process.memoryUsage().rss / 2 ** 20), heapMiB.push(heap())) })],
+    callbacks: [new callbacks.LambdaCallback({ onEpochEnd: () => void (tensors.push(tf.memory().numTensors), rssMiB.push(process.memoryUsage().rss / 2 ** 20), heapMiB.push(heap())) })],
   });
-  const growth = rssMiB[rssMiB.length - 1] - rssMiB[1];
-  return { epochs, tensors, rssMiB: rssMiB.map((v) => Math.round(v)), wasmHeapMiB: heapMiB, tensorsFlat: tensors.every((t) => t === tensors[0]), rssGrowthAfterEpoch2MiB: growth };
+  tf.dispose([x, y]);
+  return { epochs, tensors, rssMiB: rssMiB.map((v) => Math.round(v)), wasmHeapMiB: heapMiB, tensorsFlat: tensors.every((t) => t === tensors[0]), rssGrowthAfterEpoch2MiB: rssMiB[rssMiB.length - 1] - rssMiB[1] };
 }
 
-const requested = process.argv.slice(2);
-const results: Record<string, unknown> = {};
-for (const name of requested.length ? requested : ["wasm", "cpu"]) {
+/** Linux: writing 5 to clear_refs resets the peak RSS (VmHWM) to the current RSS, so each workload gets its own peak. */
+function resetPeakRss() {
   try {
-    // The first backend is chosen by tsdl itself (TSDL_BACKEND), so that wasm gets its kernels and
-    // webgpu its adapter; the plain-JS backend is always registered and switched to directly.
-    if (name === "cpu") await tf.setBackend("cpu");
-    else {
-      process.env.TSDL_BACKEND ??= name;
-      const r = await ready();
-      if (r.name !== name) throw new Error(`${name} is not available here (tsdl chose ${r.name}); run it in a process of its own: npx tsx bench/training.ts ${name}`);
-    }
-  } catch (e) {
-    results[name] = { error: (e as Error).message };
-    continue;
+    writeFileSync("/proc/self/clear_refs", "5");
+  } catch {
+    // not Linux: the process' peak
   }
-  const cnnSteps = name === "cpu" ? 1 : CNN_STEPS; // plain JS takes about a minute per CNN batch
-  // wasm is reported as "wasm+native" when tsdl's native kernels run on it.
-  const key = name === "wasm" && (await ready()).native?.registered ? "wasm+native" : name;
-  results[key] = {
-    mlp: await measure(mlp, name === "cpu" ? 20 : MLP_STEPS),
-    cnn: await measure(cnn, cnnSteps),
-    fitOverhead: name === "cpu" ? undefined : await fitOverhead(200),
-    memory: name === "cpu" ? undefined : { mlp: await memoryAcross(mlp, 20), cnn: await memoryAcross(cnn, 20) },
-    wasmThreads: name === "wasm" ? (await ready()).wasmThreads : undefined,
-    rssMiB: process.memoryUsage().rss / 2 ** 20,
-    peakRssMiB: process.resourceUsage().maxRSS / 1024,
-  };
-  console.error(`${key}: ${JSON.stringify(results[key])}`);
 }
-console.log(JSON.stringify(results));
+function peakRssMiB(): number {
+  const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync("/proc/self/status", "utf8"));
+  return m ? Number(m[1]) / 1024 : process.resourceUsage().maxRSS / 1024;
+}
+
+const report = await ready();
+for (const w of positionals as WorkloadName[]) {
+  name = w;
+  spec = WORKLOADS[w];
+  B = spec.batch;
+  resetPeakRss();
+  const model = MODELS[name]();
+  const out: Record<string, unknown> = {
+    side: report.native?.registered ? "tsdl" : "tsdl-wasm",
+    workload: name,
+    backend: report.name,
+    native: report.native?.registered ? report.native.description : null,
+    wasmThreads: report.wasmThreads ?? 1,
+  };
+  if (spec.fromDirectory) {
+    if (!values.images) throw new Error(`bench/training.ts: ${name} reads the image folder; pass --images DIR`);
+    out.train = await trainFromDirectory(model, values.images);
+    const { x, n } = memoryData(10);
+    out.infer = await infer(model, x, n);
+    x.dispose();
+    if (values.extras && name === "deep000") {
+      const fresh = MODELS[name]();
+      const d = memoryData(10);
+      out.trainFromMemory = await trainFromMemory(fresh, d.x, d.y, d.n);
+      tf.dispose([d.x, d.y]);
+      fresh.dispose();
+    }
+  } else {
+    const { x, y, n } = memoryData(spec.poolBatches);
+    out.train = await trainFromMemory(model, x, y, n);
+    out.infer = await infer(model, x, n);
+    tf.dispose([x, y]);
+    if (values.extras && name === "mlp003") out.fitOverhead = await fitOverhead(200);
+    if (values.extras && (name === "mlp003" || name === "cnn002")) out.memory = await memoryAcross(20);
+  }
+  model.dispose();
+  out.peakRssMiB = peakRssMiB();
+  console.log(JSON.stringify(out));
+  const t = out.train as { samplesPerS: number };
+  const i = out.infer as { samplesPerS: number };
+  console.error(`  ${out.side} ${name}: train ${t.samplesPerS.toFixed(1)}/s, infer ${i.samplesPerS.toFixed(1)}/s`);
+}
