@@ -7,7 +7,9 @@ import { execFileSync } from "node:child_process";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as tf from "@tensorflow/tfjs";
-import { keras, layers, optimizers, ready } from "../src/index.ts";
+import { ready } from "../src/index.ts";
+import { MODELS } from "./models.ts";
+import type { WorkloadName } from "./workloads.ts";
 
 const which = (process.argv[2] ?? "logistic,wide,deep").split(",");
 const rounds = Number(process.argv[3] ?? 3);
@@ -16,23 +18,11 @@ const BATCH = 10;
 const N = 50; // samples per measured pass
 await ready();
 
+/** The bench's own builders (bench/models.ts): logistic000, wide000, deep000. */
 function build(name: string) {
-  const input = layers.Input({ shape: [224, 224, 3] });
-  let h = layers.BatchNormalization().apply(input) as tf.SymbolicTensor;
-  if (name === "wide") {
-    h = layers.Conv2D(100, [2, 2], { activation: "relu" }).apply(h) as tf.SymbolicTensor;
-    h = layers.MaxPooling2D([16, 16]).apply(h) as tf.SymbolicTensor;
-  } else if (name === "deep") {
-    for (let i = 0; i < 7; i++) {
-      h = layers.Conv2D(20, [2, 2], { padding: "same", activation: "relu" }).apply(h) as tf.SymbolicTensor;
-      h = layers.MaxPooling2D([2, 2]).apply(h) as tf.SymbolicTensor;
-    }
-  }
-  h = layers.Flatten().apply(h) as tf.SymbolicTensor;
-  const out = layers.Dense(2, { activation: "softmax" }).apply(h) as tf.SymbolicTensor;
-  const m = keras.Model(input, out);
-  m.compile({ loss: "categorical_crossentropy", optimizer: optimizers.Adam({ learningRate: name === "wide" ? 0.001 : 0.01 }), metrics: ["accuracy"] });
-  return m;
+  const make = MODELS[`${name}000` as WorkloadName];
+  if (!make) throw new Error(`bench/seed000_models.ts: unknown model ${JSON.stringify(name)}; expected logistic, wide or deep`);
+  return make();
 }
 
 const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];

@@ -1,23 +1,14 @@
 // Per-op timings (tf.profile) of one fit epoch and one predict of a seed-000 model (logistic, wide, deep)
 // on random data, batch 10: node --import tsx bench/seed000_op_profile.ts [logistic|wide|deep]
 import * as tf from "@tensorflow/tfjs";
-import { keras, layers, optimizers, ready } from "../src/index.ts";
+import { ready } from "../src/index.ts";
+import { MODELS } from "./models.ts";
+import type { WorkloadName } from "./workloads.ts";
 await ready();
 const name = process.argv[2] ?? "logistic";
-const input = layers.Input({ shape: [224, 224, 3] });
-let h = layers.BatchNormalization().apply(input) as tf.SymbolicTensor;
-if (name === "wide") {
-  h = layers.Conv2D(100, [2, 2], { activation: "relu" }).apply(h) as tf.SymbolicTensor;
-  h = layers.MaxPooling2D([16, 16]).apply(h) as tf.SymbolicTensor;
-} else if (name === "deep") {
-  for (let i = 0; i < 7; i++) {
-    h = layers.Conv2D(20, [2, 2], { padding: "same", activation: "relu" }).apply(h) as tf.SymbolicTensor;
-    h = layers.MaxPooling2D([2, 2]).apply(h) as tf.SymbolicTensor;
-  }
-}
-h = layers.Flatten().apply(h) as tf.SymbolicTensor;
-const m = keras.Model(input, layers.Dense(2, { activation: "softmax" }).apply(h) as tf.SymbolicTensor);
-m.compile({ loss: "categorical_crossentropy", optimizer: optimizers.Adam({ learningRate: 0.01 }), metrics: ["accuracy"] });
+const make = MODELS[`${name}000` as WorkloadName];
+if (!make) throw new Error(`bench/seed000_op_profile.ts: unknown model ${JSON.stringify(name)}; expected logistic, wide or deep`);
+const m = make(); // bench/models.ts, as the bench trains it
 const x = tf.randomUniform([50, 224, 224, 3]);
 const y = tf.oneHot(tf.randomUniform([50], 0, 2, "int32"), 2).toFloat();
 await m.fit(x, y, { epochs: 2, batchSize: 10, verbose: 0 });

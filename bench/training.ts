@@ -8,9 +8,10 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import * as tf from "@tensorflow/tfjs";
-import { ready, keras, layers, losses, optimizers, callbacks, ImageDataGenerator } from "../src/index.ts";
+import { ready, losses, callbacks, ImageDataGenerator } from "../src/index.ts";
 import type { KerasModel } from "../src/index.ts";
 import { WORKLOADS, type WorkloadName } from "./workloads.ts";
+import { IMSIZE, MODELS } from "./models.ts";
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -30,79 +31,6 @@ const STEPS = int(values.steps, "steps");
 const INFER_WARMUP = int(values["infer-warmup"], "infer-warmup");
 const INFER_STEPS = int(values["infer-steps"], "infer-steps");
 let B = spec.batch;
-
-// ---- the articles' models, in tsdl ----------------------------------------------------------------
-function mlp003() {
-  const block = (u: number) => [layers.Dense(u, { useBias: false }), layers.BatchNormalization(), layers.Activation("relu")];
-  const m = keras.Sequential([layers.Flatten({ inputShape: [28, 28] }), ...block(300), ...block(200), ...block(100), layers.Dense(10, { activation: "softmax" })]);
-  m.compile({ loss: "sparse_categorical_crossentropy", optimizer: optimizers.SGD({ learningRate: 0.01, momentum: 0.9, nesterov: true }), metrics: ["accuracy"] });
-  return m;
-}
-
-function mlp004(bn: boolean) {
-  const block = (u: number) => (bn ? [layers.Dense(u), layers.BatchNormalization(), layers.ReLU()] : [layers.Dense(u), layers.ReLU()]);
-  const m = keras.Sequential([layers.Flatten({ inputShape: [28, 28] }), ...block(128), ...block(64), layers.Dense(10, { activation: "softmax" })]);
-  m.compile({ optimizer: "adam", loss: "sparse_categorical_crossentropy", metrics: ["accuracy"] });
-  return m;
-}
-
-function cnn002() {
-  const x = layers.Input([32, 32, 3]);
-  let h = layers.BatchNormalization()(x);
-  h = layers.Conv2D(32, [3, 3], { activation: "relu", name: "conv1" })(h);
-  h = layers.Dropout(0.2)(h);
-  h = layers.BatchNormalization()(h);
-  h = layers.Conv2D(32, [3, 3], { activation: "relu", padding: "same", name: "conv2" })(h);
-  h = layers.MaxPooling2D([2, 2], { name: "pool1" })(h);
-  h = layers.BatchNormalization()(h);
-  h = layers.Conv2D(64, [3, 3], { activation: "relu", padding: "same", name: "conv3" })(h);
-  h = layers.MaxPooling2D([2, 2], { name: "pool2" })(h);
-  h = layers.Flatten()(h);
-  h = layers.Dropout(0.2)(h);
-  h = layers.BatchNormalization()(h);
-  h = layers.Dense(512, { activation: "relu", name: "hidden" })(h);
-  h = layers.Dropout(0.2)(h);
-  h = layers.BatchNormalization()(h);
-  const m = keras.Model(x, layers.Dense(10, { activation: "softmax", name: "output" })(h));
-  m.compile({ loss: "categorical_crossentropy", optimizer: "adam", metrics: ["accuracy"] });
-  return m;
-}
-
-const IMSIZE = 224;
-function logistic000() {
-  const input = layers.Input([IMSIZE, IMSIZE, 3]);
-  let x = layers.BatchNormalization()(input);
-  x = layers.Flatten()(x);
-  const m = keras.Model(input, layers.Dense(2, { activation: "softmax" })(x));
-  m.compile({ loss: "categorical_crossentropy", optimizer: optimizers.Adam({ learningRate: 0.01 }), metrics: ["accuracy"] });
-  return m;
-}
-
-function wide000() {
-  const input = layers.Input([IMSIZE, IMSIZE, 3]);
-  let x = layers.BatchNormalization()(input);
-  x = layers.Conv2D(100, [2, 2], { activation: "relu" })(x);
-  x = layers.MaxPooling2D([16, 16])(x);
-  x = layers.Flatten()(x);
-  const m = keras.Model(input, layers.Dense(2, { activation: "softmax" })(x));
-  m.compile({ loss: "categorical_crossentropy", optimizer: optimizers.Adam({ learningRate: 0.001 }), metrics: ["accuracy"] });
-  return m;
-}
-
-function deep000() {
-  const input = layers.Input([IMSIZE, IMSIZE, 3]);
-  let x = layers.BatchNormalization()(input);
-  for (let i = 0; i < 7; i++) {
-    x = layers.Conv2D(20, [2, 2], { padding: "same", activation: "relu" })(x);
-    x = layers.MaxPooling2D([2, 2])(x);
-  }
-  x = layers.Flatten()(x);
-  const m = keras.Model(input, layers.Dense(2, { activation: "softmax" })(x));
-  m.compile({ loss: "categorical_crossentropy", optimizer: optimizers.Adam({ learningRate: 0.01 }), metrics: ["accuracy"] });
-  return m;
-}
-
-const MODELS: Record<WorkloadName, () => KerasModel> = { mlp003, mlp004bn: () => mlp004(true), mlp004: () => mlp004(false), cnn002, logistic000, wide000, deep000 };
 
 /** In-memory data: `poolBatches` batches of random inputs and labels of the workload's kind. */
 function memoryData(poolBatches: number) {
@@ -151,7 +79,7 @@ async function infer(model: KerasModel, x: tf.Tensor, n: number) {
 
 /** fit's own cost: time per step of fit vs a bare loop of optimizer.minimize on the same batches. */
 async function fitOverhead(steps: number) {
-  const model = mlp003();
+  const model = MODELS.mlp003();
   const { x, y } = memoryData(20);
   const batches = Array.from({ length: steps }, (_, i) => [x.slice((i * B) % (x.shape[0] - B), B), y.slice((i * B) % (x.shape[0] - B), B)]);
   const variables = model.tf.trainableWeights.map((w) => w.read() as tf.Variable);
