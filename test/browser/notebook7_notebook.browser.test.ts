@@ -12,20 +12,11 @@ import type { Browser } from "playwright-core";
 import { launchChromium } from "./chromium.ts";
 import { startJupyter, type JupyterServer } from "./jupyter_server.ts";
 import { cells, errorsOf, kernelId, openNotebook, runAll, save, waitForIdleKernel } from "./lab_ui.ts";
-import { checkOutputs, extensionLoaded, screenshotAtLastFigure, shutDownKernel } from "./lab_checks.ts";
+import { checkOutputs, extensionLoaded, notebook7OwnError, screenshotAtLastFigure, shutDownKernel } from "./lab_checks.ts";
 
 const ROOT = resolve(import.meta.dirname, "..", "..");
 const OUT = join(ROOT, "out", "browser");
 const NAME = "00_getting_started.ipynb";
-
-/**
- * Notebook 7.6.5's own keyboard-shortcuts plugin throws this at every page load, with or without tsdl
- * (the same with a bare server and a Python notebook): its pluginChanged handler reads the schema of a
- * plugin it has not loaded. Only that error, from Notebook's own bundle, is not counted.
- */
-function notebook7OwnError(e: Error): boolean {
-  return e.message === "Cannot read properties of undefined (reading 'schema')" && /\/static\/notebook\/notebook_core\.[0-9a-f]+\.js/.test(e.stack ?? "");
-}
 
 let server: JupyterServer;
 let browser: Browser;

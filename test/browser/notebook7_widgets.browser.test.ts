@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { Browser } from "playwright-core";
 import { launchChromium } from "./chromium.ts";
+import { notebook7OwnError } from "./lab_checks.ts";
 import { startJupyter, type JupyterServer } from "./jupyter_server.ts";
 import { cells, errorsOf, openNotebook, runAll } from "./lab_ui.ts";
 
@@ -39,7 +40,7 @@ after(async () => {
 test("Notebook 7 draws tsdl's widgets with their values", async () => {
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   const pageErrors: string[] = [];
-  page.on("pageerror", (e) => (e.message === "Cannot read properties of undefined (reading 'schema')" && /\/static\/notebook\/notebook_core\./.test(e.stack ?? "")) || pageErrors.push(String(e)));
+  page.on("pageerror", (e) => notebook7OwnError(e) || pageErrors.push(String(e)));
   await openNotebook(page, server, NAME);
   await runAll(page, NAME, 180_000);
   assert.deepEqual(errorsOf(await cells(page, NAME)), []);

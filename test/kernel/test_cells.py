@@ -195,27 +195,26 @@ def outcomes(kc):
     return out
 
 
+def outcomes_of_a_new_kernel(env, stderr):
+    km, kc = start_new_kernel(kernel_name="tsdl", env=env, stderr=stderr)
+    try:
+        return outcomes(kc)
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
+
+
 def test_the_typescript_start_up_snapshot_is_built_then_used_with_the_same_results():
     with tempfile.TemporaryDirectory() as cache, tempfile.TemporaryFile("w+") as log1, tempfile.TemporaryFile("w+") as log2:
         env = {**os.environ, "TSDL_KERNEL_CACHE": cache}
-        km, kc = start_new_kernel(kernel_name="tsdl", env=env, stderr=log1)
-        try:
-            first = outcomes(kc)
-        finally:
-            kc.stop_channels()
-            km.shutdown_kernel(now=True)
+        first = outcomes_of_a_new_kernel(env, log1)
         assert first[0] == ("ok", None, ["[ 2, 3 ]"]) and first[1] == ("ok", None, ["3"])
         assert first[2][0] == "error" and "not assignable to type 'string'" in first[2][1]
         deadline = time.time() + 240
         while not any(f.endswith(".blob") for f in os.listdir(cache)) and time.time() < deadline:
             time.sleep(0.5)
         assert any(f.endswith(".blob") for f in os.listdir(cache)), os.listdir(cache)
-        km, kc = start_new_kernel(kernel_name="tsdl", env=env, stderr=log2)
-        try:
-            second = outcomes(kc)
-        finally:
-            kc.stop_channels()
-            km.shutdown_kernel(now=True)
+        second = outcomes_of_a_new_kernel(env, log2)
         assert second == first
         log1.seek(0)
         log2.seek(0)

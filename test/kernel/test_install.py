@@ -67,6 +67,17 @@ def start(kernel_dir, stderr):
     return km, kc
 
 
+def answers_one_plus_one(kernel_dir, stderr_path):
+    """Starts a kernel from `kernel_dir` (its stderr to `stderr_path`), runs 1 + 1, shuts it down."""
+    with open(stderr_path, "w") as err:
+        km, kc = start(kernel_dir, err)
+        try:
+            return one_plus_one(kc)
+        finally:
+            kc.stop_channels()
+            km.shutdown_kernel(now=True)
+
+
 def one_plus_one(kc):
     seen = []
     reply = kc.execute_interactive("1 + 1", timeout=60, output_hook=lambda m: seen.append(m) if m["msg_type"] == "execute_result" else None)
@@ -76,13 +87,7 @@ def one_plus_one(kc):
 
 def test_a_kernel_started_from_the_installed_kernelspec_answers(prefix, tmp_path):
     kernel_dir = os.path.join(prefix, "share", "jupyter", "kernels", "tsdl")
-    with open(tmp_path / "stderr", "w") as err:
-        km, kc = start(kernel_dir, err)
-        try:
-            assert one_plus_one(kc) == "2"
-        finally:
-            kc.stop_channels()
-            km.shutdown_kernel(now=True)
+    assert answers_one_plus_one(kernel_dir, tmp_path / "stderr") == "2"
 
 
 def copy_with(prefix, tmp_path, old, new):
@@ -99,13 +104,7 @@ def copy_with(prefix, tmp_path, old, new):
 def test_the_node_that_installed_is_gone_the_kernel_runs_on_the_node_on_path(prefix, tmp_path):
     node = shutil.which("node")
     kernel_dir = copy_with(prefix, tmp_path, "node_installed=", "node_installed=/nonexistent/node-v0 #")
-    with open(tmp_path / "stderr", "w") as err:
-        km, kc = start(kernel_dir, err)
-        try:
-            assert one_plus_one(kc) == "2"
-        finally:
-            kc.stop_channels()
-            km.shutdown_kernel(now=True)
+    assert answers_one_plus_one(kernel_dir, tmp_path / "stderr") == "2"
     said = (tmp_path / "stderr").read_text()
     assert "tsdl kernel: /nonexistent/node-v0 (the Node that ran tsdl install) is not there or not runnable" in said and f"using {node}" in said, said
 
