@@ -79,6 +79,9 @@ export function prepareWasmThreads(threads: number): WasmThreadsPatch | undefine
   os.cpus = () => [...cpus(), ...cpus()];
   const workers: workerThreads.Worker[] = [];
   let starting = true;
+  /** After a failed start: the pool is being torn down, and its other workers' errors (each of them
+   *  fails the same way, a moment apart) must not reach the glue, which throws them out of the event. */
+  let abandoned = false;
   let fail!: (e: Error) => void;
   const failed = new Promise<never>((_, reject) => (fail = reject));
   failed.catch(() => {});
@@ -93,7 +96,7 @@ export function prepareWasmThreads(threads: number): WasmThreadsPatch | undefine
     // While the backend starts, a worker's error ends the start (the glue's listener would throw it
     // out of the event, past every caller); afterwards the glue handles it as it always does.
     emit(event: string | symbol, ...args: unknown[]): boolean {
-      if (starting && event === "error") {
+      if ((starting || abandoned) && event === "error") {
         const e = args[0] as Error | undefined;
         fail(new Error(`a pthread worker failed: ${e?.message ?? String(e)}`));
         return true;
@@ -112,6 +115,7 @@ export function prepareWasmThreads(threads: number): WasmThreadsPatch | undefine
     },
     failed,
     stop() {
+      abandoned = true;
       for (const w of workers.splice(0)) void w.terminate().catch(() => {});
     },
   };
