@@ -4,9 +4,9 @@
 //   const x = layers.Input([28, 28]);
 //   const y = layers.Dense(10, { activation: "softmax" })(layers.Flatten()(x));
 //   const model = keras.Model(x, y);
-// First: clear errors for tensors too large for the backend, installed before tfjs' namespace is made.
+// First: clear errors for tensors too large for the backend, installed before tfjs is loaded.
 import "./backend/memory.js";
-import * as tf from "@tensorflow/tfjs";
+import tf from "./tfjs.cjs";
 import * as kerasModule from "./keras/index.js";
 import * as widgetsModule from "./widgets/index.js";
 

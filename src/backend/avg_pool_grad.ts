@@ -10,7 +10,7 @@
 //   dx[n, ih, iw, c] = sum_{windows (oh, ow) covering (ih, iw)} dy[n, oh, ow, c] / count(oh, ow)
 //
 // count(oh, ow) = rows(oh) * cols(ow): the window's real rows times its real columns.
-import * as tf from "@tensorflow/tfjs";
+import tf from "../tfjs.cjs";
 import type { KernelFunc } from "./wasm_kernels.js";
 
 interface HeapBackend {

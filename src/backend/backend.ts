@@ -5,7 +5,7 @@
 // Optional packages are looked up at run time: a package that is missing, or that installed but cannot
 // load (tfjs-node without its libtensorflow, say), is reported, never fatal.
 import { createRequire } from "node:module";
-import * as tf from "@tensorflow/tfjs";
+import tf from "../tfjs.cjs";
 import { registerWasmKernels } from "./wasm_kernels.js";
 import { registerWasmSegmentKernels } from "./wasm_segment_kernels.js";
 import { registerWasmDepthwiseKernels } from "./wasm_depthwise_kernels.js";

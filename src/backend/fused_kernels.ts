@@ -15,7 +15,7 @@
 //
 // Each entry point returns undefined/false when it cannot run (another backend, no addon, a shared
 // variable), and the caller takes the composed path, so results never depend on whether it ran.
-import * as tf from "@tensorflow/tfjs";
+import tf from "../tfjs.cjs";
 import { floatOffset, heap, type Addon, type WasmBackend } from "./native_kernels.js";
 import { Scratch } from "./wasm_kernels.js";
 

@@ -10,7 +10,7 @@ import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import * as tf from "@tensorflow/tfjs";
+import tf from "../tfjs.cjs";
 import { channelsOf, kernel, replaceWasmKernel, Scratch, type KernelFunc } from "./wasm_kernels.js";
 import { registerFusedKernels } from "./fused_kernels.js";
 import { jsKernels } from "./js_kernels.js";

@@ -7,7 +7,7 @@
 //        summed over the m filters of each channel
 //   dW[a, b, c, q] = sum_{n,i,j} x[n, i*s + a - padTop, j*s + b - padLeft, c] * dy[n, i, j, c*m + q]
 //        = depthwise(x as [1, H, W, N*C], dy as a filter [Ho, Wo, N*C, m], dilation s), summed over n
-import * as tf from "@tensorflow/tfjs";
+import tf from "../tfjs.cjs";
 import { replaceWasmKernel, Scratch, type KernelFunc } from "./wasm_kernels.js";
 
 type TensorInfo = tf.TensorInfo;

@@ -7,7 +7,7 @@
 //   dW[a, b, ci, co] = sum_{n,i,j} x[n, i*s + a - padTop, j*s + b - padLeft, ci] * dy[n, i, j, co]
 //     = conv2d(x^T (ci as batch, n as channel), dy^T (as filter [Ho, Wo, N, Cout]), dilation s)
 //   dx = conv2d(zero-dilate(dy, s), flip(W) with in/out channels swapped, stride 1, "full" padding)
-import * as tf from "@tensorflow/tfjs";
+import tf from "../tfjs.cjs";
 import { avgPoolGrad } from "./avg_pool_grad.js";
 
 type TensorInfo = tf.TensorInfo;

@@ -4,7 +4,7 @@
 //   out[s, ...] = sum of x[i, ...] over the i with segmentIds[i] == s   (ids outside [0, numSegments) dropped)
 //
 // One pass over the rows of x, adding each into its segment's row, on views of the wasm heap.
-import * as tf from "@tensorflow/tfjs";
+import tf from "../tfjs.cjs";
 
 type TensorInfo = tf.TensorInfo;
 

@@ -21,7 +21,7 @@ import { createRequire } from "node:module";
 import os from "node:os";
 import { dirname, join } from "node:path";
 import workerThreads from "node:worker_threads";
-import * as tf from "@tensorflow/tfjs";
+import tf from "../tfjs.cjs";
 import { threadBudget } from "./threads.js";
 
 const require = createRequire(import.meta.url);

@@ -5,7 +5,7 @@
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
-import * as tf from "@tensorflow/tfjs";
+import tf from "../tfjs.cjs";
 
 const require = createRequire(import.meta.url);
 

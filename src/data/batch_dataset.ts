@@ -4,7 +4,7 @@
 // shuffle, prefetch, cache. Each element handed out belongs to the consumer (fit disposes it); elements
 // made but never handed out (prefetched, skipped, left in a shuffle buffer) are disposed here, also when
 // a pass is abandoned with `break` or the iterator's return().
-import * as tf from "@tensorflow/tfjs";
+import tf from "../tfjs.cjs";
 import { seededRandom } from "./random.js";
 
 /** An element: [x, y], or [x] for a dataset without labels. */

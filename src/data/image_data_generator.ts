@@ -3,7 +3,7 @@
 // libuv's threads while the model trains on the main thread: the next batches are always in flight.
 import { readdirSync, statSync } from "node:fs";
 import { extname, join, relative } from "node:path";
-import * as tf from "@tensorflow/tfjs";
+import tf from "../tfjs.cjs";
 import { toCategorical } from "../keras/utils.js";
 import { progress } from "./progress.js";
 import { seededRandom } from "./random.js";

@@ -4,7 +4,7 @@
 // list), so the same seed puts the same files in training and validation as Keras; images are decoded
 // and resized by sharp ahead of the model (src/data/image_files.ts).
 import { readdirSync, realpathSync, statSync, type Dirent } from "node:fs";
-import * as tf from "@tensorflow/tfjs";
+import tf from "../tfjs.cjs";
 import { BatchDataset, type Element } from "./batch_dataset.js";
 import { channelsOf, COLOR_MODES, decodeImage, looksLikeImage, pixelsToTensor, PrefetchQueue, type ColorMode, type SharpKernel } from "./image_files.js";
 import { MT19937 } from "./numpy_random.js";

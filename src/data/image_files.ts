@@ -4,7 +4,7 @@
 // queue that keeps a few batches in flight.
 import { openSync, readSync, closeSync } from "node:fs";
 import { loadSharp } from "../load_sharp.js";
-import * as tf from "@tensorflow/tfjs";
+import tf from "../tfjs.cjs";
 import { loadNative } from "../backend/native_kernels.js";
 
 export type ColorMode = "rgb" | "rgba" | "grayscale";

@@ -3,7 +3,7 @@
 //   ActivationPercentiles callback           the 15th/50th/85th percentiles of those inputs over training,
 //                                            as in Fig. 1 of Ioffe & Szegedy (2015)
 //   layerWeights(layer)                      a layer's variables (BN: gamma, beta, moving mean/variance)
-import * as tf from "@tensorflow/tfjs";
+import tf from "../tfjs.cjs";
 import { Callback } from "../keras/callbacks/callback.js";
 import { unwrapLayer } from "../keras/callable.js";
 import { describeVariables } from "../keras/variables.js";

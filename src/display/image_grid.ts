@@ -1,7 +1,7 @@
 // display.imageGrid(x, y?, options): a batch of images as a grid, each labelled underneath (seed 000's
 // 2x5 grid of a validation batch). Tiles and the whole grid are PNGs encoded with sharp.
 import { loadSharp } from "../load_sharp.js";
-import * as tf from "@tensorflow/tfjs";
+import tf from "../tfjs.cjs";
 import { displayable, escapeHtml, type MimeBundle } from "./html.js";
 
 export interface ImageGridOptions {

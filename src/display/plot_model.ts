@@ -6,7 +6,7 @@
 import { writeFile } from "node:fs/promises";
 import { extname } from "node:path";
 import { loadSharp } from "../load_sharp.js";
-import * as tf from "@tensorflow/tfjs";
+import tf from "../tfjs.cjs";
 import { kerasClassName } from "../keras/models/summary.js";
 import type { MimeBundle } from "./html.js";
 

@@ -12,7 +12,7 @@
 // Porting note: Keras' functions take their parameters as keyword arguments; here they are an options
 // object in camelCase: `relu(x, { negativeSlope, maxValue, threshold })`.
 // Porting note: hard_sigmoid is Keras 3's relu6(x + 3) / 6, not tfjs' (and Keras 2's) 0.2 x + 0.5.
-import * as tf from "@tensorflow/tfjs";
+import tf from "../tfjs.cjs";
 
 export type ActivationName =
   | "linear" | "relu" | "relu6" | "leaky_relu" | "elu" | "selu" | "celu" | "gelu" | "glu"

@@ -1,7 +1,7 @@
 // Keras layers are called like functions: `layers.Dense(2)(x)`. tfjs layers are objects with `apply`.
 // A callable layer is a Proxy over a function whose every property read and write goes to the tfjs layer,
 // so `dense.name`, `dense.getWeights()` and `dense(x)` all work on one object with one state.
-import * as tf from "@tensorflow/tfjs";
+import tf from "../tfjs.cjs";
 import { assertReady } from "../backend/backend.js";
 import { describeVariables, type KerasVariable } from "./variables.js";
 import { attachActivityRegularizer } from "./penalties.js";

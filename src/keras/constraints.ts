@@ -12,7 +12,7 @@
 //
 // Porting note: tfjs' `layer.setWeights` (LayerVariable.write) projects the values it sets with the
 // weight's constraint; Keras' set_weights and assign do not.
-import * as tf from "@tensorflow/tfjs";
+import tf from "../tfjs.cjs";
 
 type TfConstraint = ReturnType<typeof tf.constraints.nonNeg>;
 /** tfjs' Constraint base class (not exported by name; tfjs layers check `instanceof` it). */

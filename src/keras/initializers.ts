@@ -13,7 +13,7 @@
 // Porting note: a seed makes an initializer repeatable, as in Keras (and, as in Keras, an unseeded
 // initializer draws its seed when made, so calling the same object twice gives the same values), but
 // the same seed does not give the same numbers as Keras: the random generators differ.
-import * as tf from "@tensorflow/tfjs";
+import tf from "../tfjs.cjs";
 
 type TfInitializer = ReturnType<typeof tf.initializers.zeros>;
 type InitializerBase = abstract new () => TfInitializer;

@@ -2,7 +2,7 @@
 // (weight penalties of trainable layers; activity penalties, reg(output) / batch size, of each layer
 // call during the step) and the weight constraints, projected right after the optimizer's update.
 // Internal: the public objects are in regularizers.ts and constraints.ts.
-import * as tf from "@tensorflow/tfjs";
+import tf from "../tfjs.cjs";
 import type { TfRegularizer } from "./regularizers.js";
 import type { TfConstraint } from "./constraints.js";
 

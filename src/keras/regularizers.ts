@@ -12,7 +12,7 @@
 //
 // Porting note: a regularizer is applied with `.apply(x)` (tfjs' convention), not called as `reg(x)`.
 // Porting note: activity regularizers are not saved with a model (tfjs layers cannot load them).
-import * as tf from "@tensorflow/tfjs";
+import tf from "../tfjs.cjs";
 
 type TfRegularizer = ReturnType<typeof tf.regularizers.l2>;
 /** tfjs' Regularizer base class (not exported by name; tfjs layers check `instanceof` it). */

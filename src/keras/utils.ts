@@ -1,5 +1,5 @@
 // keras.utils.
-import * as tf from "@tensorflow/tfjs";
+import tf from "../tfjs.cjs";
 
 export { setRandomSeed } from "./random_seed.js";
 

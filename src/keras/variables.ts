@@ -1,5 +1,5 @@
 // Keras' view of a layer's variables: named `layer/weight:0`, trainable ones first, readable async.
-import * as tf from "@tensorflow/tfjs";
+import tf from "../tfjs.cjs";
 
 export interface KerasVariable {
   /** Keras' name, e.g. `batch_normalization/moving_mean:0`. */

@@ -1,7 +1,7 @@
 // keras.datasets.cifar10: 60,000 32x32 colour images in 10 classes.
 // Porting note: Keras downloads the Python-pickle archive; tsdl reads the same data from the canonical
 // binary archive (cifar-10-binary.tar.gz: per image 1 label byte then 3072 bytes, channels first).
-import * as tf from "@tensorflow/tfjs";
+import tf from "../../tfjs.cjs";
 import { readTar } from "../tar.js";
 import { locate, type LoadOptions } from "./fetch_files.js";
 import { asDataset, type Dataset } from "./dataset.js";

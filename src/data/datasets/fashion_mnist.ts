@@ -1,6 +1,6 @@
 // keras.datasets.fashion_mnist: Zalando's 70,000 clothing images, 28x28, 10 classes, gzipped IDX files.
 // Debian's dataset-fashion-mnist package installs the real files; they are used without downloading.
-import * as tf from "@tensorflow/tfjs";
+import tf from "../../tfjs.cjs";
 import { parseIdx } from "../idx.js";
 import { locate, type LoadOptions } from "./fetch_files.js";
 import { asDataset, type Dataset } from "./dataset.js";

@@ -1,5 +1,5 @@
 // keras.datasets.mnist: 60,000 + 10,000 handwritten digits, 28x28, from Keras' mnist.npz.
-import * as tf from "@tensorflow/tfjs";
+import tf from "../../tfjs.cjs";
 import { readNpz } from "../npz.js";
 import { locate, type LoadOptions } from "./fetch_files.js";
 import { asDataset, type Dataset } from "./dataset.js";

@@ -17,7 +17,7 @@
 import { existsSync } from "node:fs";
 import { readFile, readdir, rename, rm, writeFile, mkdir } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import * as tf from "@tensorflow/tfjs";
+import tf from "../../tfjs.cjs";
 import { Callback, type Logs } from "./callback.js";
 import { randomState, setRandomState } from "../random_seed.js";
 import { Optimizer as KerasOptimizer } from "../optimizers/index.js";

@@ -10,7 +10,7 @@
 // moving average). tfjs-layers 4.22 crashes in training when `center` or `scale` is false (it reads a
 // gamma or beta that does not exist); this subclass fixes that and is registered under tfjs' class name,
 // so saved models load with it.
-import * as tf from "@tensorflow/tfjs";
+import tf from "../../tfjs.cjs";
 import { batchNormTraining, lerpInPlace } from "../../backend/fused_kernels.js";
 import { callable, type Callable } from "../callable.js";
 import { baseArgs, type BaseLayerOptions, initializer, type InitializerIdentifier, layerClass } from "./common.js";

@@ -1,5 +1,5 @@
 // What every Keras layer factory shares: Keras' names, input shapes, initializer spellings.
-import * as tf from "@tensorflow/tfjs";
+import tf from "../../tfjs.cjs";
 import { assertReady } from "../../backend/backend.js";
 import { autoName } from "../naming.js";
 import { get as getInitializer, Initializer as InitializerBase, initializerNames } from "../initializers.js";

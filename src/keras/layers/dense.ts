@@ -1,5 +1,5 @@
 // Dense: `output = activation(input · kernel + bias)`.
-import * as tf from "@tensorflow/tfjs";
+import tf from "../../tfjs.cjs";
 import { tfjsActivation, type ActivationIdentifier } from "../activations.js";
 import { callable, type Callable } from "../callable.js";
 import { baseArgs, type BaseLayerOptions, layerClass, weightArgs, type WeightOptions } from "./common.js";

@@ -6,7 +6,7 @@
 // fixes (tfjs-layers 4.22 reuses one mask for every step when given a seed). On wasm the mask comes
 // from one tsdl kernel (native or JavaScript); elsewhere from tfjs' dropout.
 // Porting note: rate must be below 1 when the layer is made (Keras refuses rate = 1 only when called).
-import * as tf from "@tensorflow/tfjs";
+import tf from "../../tfjs.cjs";
 import { dropoutTraining } from "../../backend/fused_kernels.js";
 import { callable, type Callable } from "../callable.js";
 import { baseArgs, type BaseLayerOptions, layerClass } from "./common.js";

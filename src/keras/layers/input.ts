@@ -1,5 +1,5 @@
 // Input: the symbolic tensor a model starts from, `keras.Input([28, 28, 1])`.
-import * as tf from "@tensorflow/tfjs";
+import tf from "../../tfjs.cjs";
 import { assertReady } from "../../backend/backend.js";
 import { autoName } from "../naming.js";
 

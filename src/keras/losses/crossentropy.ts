@@ -2,7 +2,7 @@
 // functions of (yTrue, yPred, options) giving one value per sample, and as Loss classes. On the wasm
 // backend the probability forms of categorical and sparse categorical cross-entropy run as one fused
 // kernel (and one for the gradient).
-import * as tf from "@tensorflow/tfjs";
+import tf from "../../tfjs.cjs";
 import { crossEntropy } from "../../backend/fused_kernels.js";
 import { boolOption, canonicalAxis, intOption, kerasNamed, makeLoss, numberOption, type Loss, type LossOptions } from "./loss.js";
 

@@ -1,6 +1,6 @@
 // Keras 3's hinge losses and the probabilistic ones (KL divergence, Poisson), as functions and Loss
 // classes (keras/src/losses/losses.py).
-import * as tf from "@tensorflow/tfjs";
+import tf from "../../tfjs.cjs";
 import { EPSILON } from "./crossentropy.js";
 import { kerasNamed, makeLoss, type Loss, type LossOptions } from "./loss.js";
 

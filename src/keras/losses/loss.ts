@@ -2,7 +2,7 @@
 // (yTrue, yPred, sampleWeight?) -> the reduced loss (a scalar by default, Keras' __call__), with
 // `call(yTrue, yPred)` giving the values per sample, and Keras' `name`, `reduction` and config.
 // A plain function (yTrue, yPred) -> per-sample values is a loss too (Keras' LossFunctionWrapper).
-import * as tf from "@tensorflow/tfjs";
+import tf from "../../tfjs.cjs";
 import { reduceWeightedValues, squeezeOrExpandToSameRank, standardizeReduction, type Reduction } from "./reduction.js";
 
 /** A loss function: (yTrue, yPred) -> one value per sample (the last axis reduced). */

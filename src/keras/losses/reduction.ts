@@ -1,7 +1,7 @@
 // Keras 3's loss reduction (keras/src/losses/loss.py): per-sample values times the sample weights
 // (and a mask), then summed, or summed and divided by the number of values ("sum_over_batch_size",
 // the default, which is not the sum of the weights), or left as they are ("none").
-import * as tf from "@tensorflow/tfjs";
+import tf from "../../tfjs.cjs";
 
 /** Keras' `reduction` values; `null` is Keras' `None` (no reduction, as "none"). */
 export type Reduction = "sum_over_batch_size" | "sum" | "none" | "mean" | "mean_with_sample_weight" | null;

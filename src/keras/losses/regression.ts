@@ -1,6 +1,6 @@
 // Keras 3's regression losses (keras/src/losses/losses.py): functions of (yTrue, yPred) giving the
 // mean over the last axis per sample, and their Loss classes.
-import * as tf from "@tensorflow/tfjs";
+import tf from "../../tfjs.cjs";
 import { EPSILON } from "./crossentropy.js";
 import { canonicalAxis, intOption, kerasNamed, makeLoss, numberOption, type Loss, type LossOptions } from "./loss.js";
 import { squeezeOrExpandToSameRank } from "./reduction.js";

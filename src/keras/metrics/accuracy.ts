@@ -1,7 +1,7 @@
 // Keras 3's accuracy metrics (keras/src/metrics/accuracy_metrics.py): functions giving 1/0 per sample
 // (or per entry), and their Mean classes. Categorical and sparse categorical accuracy of [batch,
 // classes] predictions are one fused kernel on the wasm backend.
-import * as tf from "@tensorflow/tfjs";
+import tf from "../../tfjs.cjs";
 import { accuracy as fusedAccuracy } from "../../backend/fused_kernels.js";
 import { squeezeOrExpandToSameRank } from "../losses/reduction.js";
 import { kerasNamed, numberOption } from "../losses/loss.js";

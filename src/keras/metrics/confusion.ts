@@ -4,7 +4,7 @@
 //
 // Porting note: AUC's multiLabel, numLabels and labelWeights are not there yet (one curve over every
 // entry, as Keras' default multiLabel false).
-import * as tf from "@tensorflow/tfjs";
+import tf from "../../tfjs.cjs";
 import { squeezeOrExpandToSameRank } from "../losses/reduction.js";
 import { boolOption, numberOption } from "../losses/loss.js";
 import { divideNoNan, Metric, type MetricUpdate } from "./metric.js";

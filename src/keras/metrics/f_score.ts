@@ -1,6 +1,6 @@
 // Keras 3's F-beta and F1 scores (keras/src/metrics/f_score_metrics.py): true/false positive and
 // false negative counts per class over the epoch, from [samples, classes] labels and predictions.
-import * as tf from "@tensorflow/tfjs";
+import tf from "../../tfjs.cjs";
 import { Metric, type MetricUpdate } from "./metric.js";
 
 const EPSILON = 1e-7;

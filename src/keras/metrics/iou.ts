@@ -1,6 +1,6 @@
 // Keras 3's MeanIoU (keras/src/metrics/iou_metrics.py): a confusion matrix of classes over the epoch,
 // and the mean over classes of tp / (tp + fp + fn).
-import * as tf from "@tensorflow/tfjs";
+import tf from "../../tfjs.cjs";
 import { boolOption } from "../losses/loss.js";
 import { Metric, type MetricUpdate } from "./metric.js";
 

@@ -10,7 +10,7 @@
 // result); tsdl's are not: call updateState then result. A metric object given to compile is a
 // template: fit keeps the epoch's state in its own tensor, so `m.result()` after fit is not the
 // epoch's value (read History).
-import * as tf from "@tensorflow/tfjs";
+import tf from "../../tfjs.cjs";
 import { autoName } from "../naming.js";
 import { squeezeOrExpandToSameRank } from "../losses/reduction.js";
 

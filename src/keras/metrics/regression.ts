@@ -1,7 +1,7 @@
 // Keras 3's regression and probabilistic metrics (keras/src/metrics/regression_metrics.py,
 // probabilistic_metrics.py, hinge_metrics.py): means over the samples of the loss functions, and
 // RootMeanSquaredError (the root of the epoch's mean squared error).
-import * as tf from "@tensorflow/tfjs";
+import tf from "../../tfjs.cjs";
 import * as L from "../losses/index.js";
 import { squeezeOrExpandToSameRank } from "../losses/reduction.js";
 import { boolOption, intOption, kerasNamed, numberOption } from "../losses/loss.js";

@@ -3,7 +3,7 @@
 // output order, or a dict by output name) with lossWeights, metrics per output, "accuracy" and
 // "crossentropy" resolved from the shapes of the labels and predictions, and Keras' History keys:
 // `loss`, `<output>_loss` (with several losses), `<metric>` or `<output>_<metric>`.
-import * as tf from "@tensorflow/tfjs";
+import tf from "../../tfjs.cjs";
 import { getLoss, isLoss, isLossName, unknownLossError, type Loss, type LossIdentifier } from "../losses/index.js";
 import { getMetric, isMetric, isMetricName, unknownMetricError, MeanMetric, type Metric, type MetricIdentifier, type MetricUpdate } from "../metrics/index.js";
 

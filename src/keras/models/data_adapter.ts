@@ -1,6 +1,6 @@
 // What fit/evaluate/predict accept as data, turned into batches: tensors (sliced and shuffled here) or a
 // source of ready batches (an async iterable like ImageDataGenerator's iterators, Keras' fit_generator).
-import * as tf from "@tensorflow/tfjs";
+import tf from "../../tfjs.cjs";
 
 export type Inputs = tf.Tensor | tf.Tensor[];
 /**

@@ -7,7 +7,7 @@
 // Porting note: a vector result (F1Score with average null, Precision/Recall with several thresholds)
 // is an array in Keras' logs; tsdl's logs hold numbers, so it gives one key per entry, `name[i]`
 // (in History, the progress bar and CSVLogger alike).
-import * as tf from "@tensorflow/tfjs";
+import tf from "../../tfjs.cjs";
 import { accumulateInPlace } from "../../backend/fused_kernels.js";
 import type { Logs } from "../callbacks/callback.js";
 import type { StateUpdate, Tracker } from "./compile_utils.js";

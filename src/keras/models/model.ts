@@ -1,5 +1,5 @@
 // keras.Model: a tfjs LayersModel with Keras' compile/fit/evaluate/predict, names and summary.
-import * as tf from "@tensorflow/tfjs";
+import tf from "../../tfjs.cjs";
 import { assertReady } from "../../backend/backend.js";
 import { callable, callLayer, unwrapLayer, type Callable } from "../callable.js";
 import type { ResolvedLoss } from "../losses.js";

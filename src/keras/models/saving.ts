@@ -7,7 +7,7 @@
 import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import * as tf from "@tensorflow/tfjs";
+import tf from "../../tfjs.cjs";
 import { ready } from "../../backend/backend.js";
 import { fixedClass as registerBatchNormalization } from "../layers/batch_normalization.js";
 import { dropoutClass as registerDropout } from "../layers/dropout.js";

@@ -1,7 +1,7 @@
 // `model.summary()` as Keras 3 prints it (keras/src/utils/summary_utils.py): the rows and totals
 // (`summaryData`) and the box-drawn table that Keras has the `rich` library draw (`summaryText`),
 // wrapped and cut with "…" exactly as rich does it. src/display renders the same rows as HTML.
-import * as tf from "@tensorflow/tfjs";
+import tf from "../../tfjs.cjs";
 import { renderTable, wrapText, type Justify } from "./summary_layout.js";
 
 export interface SummaryRow {

@@ -11,7 +11,7 @@
 // the mean of the batches' losses weighted by batch size, and with several losses each output's
 // (unweighted) loss is `<output>_loss`. Metrics see no sample weights (weightedMetrics do). Logs keys
 // are sorted, as Keras 3's callbacks get them.
-import * as tf from "@tensorflow/tfjs";
+import tf from "../../tfjs.cjs";
 import { ready } from "../../backend/backend.js";
 import { KeyboardInterrupt, interruptSignal } from "../../interrupt.js";
 import { Callback, type Logs, type TrainingParams } from "../callbacks/callback.js";

@@ -8,7 +8,7 @@
 import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import * as tf from "@tensorflow/tfjs";
+import tf from "../../tfjs.cjs";
 import type { KerasModel } from "./model.js";
 
 interface WeightsManifest {

@@ -3,7 +3,7 @@
 //   delta = -rms(accumulated_delta_var) * g / rms(accumulated_grad)
 //   accumulated_delta_var = rho * accumulated_delta_var + (1 - rho) * delta²
 //   w += lr * delta
-import * as tf from "@tensorflow/tfjs";
+import tf from "../../tfjs.cjs";
 import { numberOption, optionsOf } from "./checks.js";
 import { BASE_OPTIONS, Optimizer, optionsOrRate, type OptimizerOptions } from "./optimizer.js";
 import type { LearningRateSchedule } from "./schedules/learning_rate_schedule.js";

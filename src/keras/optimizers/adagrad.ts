@@ -1,6 +1,6 @@
 // Adagrad (keras/src/optimizers/adagrad.py):
 //   accumulator += g²  (starting at initialAccumulatorValue);  w -= lr * g / sqrt(accumulator + epsilon)
-import * as tf from "@tensorflow/tfjs";
+import tf from "../../tfjs.cjs";
 import { numberOption, optionsOf } from "./checks.js";
 import { BASE_OPTIONS, Optimizer, optionsOrRate, type OptimizerOptions } from "./optimizer.js";
 import type { LearningRateSchedule } from "./schedules/learning_rate_schedule.js";

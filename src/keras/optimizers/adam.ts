@@ -7,7 +7,7 @@
 // Keras' epsilon is added to sqrt(v) before the bias correction (tfjs' Adam adds it after). On wasm,
 // without amsgrad, each variable's step is one in-place pass (adamInPlace, given epsilon / sqrt(1 -
 // beta2^t), which is the same step); elsewhere tfjs ops.
-import * as tf from "@tensorflow/tfjs";
+import tf from "../../tfjs.cjs";
 import { adamInPlace } from "../../backend/fused_kernels.js";
 import { booleanOption, numberOption, optionsOf } from "./checks.js";
 import { BASE_OPTIONS, Optimizer, f32, optionsOrRate, type OptimizerOptions } from "./optimizer.js";

@@ -1,7 +1,7 @@
 // Adamax (keras/src/optimizers/adamax.py), Adam with the infinity norm, at step t (from 1):
 //   m = m + (g - m) * (1 - beta1);  u = max(beta2 * u, |g|)
 //   w -= lr * m / ((1 - beta1^t) * (u + epsilon))
-import * as tf from "@tensorflow/tfjs";
+import tf from "../../tfjs.cjs";
 import { numberOption, optionsOf } from "./checks.js";
 import { BASE_OPTIONS, Optimizer, f32, optionsOrRate, type OptimizerOptions } from "./optimizer.js";
 import type { LearningRateSchedule } from "./schedules/learning_rate_schedule.js";

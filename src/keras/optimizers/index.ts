@@ -1,5 +1,5 @@
 // keras.optimizers, the strings `compile` accepts, and (de)serialization of optimizers.
-import * as tf from "@tensorflow/tfjs";
+import tf from "../../tfjs.cjs";
 import { describe } from "./checks.js";
 import { Adadelta, AdadeltaOptimizer } from "./adadelta.js";
 import { Adagrad, AdagradOptimizer } from "./adagrad.js";

@@ -1,6 +1,6 @@
 // Lion (keras/src/optimizers/lion.py; Chen et al., "Symbolic Discovery of Optimization Algorithms"):
 //   w -= lr * sign(beta1 * m + (1 - beta1) * g);  m = beta2 * m + (1 - beta2) * g
-import * as tf from "@tensorflow/tfjs";
+import tf from "../../tfjs.cjs";
 import { numberOption, optionsOf } from "./checks.js";
 import { BASE_OPTIONS, Optimizer, f32, optionsOrRate, type OptimizerOptions } from "./optimizer.js";
 import type { LearningRateSchedule } from "./schedules/learning_rate_schedule.js";

@@ -7,7 +7,7 @@
 // The scalars are computed in float32 as Keras computes them (its betas are cast to float32 first).
 // Porting note: Keras keeps P_t in a variable, multiplied at every step; tsdl recomputes it (the same
 // float32 products) from the step count, so it needs no saved state of its own.
-import * as tf from "@tensorflow/tfjs";
+import tf from "../../tfjs.cjs";
 import { numberOption, optionsOf } from "./checks.js";
 import { BASE_OPTIONS, Optimizer, f32, optionsOrRate, type OptimizerOptions } from "./optimizer.js";
 import type { LearningRateSchedule } from "./schedules/learning_rate_schedule.js";

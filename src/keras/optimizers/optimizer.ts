@@ -28,7 +28,7 @@
 // then (a layer made trainable between two fits). A learning rate is a number or a
 // LearningRateSchedule (Keras also takes a function of no arguments). excludeFromWeightDecay's
 // varNames are searched in tfjs' variable names (`dense/kernel`), Keras' in the short name (`kernel`).
-import * as tf from "@tensorflow/tfjs";
+import tf from "../../tfjs.cjs";
 import { lerpInPlace } from "../../backend/fused_kernels.js";
 import { autoName } from "../naming.js";
 import { booleanOption, checkNumber, describe, numberOption, optionalNumber } from "./checks.js";

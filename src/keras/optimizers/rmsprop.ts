@@ -9,7 +9,7 @@
 //
 // (tfjs' RMSProp computes the same, but its slots and saved state differ; this is tsdl's own, with
 // Keras' slot names and the shared options.)
-import * as tf from "@tensorflow/tfjs";
+import tf from "../../tfjs.cjs";
 import { booleanOption, numberOption, optionsOf } from "./checks.js";
 import { BASE_OPTIONS, Optimizer, optionsOrRate, type OptimizerOptions } from "./optimizer.js";
 import type { LearningRateSchedule } from "./schedules/learning_rate_schedule.js";

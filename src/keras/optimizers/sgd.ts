@@ -9,7 +9,7 @@
 // Porting note: Keras 2's time-based `decay` (lr / (1 + decay * iterations)) still works here; Keras 3
 // ignores `decay` with a warning (use a schedule: optimizers.schedules.InverseTimeDecay(lr, 1, decay)
 // is the same rate).
-import * as tf from "@tensorflow/tfjs";
+import tf from "../../tfjs.cjs";
 import { sgdInPlace } from "../../backend/fused_kernels.js";
 import { booleanOption, numberOption, optionsOf } from "./checks.js";
 import { BASE_OPTIONS, Optimizer, optionsOrRate, type OptimizerOptions } from "./optimizer.js";

@@ -1,7 +1,7 @@
 // Activation: applies an activation function, `Activation("relu")`, `Activation("hard_swish")`,
 // `Activation(keras.activations.gelu)` or `Activation((x) => ...)`. tfjs' Activation layer with the
 // activation tsdl's activations.ts resolves (tfjs' own or one registered there).
-import * as tf from "@tensorflow/tfjs";
+import tf from "../../../tfjs.cjs";
 import { tfjsActivation, type LayerActivation } from "../../activations.js";
 import { callable, type Callable } from "../../callable.js";
 import { baseArgs, type BaseLayerOptions } from "../common.js";

@@ -1,6 +1,6 @@
 // What the activation layers share: one tensor in, one of the same shape out, masks passed through
 // (Keras' supports_masking), and Keras' checks of their numeric options.
-import * as tf from "@tensorflow/tfjs";
+import tf from "../../../tfjs.cjs";
 import type { BaseLayerOptions } from "../common.js";
 
 /** A layer computing `f(x)` elementwise (or along an axis) with the output shape of its input. */

@@ -1,7 +1,7 @@
 // ELU: x for x > 0, alpha * (exp(x) - 1) below (Keras 3's activations.elu).
 //
 // tsdl's own layer: tfjs' ELU computes alpha = 1 only.
-import * as tf from "@tensorflow/tfjs";
+import tf from "../../../tfjs.cjs";
 import { activations } from "../../activations.js";
 import { callable, type Callable } from "../../callable.js";
 import { baseArgs, type BaseLayerOptions } from "../common.js";

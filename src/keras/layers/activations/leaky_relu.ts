@@ -1,7 +1,7 @@
 // LeakyReLU: x for x >= 0, negativeSlope * x below (Keras 3's default slope 0.3).
 //
 // tsdl's own layer: tfjs' LeakyReLU calls the slope `alpha` (Keras 3 deprecated that name).
-import * as tf from "@tensorflow/tfjs";
+import tf from "../../../tfjs.cjs";
 import { callable, type Callable } from "../../callable.js";
 import { baseArgs, type BaseLayerOptions } from "../common.js";
 import { ElementwiseLayer, nonNegative, positionalOrOptions } from "./elementwise.js";

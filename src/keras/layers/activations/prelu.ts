@@ -3,7 +3,7 @@
 //
 // tsdl's own layer (tfjs' PReLU has the same weight); one weight, `alpha`, of shape input_shape[1:]
 // with the shared axes set to 1, initialised to zeros as Keras 3.
-import * as tf from "@tensorflow/tfjs";
+import tf from "../../../tfjs.cjs";
 import { callable, shapeText, type Callable } from "../../callable.js";
 import { baseArgs, type BaseLayerOptions, type WeightOptions } from "../common.js";
 import { weightConfig, weightParts, type WeightParts } from "../normalization/weights.js";

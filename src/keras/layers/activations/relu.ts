@@ -4,7 +4,7 @@
 //        = negativeSlope * (x - threshold) otherwise.
 //
 // tsdl's own layer: tfjs' ReLU has maxValue only.
-import * as tf from "@tensorflow/tfjs";
+import tf from "../../../tfjs.cjs";
 import { activations } from "../../activations.js";
 import { callable, type Callable } from "../../callable.js";
 import { baseArgs, type BaseLayerOptions } from "../common.js";

@@ -2,7 +2,7 @@
 // entries take -1e9 before the softmax and give 0 after.
 //
 // tsdl's own layer: tfjs' Softmax takes one axis and no mask.
-import * as tf from "@tensorflow/tfjs";
+import tf from "../../../tfjs.cjs";
 import { activations } from "../../activations.js";
 import { callable, type Callable } from "../../callable.js";
 import { baseArgs, type BaseLayerOptions } from "../common.js";

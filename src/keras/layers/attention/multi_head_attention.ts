@@ -17,7 +17,7 @@
 // by its first call in a model (tfjs replays a model's layers without them); a later call in a model
 // with other options is an error (eager calls may differ). With returnAttentionScores the scores'
 // symbolic shape is the true [batch, heads, T, S] (Keras 3 reports [batch, heads, T, T]).
-import * as tf from "@tensorflow/tfjs";
+import tf from "../../../tfjs.cjs";
 import { callable, type Callable } from "../../callable.js";
 import { autoName } from "../../naming.js";
 import { baseArgs, type BaseLayerOptions, type WeightOptions } from "../common.js";

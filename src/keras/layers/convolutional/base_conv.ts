@@ -1,7 +1,7 @@
 // Conv1D and Conv2D (Keras 3's BaseConv): `activation(conv(input, kernel) + bias)` with a kernel
 // [...kernelSize, channels / groups, filters] and a bias [filters]. Both run as 2-D convolutions
 // (1-D data as [batch, 1, steps, channels]).
-import * as tf from "@tensorflow/tfjs";
+import tf from "../../../tfjs.cjs";
 import { conv2dBiasRelu } from "../../../backend/fused_kernels.js";
 import { conv2d, type Conv2DGeometry } from "./conv_ops.js";
 import { biasAndActivation, convOutputShape, fusedActivation, inputChannels, setInputSpec, type Shape, type TfConvFields } from "./conv_layer.js";

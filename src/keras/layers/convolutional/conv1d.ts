@@ -1,7 +1,7 @@
 // Conv1D: 1-D convolution over sequences, `activation(conv(input, kernel) + bias)`, with Keras 3's
 // strides, padding ("valid", "same", "causal"), dilation and groups. It runs as a 2-D convolution of
 // [batch, 1, steps, channels], so it gets Conv2D's kernels (and the fused one in training).
-import * as tf from "@tensorflow/tfjs";
+import tf from "../../../tfjs.cjs";
 import { callable, type Callable } from "../../callable.js";
 import { layerClass } from "../common.js";
 import { buildConv, readGroups, runConv, type ConvOptions, type TfConv, type TfConvClass } from "./base_conv.js";

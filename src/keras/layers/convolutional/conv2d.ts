@@ -1,6 +1,6 @@
 // Conv2D: 2-D convolution over images, `activation(conv(input, kernel) + bias)`, with Keras 3's
 // strides, padding, dilation and groups.
-import * as tf from "@tensorflow/tfjs";
+import tf from "../../../tfjs.cjs";
 import { callable, type Callable } from "../../callable.js";
 import { layerClass } from "../common.js";
 import { buildConv, readGroups, runConv, type ConvOptions, type TfConv, type TfConvClass } from "./base_conv.js";

@@ -1,7 +1,7 @@
 // Conv2DTranspose: the transposed 2-D convolution ("deconvolution"), the input gradient of a Conv2D
 // used as a layer: each input pixel adds `kernel` times itself into a `strides`-spaced window of the
 // output. Kernel [kh, kw, filters, channels] and bias [filters], as Keras 3.
-import * as tf from "@tensorflow/tfjs";
+import tf from "../../../tfjs.cjs";
 import { callable, shapeText, type Callable } from "../../callable.js";
 import { layerClass } from "../common.js";
 import { checkStridesWithDilation, convArgs, intTuple, positiveInteger, type ConvCommonOptions, type KernelOptions } from "./conv_args.js";

@@ -2,7 +2,7 @@
 // activation, channels-first data. Each class extends the tfjs class of its name (so that tfjs'
 // constructor reads saved configs: initializers, regularizers, constraints, activation), and these
 // functions give it Keras 3's weights, shapes and arithmetic.
-import * as tf from "@tensorflow/tfjs";
+import tf from "../../../tfjs.cjs";
 import { shapeText } from "../../callable.js";
 import { channelsToEnd, channelsToFront, convLength } from "./conv_ops.js";
 import type { ConvPadding, DataFormat } from "./conv_args.js";

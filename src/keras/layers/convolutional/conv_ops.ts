@@ -11,7 +11,7 @@
 //   its slice of the kernel's filters, then concatenated: kernel [kh, kw, cin / groups, filters].
 // - transposed convolution: tfjs' conv2dTranspose (the input gradient of a convolution) with Keras'
 //   output size; a dilated kernel is spread out with zeros first.
-import * as tf from "@tensorflow/tfjs";
+import tf from "../../../tfjs.cjs";
 
 export type Pad2 = [[number, number], [number, number]];
 

@@ -1,7 +1,7 @@
 // DepthwiseConv2D: each input channel convolved on its own with `depthMultiplier` filters of its own:
 // output channel c * depthMultiplier + q = conv(input channel c, kernel[:, :, c, q]), then the bias
 // and the activation. Kernel [kh, kw, channels, depthMultiplier], bias [channels * depthMultiplier].
-import * as tf from "@tensorflow/tfjs";
+import tf from "../../../tfjs.cjs";
 import { callable, type Callable } from "../../callable.js";
 import { layerClass } from "../common.js";
 import { convArgs, intTuple, positiveInteger, type ConvCommonOptions } from "./conv_args.js";

@@ -2,7 +2,7 @@
 // followed by a pointwise 1x1 convolution mixing the channels into `filters`, then the bias and the
 // activation. Weights in Keras 3's order: depthwise_kernel [kh, kw, channels, depthMultiplier],
 // pointwise_kernel [1, 1, channels * depthMultiplier, filters], bias [filters].
-import * as tf from "@tensorflow/tfjs";
+import tf from "../../../tfjs.cjs";
 import { callable, type Callable } from "../../callable.js";
 import { layerClass, type ConstraintIdentifier, type InitializerIdentifier, type RegularizerIdentifier } from "../common.js";
 import { convArgs, intTuple, positiveInteger, type ConvCommonOptions } from "./conv_args.js";

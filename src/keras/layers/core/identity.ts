@@ -1,6 +1,6 @@
 // Identity: returns its input unchanged (a placeholder layer), as Keras 3's
 // keras/src/layers/core/identity.py; several inputs come out as they went in, masks pass through.
-import * as tf from "@tensorflow/tfjs";
+import tf from "../../../tfjs.cjs";
 import { callable, type Callable } from "../../callable.js";
 import { baseArgs, type BaseLayerOptions } from "../common.js";
 

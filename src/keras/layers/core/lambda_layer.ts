@@ -10,7 +10,7 @@
 // function): saving a model with one is an error that says so. Write a layer class instead.
 // Porting note: Keras passes `training` and `mask` only to functions whose signature names them;
 // tsdl always passes `{ training, mask, ...arguments }` as the second argument.
-import * as tf from "@tensorflow/tfjs";
+import tf from "../../../tfjs.cjs";
 import { callable, type Callable } from "../../callable.js";
 import { baseArgs, type BaseLayerOptions } from "../common.js";
 

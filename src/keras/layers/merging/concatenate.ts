@@ -1,7 +1,7 @@
 // Concatenate: joins its inputs along `axis` (default -1); every other axis must match (an unknown
 // size matches any). With masks, the mask of the result is Keras 3's: the inputs' masks (all true
 // for an input without one) joined along the axis, then any() over the last axis.
-import * as tf from "@tensorflow/tfjs";
+import tf from "../../../tfjs.cjs";
 import { callable, shapeText } from "../../callable.js";
 import { baseArgs, type BaseLayerOptions } from "../common.js";
 import { type MergeCallable, MergeLayer, shapeList } from "./merge.js";

@@ -5,7 +5,7 @@
 //
 // Porting note: Keras compares the two axis sizes even when one is unknown (None) and then refuses
 // the inputs; tsdl lets an unknown size match any.
-import * as tf from "@tensorflow/tfjs";
+import tf from "../../../tfjs.cjs";
 import { callable, shapeText } from "../../callable.js";
 import { baseArgs, type BaseLayerOptions } from "../common.js";
 import { type MergeCallable, MergeLayer, shapeList } from "./merge.js";

@@ -2,7 +2,7 @@
 // functional forms `add([a, b])`, ... Inputs broadcast as Keras allows (see merge.ts). With masks,
 // Maximum and Minimum leave masked entries out and Multiply takes them as 1 (0 where every input is
 // masked), as Keras 3.
-import * as tf from "@tensorflow/tfjs";
+import tf from "../../../tfjs.cjs";
 import { callable } from "../../callable.js";
 import { baseArgs, type BaseLayerOptions } from "../common.js";
 import { type MergeCallable, MergeLayer, mergeWithMasks } from "./merge.js";

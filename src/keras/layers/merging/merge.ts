@@ -2,7 +2,7 @@
 // shapes that broadcast as Keras allows (axes after the batch axis, aligned on the right; a 1 or an
 // unknown size matches any size), lower-rank inputs given size-1 axes after the batch axis, masks
 // combined with a logical or, and shape errors that name the layers the inputs come from.
-import * as tf from "@tensorflow/tfjs";
+import tf from "../../../tfjs.cjs";
 import { shapeText, type Callable, type LayerCallOptions } from "../../callable.js";
 import type { BaseLayerOptions } from "../common.js";
 

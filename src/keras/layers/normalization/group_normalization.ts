@@ -4,7 +4,7 @@
 //   inv = gamma / sqrt(var_group + epsilon);  y = x * inv + (beta - mean_group * inv)
 // groups = 1 is layer normalization over all axes; groups = -1 (one channel per group) is instance
 // normalization.
-import * as tf from "@tensorflow/tfjs";
+import tf from "../../../tfjs.cjs";
 import { callable, shapeText, type Callable } from "../../callable.js";
 import { baseArgs, type BaseLayerOptions, type WeightOptions } from "../common.js";
 import { positiveNumber } from "./layer_normalization.js";

@@ -5,7 +5,7 @@
 //
 // tsdl's own layer: tfjs' LayerNormalization has no constraints and tiles its statistics to the
 // input's shape for each call.
-import * as tf from "@tensorflow/tfjs";
+import tf from "../../../tfjs.cjs";
 import { callable, type Callable } from "../../callable.js";
 import { baseArgs, type BaseLayerOptions, type WeightOptions } from "../common.js";
 import { weightConfig, weightParts, type WeightParts } from "./weights.js";

@@ -2,7 +2,7 @@
 // (default the last), then scaled by a learned `scale` (initialised to ones), as Keras 3:
 //   y = x / sqrt(mean(x^2) + epsilon) * scale          (epsilon default 1e-6)
 // As in Keras, `scale` (of the normalised axes' shape) multiplies with broadcasting from the right.
-import * as tf from "@tensorflow/tfjs";
+import tf from "../../../tfjs.cjs";
 import { callable, type Callable } from "../../callable.js";
 import { baseArgs, type BaseLayerOptions } from "../common.js";
 import { positiveNumber } from "./layer_normalization.js";

@@ -1,6 +1,6 @@
 // UnitNormalization: each sample scaled to unit L2 norm over `axis` (default the last), as Keras 3's
 // ops.normalize with epsilon 1e-12: x * min(1 / sqrt(sum(x^2)), 1e12).
-import * as tf from "@tensorflow/tfjs";
+import tf from "../../../tfjs.cjs";
 import { callable, type Callable } from "../../callable.js";
 import { baseArgs, type BaseLayerOptions } from "../common.js";
 import { axisArg, resolveAxes } from "./axes.js";

@@ -1,7 +1,7 @@
 // The weight options of tsdl's own layers with weights (LayerNormalization, GroupNormalization,
 // PReLU): Keras' spellings or objects when made, tfjs' `{ className, config }` when a saved model
 // is loaded (getConfig writes that form, and tfjs makes the layer again with `new Layer(config)`).
-import * as tf from "@tensorflow/tfjs";
+import tf from "../../../tfjs.cjs";
 import { constraint, type ConstraintIdentifier, initializer, type InitializerIdentifier, regularizer, type RegularizerIdentifier } from "../common.js";
 
 type TfInitializer = ReturnType<typeof tf.initializers.zeros>;

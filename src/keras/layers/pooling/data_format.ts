@@ -1,5 +1,5 @@
 // Keras' `data_format` option of the pooling and reshaping layers: where the channels axis is.
-import * as tf from "@tensorflow/tfjs";
+import tf from "../../../tfjs.cjs";
 
 /**
  * Keras' spellings ("channels_last", "channels_first") and tfjs' ("channelsLast", "channelsFirst",

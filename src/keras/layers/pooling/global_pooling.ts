@@ -4,7 +4,7 @@
 // ([batch, steps], from Masking or Embedding's maskZero) and averages the unmasked steps only.
 //
 // tsdl's own layers rather than tfjs': tfjs' global pools have no keepdims and no mask.
-import * as tf from "@tensorflow/tfjs";
+import tf from "../../../tfjs.cjs";
 import { callable, type Callable } from "../../callable.js";
 import { baseArgs, type BaseLayerOptions } from "../common.js";
 import { dropMask } from "../reshaping/drop_mask.js";

@@ -6,7 +6,7 @@
 //
 // tsdl's own layers rather than tfjs': tfjs' 1-D pools have no dataFormat, and tfjs accepts windows
 // larger than the input (an empty output) where Keras raises an error.
-import * as tf from "@tensorflow/tfjs";
+import tf from "../../../tfjs.cjs";
 import { callable, shapeText, type Callable } from "../../callable.js";
 import { baseArgs, padding as paddingOption, type BaseLayerOptions } from "../common.js";
 import { dropMask } from "../reshaping/drop_mask.js";

@@ -8,7 +8,7 @@
 // The sampling taps (which input pixel, what weight) are computed here in JavaScript (sampling.ts);
 // the gradient is their exact adjoint, so a transform inside a model trains (TensorFlow's gradient
 // applies the inverse transform instead: close, not equal).
-import * as tf from "@tensorflow/tfjs";
+import tf from "../../../tfjs.cjs";
 import { emptyTaps, putTap, sampleTaps, type Taps } from "./sampling.js";
 
 export const FILL_MODES = ["reflect", "wrap", "constant", "nearest"] as const;

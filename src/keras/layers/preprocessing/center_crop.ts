@@ -2,7 +2,7 @@
 // keras/src/layers/preprocessing/image_preprocessing/center_crop.py. An image smaller than the target
 // on either side is instead cropped to the target's aspect ratio and resized bilinearly (Keras'
 // smart_resize). The output is float.
-import * as tf from "@tensorflow/tfjs";
+import tf from "../../../tfjs.cjs";
 import { callable, type Callable } from "../../callable.js";
 import { baseArgs, type BaseLayerOptions } from "../common.js";
 import { asBatchNHWC, checkImageShape, firstShape, hwAxes, imageDataFormat, type ImageDataFormat } from "./image_common.js";

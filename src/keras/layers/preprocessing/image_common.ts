@@ -1,7 +1,7 @@
 // What the image preprocessing layers share (Keras 3's BaseImagePreprocessingLayer): images of rank 3
 // ([height, width, channels]) or 4 (a batch), "channels_last" or "channels_first", a seeded random
 // stream per layer, and the factor arguments of the random layers.
-import * as tf from "@tensorflow/tfjs";
+import tf from "../../../tfjs.cjs";
 import { shapeText } from "../../callable.js";
 
 export type ImageDataFormat = "channels_last" | "channels_first";

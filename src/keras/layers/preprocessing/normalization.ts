@@ -7,7 +7,7 @@
 //
 // Porting note: setWeights takes effect at once; Keras' Normalization keeps using the statistics of
 // its last adapt() or load until finalize_state() (so set_weights alone changes nothing there).
-import * as tf from "@tensorflow/tfjs";
+import tf from "../../../tfjs.cjs";
 import { callable, shapeText, type Callable } from "../../callable.js";
 import { baseArgs, type BaseLayerOptions } from "../common.js";
 

@@ -5,7 +5,7 @@
 // 1 + b]. In inference the images pass through.
 //
 // Porting note: inference returns float images (Keras returns an integer input unchanged).
-import * as tf from "@tensorflow/tfjs";
+import tf from "../../../tfjs.cjs";
 import { callable, type Callable } from "../../callable.js";
 import { baseArgs, type BaseLayerOptions } from "../common.js";
 import { asBatchNHWC, baseFactor, imageDataFormat } from "./image_common.js";

@@ -3,7 +3,7 @@
 // image flips both axes), as Keras 3's random_flip.py. In inference the images pass through.
 //
 // Porting note: an unknown mode is an error (Keras flips nothing).
-import * as tf from "@tensorflow/tfjs";
+import tf from "../../../tfjs.cjs";
 import { callable, type Callable } from "../../callable.js";
 import { baseArgs, type BaseLayerOptions } from "../common.js";
 import { asBatchNHWC, imageDataFormat, oneOf } from "./image_common.js";

@@ -2,7 +2,7 @@
 // apply it; in inference, pass the images through (as float), as Keras 3's image preprocessing layers.
 // Subclasses say how to draw (`draw`) and how to apply (`transformWith`, also used by the tests with
 // chosen transformations).
-import * as tf from "@tensorflow/tfjs";
+import tf from "../../../tfjs.cjs";
 import type { BaseLayerOptions } from "../common.js";
 import { checkImageShape, firstShape, hwAxes, imageDataFormat, isTraining, passThrough, RandomStream, type ImageDataFormat } from "./image_common.js";
 

@@ -1,7 +1,7 @@
 // RandomRotation: in training, each image is rotated about its centre by an angle drawn uniformly from
 // factor * 360 degrees (factor 0.1: up to +-36 degrees), points outside filled by fillMode, as Keras
 // 3's random_rotation.py (TensorFlow's projective transform). In inference the images pass through.
-import * as tf from "@tensorflow/tfjs";
+import tf from "../../../tfjs.cjs";
 import { callable, type Callable } from "../../callable.js";
 import { baseArgs, type BaseLayerOptions } from "../common.js";
 import { affineOptions, affineTransform, rotationMatrix, type AffineOptions, type FillMode, type Interpolation } from "./affine.js";

@@ -1,7 +1,7 @@
 // RandomTranslation: in training, each image is shifted by fractions of its height and width drawn
 // from heightFactor and widthFactor (positive: down and right), points outside filled by fillMode,
 // as Keras 3's random_translation.py. In inference the images pass through.
-import * as tf from "@tensorflow/tfjs";
+import tf from "../../../tfjs.cjs";
 import { callable, type Callable } from "../../callable.js";
 import { baseArgs, type BaseLayerOptions } from "../common.js";
 import { affineOptions, affineTransform, translationMatrix, type AffineOptions, type FillMode, type Interpolation } from "./affine.js";

@@ -2,7 +2,7 @@
 // heightFactor (and widthFactor, else the same zoom on both axes): a positive factor zooms out, a
 // negative one in; points outside filled by fillMode, as Keras 3's random_zoom.py. In inference the
 // images pass through.
-import * as tf from "@tensorflow/tfjs";
+import tf from "../../../tfjs.cjs";
 import { callable, type Callable } from "../../callable.js";
 import { baseArgs, type BaseLayerOptions } from "../common.js";
 import { affineOptions, affineTransform, zoomMatrix, type AffineOptions, type FillMode, type Interpolation } from "./affine.js";

@@ -1,7 +1,7 @@
 // Rescaling: output = input * scale + offset (as float), in training and inference, as Keras 3's
 // keras/src/layers/preprocessing/rescaling.py. `scale` and `offset` may be per-channel arrays
 // (broadcast against the last axis).
-import * as tf from "@tensorflow/tfjs";
+import tf from "../../../tfjs.cjs";
 import { callable, type Callable } from "../../callable.js";
 import { baseArgs, type BaseLayerOptions } from "../common.js";
 

@@ -5,7 +5,7 @@
 // Integer images come back as integers (rounded), float ones as float.
 //
 // Porting note: "bicubic", "lanczos3", "lanczos5", "area" and antialias are not supported.
-import * as tf from "@tensorflow/tfjs";
+import tf from "../../../tfjs.cjs";
 import { callable, type Callable } from "../../callable.js";
 import { baseArgs, type BaseLayerOptions } from "../common.js";
 import { checkImageShape, firstShape, hwAxes, imageDataFormat, oneOf, type ImageDataFormat } from "./image_common.js";

@@ -2,7 +2,7 @@
 // of a fill value), the taps computed in JavaScript. Forward: a gather and a weighted sum (or a given
 // tfjs kernel); gradient: the exact adjoint, a scatter-add of the same taps. tfjs' own resize
 // gradients ignore half-pixel centres, and its image transform has no gradient.
-import * as tf from "@tensorflow/tfjs";
+import tf from "../../../tfjs.cjs";
 
 export interface Taps {
   /** Output size [height, width] per image. */

@@ -1,7 +1,7 @@
 // ActivityRegularization: the identity, with the penalty l1 * sum(|x|) + l2 * sum(x^2) of its input,
 // divided by the batch size, added to the training loss at each call (Keras 3 gives the layer an
 // L1L2 activity_regularizer; tsdl's fit and evaluate add it as they add every layer's, penalties.ts).
-import * as tf from "@tensorflow/tfjs";
+import tf from "../../../tfjs.cjs";
 import { callable, type Callable } from "../../callable.js";
 import { baseArgs, type BaseLayerOptions } from "../common.js";
 import { L1L2 } from "../../regularizers.js";

@@ -3,7 +3,7 @@
 //   GaussianDropout(rate):  x * N(1, rate / (1 - rate))          (the mean is kept)
 //   AlphaDropout(rate):     dropped entries set to SELU's negative saturation, then an affine map
 //                           that keeps the mean and variance of SELU activations (Klambauer et al., 2017)
-import * as tf from "@tensorflow/tfjs";
+import tf from "../../../tfjs.cjs";
 import { callable, type Callable } from "../../callable.js";
 import { baseArgs, type BaseLayerOptions } from "../common.js";
 import { noiseShapeArg, SeedSequence } from "../dropout.js";

@@ -1,7 +1,7 @@
 // SpatialDropout1D/2D/3D: Dropout that drops whole channels (feature maps): one draw per sample and
 // channel, the same at every step or pixel, for inputs whose neighbouring entries are correlated.
 // 1D: [batch, steps, channels]; 2D/3D: channels last (default) or first.
-import * as tf from "@tensorflow/tfjs";
+import tf from "../../../tfjs.cjs";
 import { callable, type Callable } from "../../callable.js";
 import { baseArgs, type BaseLayerOptions } from "../common.js";
 import { dataFormat, type DataFormat, type DataFormatOption } from "../pooling/data_format.js";

@@ -2,7 +2,7 @@
 //
 // tsdl's own layers rather than tfjs': tfjs has no Cropping1D, and its Cropping2D accepts crops that
 // leave nothing, where Keras raises an error; the two share one form of the argument and the errors.
-import * as tf from "@tensorflow/tfjs";
+import tf from "../../../tfjs.cjs";
 import { callable, shapeText, type Callable } from "../../callable.js";
 import { baseArgs, type BaseLayerOptions } from "../common.js";
 import { dataFormat, spatialAxes, type DataFormat, type DataFormatOption } from "../pooling/data_format.js";

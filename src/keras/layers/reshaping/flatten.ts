@@ -3,7 +3,7 @@
 // channels-last one (as Keras, which makes channels-first and channels-last models interchangeable).
 //
 // tsdl's own layer rather than tfjs': tfjs' Flatten refuses inputs of rank 1 and 2, which Keras flattens.
-import * as tf from "@tensorflow/tfjs";
+import tf from "../../../tfjs.cjs";
 import { callable, type Callable } from "../../callable.js";
 import { baseArgs, type BaseLayerOptions } from "../common.js";
 import { dropMask } from "./drop_mask.js";

@@ -1,7 +1,7 @@
 // Permute: reorders the axes of each sample; `dims` numbers them from 1 (the batch axis, 0, stays).
 // tfjs' Permute is Keras' (same output, same config); tsdl's subclass takes a mask as Keras does
 // (drops it with a warning; tfjs throws), and the argument is checked here first.
-import * as tf from "@tensorflow/tfjs";
+import tf from "../../../tfjs.cjs";
 import { callable, type Callable } from "../../callable.js";
 import { baseArgs, layerClass, type BaseLayerOptions } from "../common.js";
 import { dropMask } from "./drop_mask.js";

@@ -1,7 +1,7 @@
 // RepeatVector: [batch, features] -> [batch, n, features], the vector repeated n times (e.g. to feed
 // a decoder RNN). tfjs' RepeatVector is Keras' (same output, same config); tsdl's subclass takes a
 // mask as Keras does (drops it with a warning; tfjs throws), and `n` is checked here first.
-import * as tf from "@tensorflow/tfjs";
+import tf from "../../../tfjs.cjs";
 import { callable, type Callable } from "../../callable.js";
 import { baseArgs, layerClass, type BaseLayerOptions } from "../common.js";
 import { dropMask } from "./drop_mask.js";

@@ -2,7 +2,7 @@
 //
 // tsdl's own layer rather than tfjs': tfjs' error ("Total size of new array must be unchanged.")
 // names neither shape.
-import * as tf from "@tensorflow/tfjs";
+import tf from "../../../tfjs.cjs";
 import { callable, shapeText, type Callable } from "../../callable.js";
 import { dropMask } from "./drop_mask.js";
 import { baseArgs, type BaseLayerOptions } from "../common.js";

@@ -6,7 +6,7 @@
 // at the corners, not at the pixel centres (different values). The bilinear resize is written here as
 // two products with constant interpolation matrices, so that its gradient is exact on every backend
 // (tfjs' ResizeBilinearGrad ignores half-pixel centres).
-import * as tf from "@tensorflow/tfjs";
+import tf from "../../../tfjs.cjs";
 import { callable, type Callable } from "../../callable.js";
 import { baseArgs, type BaseLayerOptions } from "../common.js";
 import { dataFormat, fromChannelsLast, toChannelsLast, type DataFormat, type DataFormatOption } from "../pooling/data_format.js";

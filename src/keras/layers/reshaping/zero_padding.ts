@@ -3,7 +3,7 @@
 //
 // tsdl's own layers rather than tfjs': tfjs has no ZeroPadding1D; the 2-D one is kept beside it so
 // the two share one form of the argument and of the errors.
-import * as tf from "@tensorflow/tfjs";
+import tf from "../../../tfjs.cjs";
 import { callable, type Callable } from "../../callable.js";
 import { baseArgs, type BaseLayerOptions } from "../common.js";
 import { dataFormat, spatialAxes, type DataFormat, type DataFormatOption } from "../pooling/data_format.js";

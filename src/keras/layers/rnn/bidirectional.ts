@@ -7,7 +7,7 @@
 // are the forward layer's then the backward layer's. With returnState the outputs are
 // [output(s), ...forward states, ...backward states]. As in Keras, both copies output zeros at masked
 // steps when they return sequences.
-import * as tf from "@tensorflow/tfjs";
+import tf from "../../../tfjs.cjs";
 import { callable, unwrapLayer, type Callable } from "../../callable.js";
 import { baseArgs, type BaseLayerOptions } from "../common.js";
 import { type SerializedObject } from "./options.js";

@@ -4,7 +4,7 @@
 //
 // Porting note: wraps tfjs' Embedding (same formula, weight and mask). Keras 3 ignores the deprecated
 // `inputLength` with a warning; so does tsdl.
-import * as tf from "@tensorflow/tfjs";
+import tf from "../../../tfjs.cjs";
 import { callable, type Callable } from "../../callable.js";
 import { baseArgs, type BaseLayerOptions, layerClass, type WeightOptions } from "../common.js";
 import { makeConstraint, makeInitializer, makeRegularizer, positiveInteger } from "./options.js";

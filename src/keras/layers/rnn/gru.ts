@@ -9,7 +9,7 @@
 //
 // Porting note: tfjs' own GRU has only the resetAfter=false convention; this layer is tsdl's (and
 // loads tfjs' saved GRUs, whose configs have no resetAfter, as resetAfter false).
-import * as tf from "@tensorflow/tfjs";
+import tf from "../../../tfjs.cjs";
 import type { ActivationFunction, ActivationIdentifier } from "../../activations.js";
 import { callable } from "../../callable.js";
 import { makeActivation } from "./options.js";

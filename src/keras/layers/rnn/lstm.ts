@@ -4,7 +4,7 @@
 //   c_t = f * c_{t-1} + i * activation(z_c),  h_t = o * activation(c_t)   (activation: tanh)
 // Weights: kernel [features, 4 units], recurrent_kernel [units, 4 units], bias [4 units] (ones on the
 // forget block at initialization with unitForgetBias). States [h, c]; the output is h.
-import * as tf from "@tensorflow/tfjs";
+import tf from "../../../tfjs.cjs";
 import type { ActivationFunction, ActivationIdentifier } from "../../activations.js";
 import { callable } from "../../callable.js";
 import { makeActivation } from "./options.js";

@@ -4,7 +4,7 @@
 //
 // Porting note: tsdl's own layer rather than tfjs' Masking, whose gradient fails ("gradient function
 // not found for Any"): the mask is computed apart from the gradient tape (it has no gradient).
-import * as tf from "@tensorflow/tfjs";
+import tf from "../../../tfjs.cjs";
 import { callable, type Callable } from "../../callable.js";
 import { baseArgs, type BaseLayerOptions } from "../common.js";
 import { withoutGradient } from "./options.js";

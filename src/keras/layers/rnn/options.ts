@@ -1,7 +1,7 @@
 // Keras options of the layers written in tsdl itself (recurrent layers, Embedding, MultiHeadAttention):
 // initializers, regularizers, constraints and activations from Keras' spellings to tfjs objects, and
 // back to a config that `new Layer(config)` takes again (so saved models load).
-import * as tf from "@tensorflow/tfjs";
+import tf from "../../../tfjs.cjs";
 import { activations, type ActivationFunction, type ActivationIdentifier, type ActivationName } from "../../activations.js";
 import { constraint, type ConstraintIdentifier, initializer, type InitializerIdentifier, regularizer, type RegularizerIdentifier } from "../common.js";
 

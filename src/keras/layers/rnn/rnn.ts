@@ -17,7 +17,7 @@
 // `unroll` is accepted and changes nothing (tfjs runs eagerly). Masks come from tfjs' mask
 // propagation (Embedding({ maskZero }), Masking) in models; tfjs does not attach masks to concrete
 // tensors, so an eager call sees none.
-import * as tf from "@tensorflow/tfjs";
+import tf from "../../../tfjs.cjs";
 import type { ActivationFunction, ActivationIdentifier } from "../../activations.js";
 import { baseArgs, type BaseLayerOptions, type WeightOptions } from "../common.js";
 import { boolMask, makeActivation, makeConstraint, makeInitializer, makeRegularizer, positiveInteger, rate, serialize } from "./options.js";

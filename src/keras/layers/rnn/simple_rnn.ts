@@ -1,6 +1,6 @@
 // SimpleRNN: a fully connected recurrent layer, `h_t = activation(x_t · kernel + h_{t-1} · recurrent_kernel + bias)`.
 // Weights as Keras 3: kernel [features, units], recurrent_kernel [units, units], bias [units].
-import * as tf from "@tensorflow/tfjs";
+import tf from "../../../tfjs.cjs";
 import { callable, type Callable } from "../../callable.js";
 import { RecurrentLayer, type RNNCallOptions, type RNNConfig, type RNNOptions, type StepContext } from "./rnn.js";
 

@@ -4,7 +4,7 @@
 //
 // Porting note: wraps tfjs' TimeDistributed (the same per-step calls); tsdl's subclass only names the
 // layer and the shape in the rank error.
-import * as tf from "@tensorflow/tfjs";
+import tf from "../../../tfjs.cjs";
 import { callable, unwrapLayer, type Callable } from "../../callable.js";
 import { baseArgs, type BaseLayerOptions, layerClass } from "../common.js";
 
