@@ -76,13 +76,18 @@ async function main(argv: string[]): Promise<number> {
     if (!file) throw new Error(`tsdl kernel: --connection-file FILE is required\n${USAGE}`);
     // Until the kernel installs its own handler: an interrupt before any cell exists stops nothing.
     process.on("SIGINT", () => {});
+    // The TypeScript process first: it is the longest part of the start, and needs nothing from the rest.
+    const { TypeScriptServer, snapshotDir } = await import("./kernel/ts_client.js");
+    // Its log goes to the real stderr (Jupyter's server log), which the kernel later captures for cells.
+    const stderr = process.stderr.write.bind(process.stderr);
+    const server = new TypeScriptServer({ cwd: process.cwd(), log: (s) => stderr(`[tsdl kernel] ${s}\n`) });
     // V8's code cache for tfjs' bundles, beside the TypeScript start-up snapshot (TSDL_KERNEL_SNAPSHOT=0: neither).
     if (process.env.TSDL_KERNEL_SNAPSHOT !== "0") {
-      const [{ enableCompileCache }, { snapshotDir }] = await Promise.all([import("./kernel/compile_cache.js"), import("./kernel/ts_client.js")]);
+      const { enableCompileCache } = await import("./kernel/compile_cache.js");
       enableCompileCache(join(snapshotDir(), "v8"));
     }
     const { runKernel } = await import("./kernel/kernel.js");
-    await runKernel(file);
+    await runKernel(file, server);
     return -1; // keeps running
   }
   if (command === "backend") {

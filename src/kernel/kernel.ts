@@ -5,10 +5,12 @@
 // becomes an `error` reply, a rejection nobody awaited is reported on the cell that made it while that
 // cell runs, else on the next cell.
 //
-// Start: the sockets are bound and the SIGINT handler installed first; the TypeScript process
-// (ts_client.ts) starts at once and builds its program while this process loads tsdl (tfjs) and chooses
-// the backend. kernel_info is answered at once; a cell waits for both. An interrupt that comes during the
-// start stops nothing (there is no cell), or ends the waiting cell with KeyboardInterrupt.
+// Start: the TypeScript process (ts_client.ts) is started first (by cli.ts, before this module loads);
+// then the SIGINT handler is installed and the sockets bound, and this process loads tsdl (tfjs) and
+// chooses the backend while TypeScript starts. The first kernel_info is answered once TypeScript has
+// tsdl's declarations; a cell is type-checked as soon as it comes and runs once tsdl is loaded. An
+// interrupt that comes during the start stops nothing (there is no cell), or ends the waiting cell with
+// KeyboardInterrupt.
 import { readFileSync } from "node:fs";
 import { randomUUID } from "node:crypto";
 import * as zmq from "zeromq";
@@ -20,6 +22,7 @@ import { CommManager, installCommManager } from "./comms.js";
 import { watchParent } from "./parent_watch.js";
 import { census, leakHint, reachableNewTensors } from "./leak_hint.js";
 import { toBundle, type MimeBundle } from "./mime_bundle.js";
+import { trace } from "./trace.js";
 import { TypeScriptServer } from "./ts_client.js";
 import { TypeScriptEngine, type CellOutcome } from "./typescript_engine.js";
 import { header, parse, serialize, Signer, WireError, PROTOCOL_VERSION, type ConnectionInfo, type Message } from "./wire.js";
@@ -106,9 +109,9 @@ export class Kernel {
     this.realWrite.stderr(`[tsdl kernel] ${s}\n`);
   }
 
-  async start(): Promise<void> {
+  async start(server?: TypeScriptServer): Promise<void> {
     this.installSafetyNets(); // before anything slow: a SIGINT during the start must not end the process
-    this.server = new TypeScriptServer({ cwd: process.cwd(), log: (s) => this.log(s) });
+    this.server = server ?? new TypeScriptServer({ cwd: process.cwd(), log: (s) => this.log(s) });
     watchParent((why) => this.parentGone(why)); // src/kernel/parent_watch.ts
     const url = (port: number) => `${this.conn.transport}://${this.conn.ip}:${port}`;
     await Promise.all([
@@ -118,14 +121,17 @@ export class Kernel {
       this.iopub.bind(url(this.conn.iopub_port)),
       this.heartbeat.bind(url(this.conn.hb_port)),
     ]);
+    trace("sockets bound");
     const t0 = performance.now();
     // Loading tsdl (tfjs) holds this thread for a second: the frontend's first request (kernel_info)
     // is answered first, so that its first cell comes and is type-checked meanwhile.
     const answered = new Promise<void>((resolve) => (this.firstReplied = resolve));
     const loaded = (async () => {
       await Promise.race([answered, new Promise((resolve) => setTimeout(resolve, 250))]);
+      trace("loading tsdl");
       const tsdl = await import("../index.js");
       const report = await tsdl.ready();
+      trace(`tsdl loaded, backend ${report.name}`);
       this.tsdl = tsdl;
       // Again: tfjs-backend-wasm's Emscripten loader adds handlers that rethrow (and so end the process).
       this.installSafetyNets();
@@ -382,16 +388,18 @@ export class Kernel {
     switch (msg.header.msg_type) {
       case "kernel_info_request":
         // A frontend takes the kernel as ready on this reply, and JupyterLab drops completions that take
-        // over a second: the first reply waits until TypeScript has its declarations loaded (which the
-        // first cell waits for anyway), at most 30 s.
+        // over a second: the first reply waits until TypeScript has its declarations loaded (at once from
+        // the start-up snapshot; else the first cell waits for them anyway), at most 30 s.
         if (!this.firstKernelInfo) {
           this.firstKernelInfo = true;
-          await Promise.race([this.server?.firstConversion.catch(() => {}), new Promise((resolve) => setTimeout(resolve, 30_000).unref())]);
+          await Promise.race([this.server?.declarationsLoaded.catch(() => {}), new Promise((resolve) => setTimeout(resolve, 30_000).unref())]);
         }
         await this.reply("shell", msg, "kernel_info_reply", this.kernelInfo());
+        trace("kernel_info_reply sent");
         this.firstReplied();
         return;
       case "execute_request":
+        trace("execute_request");
         return this.execute(msg);
       case "is_complete_request": {
         const r = await this.safe<{ status: string; indent?: string }>(() => this.engine.isComplete(String(c.code ?? "")), { status: "unknown" });
@@ -539,6 +547,7 @@ export class Kernel {
       }
       if (storeHistory) this.history.add(count, code, resultText);
       await this.reply("shell", msg, "execute_reply", { status: "ok", execution_count: count, payload: [], user_expressions: {} }, { status: "ok" });
+      trace("execute_reply sent");
       return;
     }
     const error = { ename: outcome.ename, evalue: outcome.evalue, traceback: outcome.traceback };
@@ -582,7 +591,8 @@ export class Kernel {
 }
 
 /** `tsdl kernel --connection-file F`. */
-export async function runKernel(connectionFile: string): Promise<Kernel> {
+/** Runs a kernel on a connection file; `server`: its TypeScript process when the caller started it already. */
+export async function runKernel(connectionFile: string, server?: TypeScriptServer): Promise<Kernel> {
   let conn: ConnectionInfo;
   try {
     conn = JSON.parse(readFileSync(connectionFile, "utf8"));
@@ -590,6 +600,6 @@ export async function runKernel(connectionFile: string): Promise<Kernel> {
     throw new Error(`tsdl kernel: cannot read the connection file ${connectionFile}: ${(e as Error).message}`);
   }
   const kernel = new Kernel(conn);
-  await kernel.start();
+  await kernel.start(server);
   return kernel;
 }

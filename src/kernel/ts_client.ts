@@ -13,6 +13,7 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { tsdlHome } from "../data/home.js";
+import { trace } from "./trace.js";
 import type { FilesInfo, ReadyInfo, Request } from "./ts_server.cjs";
 
 export type { FilesInfo, ReadyInfo } from "./ts_server.cjs";
@@ -198,6 +199,14 @@ export class TypeScriptServer {
     return this.readyPromise;
   }
 
+  /**
+   * Resolves when the TypeScript process has tsdl's declarations loaded: at once from a warm start-up
+   * snapshot (they are in it), else after the first conversion, which loads them.
+   */
+  get declarationsLoaded(): Promise<void> {
+    return this.readyPromise.then((info) => (info.warm ? undefined : this.filesPromise.then(() => undefined)));
+  }
+
   /** Resolves after the first conversion (a cell's or the warm-up's), with the declaration files it read. */
   get firstConversion(): Promise<FilesInfo> {
     return this.filesPromise;
@@ -230,6 +239,7 @@ export class TypeScriptServer {
       detached: true,
     });
     this.child = child;
+    trace(`TypeScript process spawned${blob ? " from the start-up snapshot" : ""}`);
     let readyResolve!: (info: ReadyInfo) => void;
     let readyReject!: (e: Error) => void;
     this.readyPromise = new Promise<ReadyInfo>((resolve, reject) => ((readyResolve = resolve), (readyReject = reject)));
@@ -237,6 +247,7 @@ export class TypeScriptServer {
     this.readyPromise.catch(() => {});
     child.on("message", (msg: { ready?: ReadyInfo; files?: FilesInfo; id?: number; result?: unknown; error?: string }) => {
       if (msg.ready) {
+        trace("TypeScript ready");
         this.info = msg.ready;
         this.options.log(
           `TypeScript ${msg.ready.typescript} ready in ${Math.round(performance.now() - t0)} ms` +

@@ -376,6 +376,8 @@ if (building) {
 }
 
 function serve(): void {
+  /** How long a process from a warm snapshot waits for a first cell before warming completion up itself. */
+  const WARM_UP_IDLE_MS = 1000;
   let converted = false;
   const firstConversionDone = () => {
     if (converted) return;
@@ -395,6 +397,12 @@ function serve(): void {
     if (e.code === "EPIPE" || e.code === "ERR_IPC_CHANNEL_CLOSED") process.exit(0);
     throw e;
   });
+  let servicesWarm = false;
+  const warmServices = () => {
+    if (servicesWarm) return;
+    servicesWarm = true;
+    warmUpServices();
+  };
   process.on("message", (msg: Request) => {
     let reply: { id: number; result?: unknown; error?: string };
     try {
@@ -403,18 +411,33 @@ function serve(): void {
       reply = { id: msg.id, error: (e as Error)?.stack ?? String(e) };
     }
     process.send!(reply);
-    if (msg.op === "convert") firstConversionDone();
+    if (msg.op === "convert") {
+      firstConversionDone();
+      setImmediate(warmServices); // after the first cell's reply, not before it
+    }
   });
 
   const ready: ReadyInfo = { typescript: ts.version, readyMs: Math.round(process.uptime() * 1000), warm: !!warm, ...(snapshot ? { snapshot: snapshot.key } : {}) };
   process.send!({ ready });
 
-  // A cell that is already waiting goes first; else the warm-up loads tsdl's declarations (and the
-  // types the first cells use) before one arrives.
+  if (!config.warmUp) return;
+  if (warm) {
+    // The declarations came loaded with the snapshot: the kernel answers its first kernel_info now, and
+    // the frontend's first cell (which comes at once from nbclient, from a user later) goes first. The
+    // warm-up of completion and inspection waits until this process has been idle a moment.
+    setTimeout(() => {
+      if (converted) return;
+      warmServices();
+      firstConversionDone();
+    }, WARM_UP_IDLE_MS);
+    return;
+  }
+  // No snapshot: the warm-up loads tsdl's declarations (and the types the first cells use) now, since
+  // the kernel's first kernel_info waits for them; a cell already waiting goes first.
   setImmediate(() => {
-    if (converted || !config.warmUp) return;
-    if (!warm) warmUp();
-    warmUpServices();
+    if (converted) return;
+    warmUp();
+    warmServices();
     firstConversionDone();
   });
 }

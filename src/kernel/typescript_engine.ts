@@ -12,6 +12,7 @@ import vm from "node:vm";
 import type * as TsdlModule from "../index.js";
 import { interruptSignal, KeyboardInterrupt } from "../interrupt.js";
 import type { TypeScriptServer } from "./ts_client.js";
+import { trace } from "./trace.js";
 
 interface Diagnostic {
   start: { line: number; character: number };
@@ -143,6 +144,7 @@ export class TypeScriptEngine {
       this.sideModules.delete(out.path);
       this.sideOutputs.set(out.path, out.data);
     }
+    trace(`${name} type-checked`);
     if (converted.diagnostics.length > 0) return typeErrors(converted.diagnostics, src, name);
     if (!converted.output) {
       this.prevDecl = converted.declOutput ?? "";
@@ -158,6 +160,7 @@ export class TypeScriptEngine {
     // Let a Ctrl-C that arrived while the cell was being type-checked run its handler, and honour it.
     await new Promise((resolve) => setImmediate(resolve));
     if (signal.aborted) return interruptedBeforeStart();
+    trace(`${name} runs (tsdl loaded)`);
     hooks.beforeRun?.();
     const wrapped = (converted.hasToplevelAwait ? "(async function (exports, require) { " : "(function (exports, require) { ") + converted.output + "\n})(__tsdl_cell__.exports, __tsdl_cell__.require)";
     let ret: unknown;
