@@ -12,6 +12,7 @@
 // (unweighted) loss is `<output>_loss`. Metrics see no sample weights (weightedMetrics do). Logs keys
 // are sorted, as Keras 3's callbacks get them.
 import tf from "../../tfjs.cjs";
+import { inferencePlan } from "./inference_plan.js";
 import { ready } from "../../backend/backend.js";
 import { KeyboardInterrupt, interruptSignal } from "../../interrupt.js";
 import { Callback, type Logs, type TrainingParams } from "../callbacks/callback.js";
@@ -725,11 +726,14 @@ export async function predictModel(model: KerasModel, xArg: unknown, options: Pr
   const parts: tf.Tensor[][] = []; // per batch, one tensor per model output
   const signal = interruptSignal();
   const maybeYield = throttledYield();
+  // A Sequential model's layers as few ops as they can be (inference_plan.ts), made once for all batches.
+  const plan = model.tf instanceof tf.Sequential ? inferencePlan(model.tf.layers.filter((l) => l.getClassName() !== "InputLayer")) : undefined;
   try {
     for await (const b of batches(data, batchSize, false, isBatchSource(data) ? stepsOf(data, options.steps, "predict") : undefined, "predict", model)) {
       try {
         if (signal.aborted) throw new KeyboardInterrupt("prediction interrupted");
-        parts.push(asList(tf.tidy(() => forward(model, b.x, false))));
+        const x = b.x;
+        parts.push(asList(tf.tidy(() => (plan && x instanceof tf.Tensor ? plan.run(x) : forward(model, x, false)))));
       } finally {
         disposeBatch(b);
       }
@@ -743,6 +747,7 @@ export async function predictModel(model: KerasModel, xArg: unknown, options: Pr
     parts.forEach((p) => tf.dispose(p));
     throw e;
   } finally {
+    plan?.dispose();
     if (owned) tf.dispose(owned);
   }
 }
