@@ -1,20 +1,25 @@
-// A Sequential model's inference as few tfjs ops as it can be: what predict runs for every batch.
+// A model's inference as few tfjs ops as it can be: what predict runs for every batch, for a Sequential
+// model or a functional one whose layers form a chain (each takes the one before it).
 //
 // Layer by layer, tfjs-layers' apply costs about 15 µs a call before any arithmetic, and an MLP's batch
 // of 32 is only 150 µs of it. So predict makes a plan once per call, from the layers as they are then:
-//   - Dense, then BatchNormalization (inference: an affine map per unit) folds into one product:
-//       W' = W * s, b' = (b - movingMean) * s + beta, where s = gamma / sqrt(movingVariance + epsilon);
+//   - a Dense takes the BatchNormalization (inference: an affine map per feature) right after it into
+//     its product, W' = W * s and b' = (b - movingMean) * s + beta where s = gamma / sqrt(movingVariance
+//     + epsilon), and one right before it (through a Flatten), W' = diag(s) W and b' = b + (beta -
+//     movingMean * s) W, with s repeated over the flattened positions;
 //   - a ReLU (plain: no maxValue, slope or threshold) or Activation("relu") after a Dense goes inside
 //     its fused kernel, as does a Dense's own relu; a softmax follows as one op;
 //   - Dropout and the noise layers are what they are at inference: nothing;
 //   - Flatten (channels last) is one reshape;
 //   - any other layer runs as itself (layer.apply with training false).
-// A fused step whose input is not a float32 matrix runs its layers as themselves too. The folded weights
-// are made when the plan is and freed with it, so a plan sees the weights of its own predict call.
+// A fused step whose input is not float32, or not of the shape its folding assumed, runs its layers as
+// themselves. The folded weights are made with the plan and freed with it: a plan sees the weights of
+// its own predict call.
 import tf from "../../tfjs.cjs";
 
 type Layer = tf.layers.Layer;
 type Activation = { getClassName(): string; apply(x: tf.Tensor): tf.Tensor };
+type Step = (h: tf.Tensor) => tf.Tensor;
 
 interface DenseLike extends Layer {
   kernel: tf.LayerVariable;
@@ -42,24 +47,28 @@ export interface InferencePlan {
 /** Layers that compute nothing at inference. */
 const IDENTITY_AT_INFERENCE = new Set(["Dropout", "SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D", "GaussianNoise", "GaussianDropout", "AlphaDropout"]);
 
-const className = (l: Layer) => l.getClassName();
+const className = (l: Layer | undefined) => l?.getClassName();
 const activationName = (a: Activation | undefined) => a?.getClassName?.().toLowerCase();
 
-function isDense(l: Layer): l is DenseLike {
-  const d = l as Partial<DenseLike>;
-  return className(l) === "Dense" && d.kernel !== undefined && d.activation !== undefined;
+function isDense(l: Layer | undefined): l is DenseLike {
+  const d = l as Partial<DenseLike> | undefined;
+  return className(l) === "Dense" && d?.kernel !== undefined && d.activation !== undefined;
 }
 
-/** A BatchNormalization over the last axis of a matrix (axis -1 or 1). */
-function isFoldableBatchNorm(l: Layer | undefined): l is BatchNormLike {
-  if (!l || className(l) !== "BatchNormalization") return false;
+/** A BatchNormalization over the last axis (of the rank it was built for). */
+function isLastAxisBatchNorm(l: Layer | undefined): l is BatchNormLike {
+  if (className(l) !== "BatchNormalization") return false;
   const b = l as Partial<BatchNormLike>;
-  return (b.axis === -1 || b.axis === 1) && b.movingMean !== undefined && b.movingVariance !== undefined;
+  const rank = (l as unknown as { inputSpec?: { ndim?: number }[] | null }).inputSpec?.[0]?.ndim;
+  return (b.axis === -1 || (rank !== undefined && b.axis === rank - 1)) && b.movingMean !== undefined && b.movingVariance !== undefined;
+}
+
+function isChannelsLastFlatten(l: Layer | undefined): boolean {
+  return className(l) === "Flatten" && (l as Layer & { dataFormat?: string }).dataFormat !== "channelsFirst";
 }
 
 /** A layer that is exactly relu: ReLU() with its defaults, or Activation("relu"). */
 function isPlainRelu(l: Layer | undefined): boolean {
-  if (!l) return false;
   if (className(l) === "ReLU") {
     const r = l as Layer & { maxValue?: number | null; negativeSlope?: number; threshold?: number };
     return r.maxValue == null && (r.negativeSlope ?? 0) === 0 && (r.threshold ?? 0) === 0;
@@ -68,67 +77,87 @@ function isPlainRelu(l: Layer | undefined): boolean {
 }
 
 function isSoftmaxActivation(l: Layer | undefined): boolean {
-  return !!l && className(l) === "Activation" && activationName((l as Layer & { activation?: Activation }).activation) === "softmax";
+  return className(l) === "Activation" && activationName((l as Layer & { activation?: Activation }).activation) === "softmax";
 }
 
-const asItself = (layers: Layer[]) => (h: tf.Tensor) => layers.reduce((a, l) => l.apply(a, { training: false }) as tf.Tensor, h);
+const asItself = (layers: Layer[]): Step => (h) => layers.reduce((a, l) => l.apply(a, { training: false }) as tf.Tensor, h);
 
-/** The plan for these layers (a Sequential model's, InputLayer excluded), or undefined if one is not built. */
+/** BatchNormalization at inference as y = x * scale + shift (per feature). */
+function affineOf(bn: BatchNormLike): [tf.Tensor1D, tf.Tensor1D] {
+  let s = tf.rsqrt(tf.add(bn.movingVariance.read(), bn.epsilon));
+  if (bn.scale && bn.gamma) s = tf.mul(s, bn.gamma.read());
+  let t = tf.neg(tf.mul(bn.movingMean.read(), s));
+  if (bn.center && bn.beta) t = tf.add(t, bn.beta.read());
+  return [s as tf.Tensor1D, t as tf.Tensor1D];
+}
+
+/**
+ * The layers of a Sequential model, or of a functional model of one input and one output whose layers
+ * each take the one before (InputLayer excluded); undefined for any other graph.
+ */
+export function chainOf(model: tf.LayersModel): Layer[] | undefined {
+  const layers = model.layers.filter((l) => className(l) !== "InputLayer");
+  if (model instanceof tf.Sequential) return layers;
+  if (model.inputs.length !== 1 || model.outputs.length !== 1 || layers.length === 0) return undefined;
+  const all = model.layers;
+  for (let i = 1; i < all.length; i++) {
+    const nodes = (all[i] as unknown as { inboundNodes: { inboundLayers: Layer[] }[] }).inboundNodes;
+    if (nodes.length !== 1 || nodes[0].inboundLayers.length !== 1 || nodes[0].inboundLayers[0] !== all[i - 1]) return undefined;
+  }
+  return className(all[0]) === "InputLayer" && model.outputs[0].sourceLayer === all[all.length - 1] ? layers : undefined;
+}
+
+/** The plan for these layers (chainOf's), or undefined if one is not built yet. */
 export function inferencePlan(layers: Layer[]): InferencePlan | undefined {
   if (!layers.every((l) => l.built)) return undefined;
   const made: tf.Tensor[] = [];
-  const steps: ((h: tf.Tensor) => tf.Tensor)[] = [];
+  const steps: Step[] = [];
   try {
     for (let i = 0; i < layers.length; i++) {
       const l = layers[i];
-      if (IDENTITY_AT_INFERENCE.has(className(l))) continue;
-      if (className(l) === "Flatten" && (l as Layer & { dataFormat?: string }).dataFormat !== "channelsFirst") {
+      if (IDENTITY_AT_INFERENCE.has(className(l)!)) continue;
+      // BatchNormalization [+ Flatten] + Dense: the normalization folds into the product's input side.
+      const flat = isChannelsLastFlatten(layers[i + 1]) ? 1 : 0;
+      const dense = layers[i + 1 + flat];
+      if (isLastAxisBatchNorm(l) && isDense(dense)) {
+        const features = dense.kernel.shape[0]!;
+        const channels = l.movingMean.shape[0]!;
+        if (features % channels === 0 && (flat || features === channels)) {
+          const [s, t] = tf.tidy(() => affineOf(l));
+          const [w, b] = tf.tidy(() => {
+            const k = dense.kernel.read() as tf.Tensor2D;
+            const sf = tf.reshape(tf.tile(s, [features / channels]), [features, 1]);
+            const tf1 = tf.reshape(tf.tile(t, [features / channels]), [1, features]);
+            let bias = tf.reshape(tf.matMul(tf1, k), [k.shape[1]]);
+            if (dense.useBias && dense.bias) bias = tf.add(bias, dense.bias.read());
+            return [tf.mul(k, sf), bias];
+          });
+          tf.dispose([s, t]);
+          made.push(w, b);
+          const consumed = denseStep(layers, i + 1 + flat, w as tf.Tensor2D, b as tf.Tensor1D, made);
+          const group = layers.slice(i, consumed.next);
+          const slow = asItself(group);
+          const fast = consumed.step;
+          steps.push((h) => {
+            if (h.dtype !== "float32" || h.shape[h.rank - 1] !== channels || h.size / h.shape[0] !== features || (!flat && h.rank !== 2)) return slow(h);
+            return fast(h.rank === 2 ? h : tf.reshape(h, [h.shape[0], features]));
+          });
+          i = consumed.next - 1;
+          continue;
+        }
+      }
+      if (isChannelsLastFlatten(l)) {
         steps.push((h) => (h.rank === 2 ? h : tf.reshape(h, [h.shape[0], -1])));
         continue;
       }
-      if (!isDense(l)) {
-        steps.push(asItself([l]));
+      if (isDense(l)) {
+        const consumed = denseStep(layers, i, l.kernel.read() as tf.Tensor2D, l.useBias && l.bias ? (l.bias.read() as tf.Tensor1D) : undefined, made);
+        const slow = asItself(layers.slice(i, consumed.next));
+        steps.push((h) => (h.rank !== 2 || h.dtype !== "float32" ? slow(h) : consumed.step(h)));
+        i = consumed.next - 1;
         continue;
       }
-      const group: Layer[] = [l];
-      const own = activationName(l.activation);
-      let kernel = l.kernel.read();
-      let bias: tf.Tensor | undefined = l.useBias && l.bias ? l.bias.read() : undefined;
-      let act: "linear" | "relu" | "other" = own === "linear" || own === "relu" ? own : "other";
-      const bn = layers[i + 1];
-      if (act === "linear" && isFoldableBatchNorm(bn)) {
-        group.push(bn);
-        i++;
-        [kernel, bias] = tf.tidy(() => {
-          let s = tf.rsqrt(tf.add(bn.movingVariance.read(), bn.epsilon));
-          if (bn.scale && bn.gamma) s = tf.mul(s, bn.gamma.read());
-          let b = tf.mul(bias ? tf.sub(bias, bn.movingMean.read()) : tf.neg(bn.movingMean.read()), s);
-          if (bn.center && bn.beta) b = tf.add(b, bn.beta.read());
-          return [tf.mul(kernel, s), b];
-        });
-        made.push(kernel, bias!);
-      }
-      if (act === "linear" && isPlainRelu(layers[i + 1])) {
-        group.push(layers[++i]);
-        act = "relu";
-      }
-      let softmax = act === "other" && own === "softmax";
-      if (act === "linear" && isSoftmaxActivation(layers[i + 1])) {
-        group.push(layers[++i]);
-        softmax = true;
-      }
-      const slow = asItself(group);
-      const activation = act === "relu" ? "relu" : "linear";
-      const other = act === "other" && !softmax ? l.activation : undefined;
-      const k = kernel as tf.Tensor2D;
-      const b = bias;
-      steps.push((h) => {
-        if (h.rank !== 2 || h.dtype !== "float32") return slow(h);
-        let y: tf.Tensor = tf.fused.matMul({ a: h as tf.Tensor2D, b: k, bias: b, activation });
-        if (softmax) y = tf.softmax(y);
-        else if (other) y = other.apply(y);
-        return y;
-      });
+      steps.push(asItself([l]));
     }
   } catch (e) {
     tf.dispose(made);
@@ -137,5 +166,48 @@ export function inferencePlan(layers: Layer[]): InferencePlan | undefined {
   return {
     run: (x) => steps.reduce((h, step) => step(h), x),
     dispose: () => tf.dispose(made),
+  };
+}
+
+/**
+ * The Dense at `layers[at]` with this kernel and bias, taking in a BatchNormalization after it (when its
+ * own activation is linear), then a plain relu or a softmax: its step on a float32 matrix, and the index
+ * of the first layer it did not take.
+ */
+function denseStep(layers: Layer[], at: number, kernel: tf.Tensor2D, bias: tf.Tensor1D | undefined, made: tf.Tensor[]): { step: Step; next: number } {
+  const dense = layers[at] as DenseLike;
+  const own = activationName(dense.activation);
+  let next = at + 1;
+  let act: "linear" | "relu" | "other" = own === "linear" || own === "relu" ? own : "other";
+  let k = kernel;
+  let b = bias;
+  const bn = layers[next];
+  if (act === "linear" && isLastAxisBatchNorm(bn) && bn.movingMean.shape[0] === k.shape[1]) {
+    next++;
+    [k, b] = tf.tidy(() => {
+      const [s, t] = affineOf(bn);
+      return [tf.mul(k, s) as tf.Tensor2D, (b ? tf.add(tf.mul(b, s), t) : t) as tf.Tensor1D];
+    });
+    made.push(k, b);
+  }
+  if (act === "linear" && isPlainRelu(layers[next])) {
+    next++;
+    act = "relu";
+  }
+  let softmax = act === "other" && own === "softmax";
+  if (act === "linear" && isSoftmaxActivation(layers[next])) {
+    next++;
+    softmax = true;
+  }
+  const activation = act === "relu" ? "relu" : "linear";
+  const other = act === "other" && !softmax ? dense.activation : undefined;
+  return {
+    next,
+    step: (h) => {
+      let y: tf.Tensor = tf.fused.matMul({ a: h as tf.Tensor2D, b: k, bias: b, activation });
+      if (softmax) y = tf.softmax(y);
+      else if (other) y = other.apply(y);
+      return y;
+    },
   };
 }

@@ -12,7 +12,7 @@
 // (unweighted) loss is `<output>_loss`. Metrics see no sample weights (weightedMetrics do). Logs keys
 // are sorted, as Keras 3's callbacks get them.
 import tf from "../../tfjs.cjs";
-import { inferencePlan } from "./inference_plan.js";
+import { chainOf, inferencePlan } from "./inference_plan.js";
 import { ready } from "../../backend/backend.js";
 import { KeyboardInterrupt, interruptSignal } from "../../interrupt.js";
 import { Callback, type Logs, type TrainingParams } from "../callbacks/callback.js";
@@ -726,8 +726,10 @@ export async function predictModel(model: KerasModel, xArg: unknown, options: Pr
   const parts: tf.Tensor[][] = []; // per batch, one tensor per model output
   const signal = interruptSignal();
   const maybeYield = throttledYield();
-  // A Sequential model's layers as few ops as they can be (inference_plan.ts), made once for all batches.
-  const plan = model.tf instanceof tf.Sequential ? inferencePlan(model.tf.layers.filter((l) => l.getClassName() !== "InputLayer")) : undefined;
+  // A Sequential model's layers (or a functional chain's) as few ops as they can be (inference_plan.ts),
+  // made once for all batches.
+  const chain = chainOf(model.tf);
+  const plan = chain ? inferencePlan(chain) : undefined;
   try {
     for await (const b of batches(data, batchSize, false, isBatchSource(data) ? stepsOf(data, options.steps, "predict") : undefined, "predict", model)) {
       try {

@@ -1,6 +1,7 @@
-// predict's inference plan for Sequential models (src/keras/models/inference_plan.ts): the same outputs
-// as the model's layers one by one (folded BatchNormalization to float rounding, the rest exactly), fewer
-// kernels per batch, weights read at each predict, and nothing left behind.
+// predict's inference plan (src/keras/models/inference_plan.ts) for Sequential models and functional
+// chains: the same outputs as the model's layers one by one (folded BatchNormalization to float
+// rounding, the rest exactly), fewer kernels per batch, weights read at each predict, nothing left
+// behind; other graphs as before.
 import { test, before } from "node:test";
 import assert from "node:assert/strict";
 import { keras, layers, ready, tf } from "../../../src/index.ts";
@@ -10,8 +11,8 @@ before(async () => {
 });
 
 /** The model run layer by layer with tfjs-layers' own apply (no plan), at inference. */
-function layerByLayer(model: ReturnType<typeof keras.Sequential>, x: tf.Tensor): tf.Tensor {
-  return tf.tidy(() => model.layers.reduce((h, l) => l.apply(h, { training: false }) as tf.Tensor, x));
+function layerByLayer(model: { layers: tf.layers.Layer[] }, x: tf.Tensor): tf.Tensor {
+  return tf.tidy(() => model.layers.filter((l) => l.getClassName() !== "InputLayer").reduce((h, l) => l.apply(h, { training: false }) as tf.Tensor, x));
 }
 
 async function maxAbsDiff(a: tf.Tensor, b: tf.Tensor): Promise<number> {
@@ -23,7 +24,7 @@ async function maxAbsDiff(a: tf.Tensor, b: tf.Tensor): Promise<number> {
 }
 
 /** Gives the BatchNormalization layers moving statistics and gamma/beta away from their initial values. */
-function randomizeBatchNorms(model: ReturnType<typeof keras.Sequential>): void {
+function randomizeBatchNorms(model: { layers: tf.layers.Layer[] }): void {
   for (const l of model.layers) {
     if (l.getClassName() !== "BatchNormalization") continue;
     l.setWeights(l.getWeights().map((w, i) => (i === 3 ? tf.randomUniform(w.shape, 0.5, 2, "float32", 7) : tf.randomNormal(w.shape, 0, 1, "float32", 11 + i))));
@@ -36,7 +37,13 @@ async function kernelsByName(f: () => Promise<unknown>): Promise<Record<string, 
   return counts;
 }
 
-const CASES: [string, () => ReturnType<typeof keras.Sequential>, number[]][] = [
+/** A functional model whose layers form a chain: `layers` applied in turn to keras.Input(shape). */
+function chain(shape: number[], ...ls: ReturnType<typeof layers.Dense>[]) {
+  const x = keras.Input(shape);
+  return keras.Model(x, ls.reduce((h, l) => l(h) as tf.SymbolicTensor, x));
+}
+
+const CASES: [string, () => { layers: tf.layers.Layer[]; predict: (x: tf.Tensor, o?: { batchSize?: number }) => Promise<unknown> }, number[]][] = [
   ["seed 003: Dense without bias, BatchNormalization, Activation('relu'), softmax", () => {
     const block = (u: number) => [layers.Dense(u, { useBias: false }), layers.BatchNormalization(), layers.Activation("relu")];
     return keras.Sequential([keras.Input([6, 5]), layers.Flatten(), ...block(12), ...block(8), layers.Dense(4, { activation: "softmax" })]);
@@ -47,6 +54,12 @@ const CASES: [string, () => ReturnType<typeof keras.Sequential>, number[]][] = [
     keras.Sequential([keras.Input([4]), layers.Dense(6), layers.BatchNormalization({ center: false, scale: false }), layers.GaussianNoise(1), layers.Dense(5, { activation: "relu" }), layers.Dense(2, { activation: "sigmoid" })]), [3, 4]],
   ["not plain relu (ReLU(6), a slope) and Dense(tanh) run as themselves", () =>
     keras.Sequential([keras.Input([4]), layers.Dense(6), layers.ReLU(0.5), layers.Dense(6), layers.ReLU({ negativeSlope: 0.1 }), layers.Dense(3, { activation: "tanh" })]), [3, 4]],
+  ["functional, seed 000's logistic model: BatchNormalization on the image, Flatten, Dense(softmax)", () =>
+    chain([6, 5, 3], layers.BatchNormalization(), layers.Flatten(), layers.Dense(2, { activation: "softmax" })), [4, 6, 5, 3]],
+  ["functional, seed 002's CNN in small: BatchNormalization before convolutions and before each Dense", () =>
+    chain([8, 8, 3], layers.BatchNormalization(), layers.Conv2D(4, 3, { activation: "relu" }), layers.MaxPooling2D(2), layers.Flatten(), layers.Dropout(0.2), layers.BatchNormalization(), layers.Dense(6, { activation: "relu" }), layers.Dropout(0.2), layers.BatchNormalization(), layers.Dense(3, { activation: "softmax" })), [5, 8, 8, 3]],
+  ["BatchNormalization before and after a Dense; BatchNormalization on a 3-D input before Dense (no folding there)", () =>
+    keras.Sequential([keras.Input([4]), layers.BatchNormalization(), layers.Dense(5), layers.BatchNormalization(), layers.ReLU(), layers.Reshape([5, 1]), layers.BatchNormalization(), layers.Dense(2)]), [3, 4]],
   ["Dense on a 3-D input (no fusion there) and a convolution", () =>
     keras.Sequential([keras.Input([5, 5, 2]), layers.Conv2D(3, 3, { activation: "relu" }), layers.Dense(4), layers.BatchNormalization(), layers.Flatten(), layers.Dense(2)]), [2, 5, 5, 2]],
 ];
@@ -81,6 +94,31 @@ test("the plan folds Dense + BatchNormalization + ReLU into one fused product: s
   const byLayer = await kernelsByName(async () => tf.dispose(layerByLayer(model, one)));
   assert.ok(Object.keys(byLayer).length > arithmetic.length + 3, `layer by layer: ${JSON.stringify(byLayer)}`);
   tf.dispose([x, one]);
+});
+
+test("the plan folds the image's BatchNormalization into the Dense of seed 000's logistic model: a batch is one product and a softmax", async () => {
+  keras.backend.clearSession();
+  const model = chain([16, 16, 3], layers.BatchNormalization(), layers.Flatten(), layers.Dense(2, { activation: "softmax" }));
+  const x = tf.randomNormal([10 * 5, 16, 16, 3]);
+  const one = x.slice(0, 10);
+  const [five, single] = [await kernelsByName(async () => tf.dispose(await model.predict(x, { batchSize: 10 }))), await kernelsByName(async () => tf.dispose(await model.predict(one, { batchSize: 10 })))];
+  const perBatch = Object.fromEntries(Object.keys(five).map((k) => [k, (five[k] - (single[k] ?? 0)) / 4]).filter(([, n]) => n !== 0));
+  assert.deepEqual(Object.keys(perBatch).filter((k) => !["Reshape", "Slice", "Concat", "fusedMatMul__op"].includes(k)).sort(), ["Softmax", "_FusedMatMul"], JSON.stringify(perBatch));
+  tf.dispose([x, one]);
+});
+
+test("a functional model that is not a chain (two branches) predicts as before", async () => {
+  keras.backend.clearSession();
+  const x = keras.Input([4]);
+  const a = layers.Dense(3)(x) as tf.SymbolicTensor;
+  const b = layers.BatchNormalization()(layers.Dense(3)(x) as tf.SymbolicTensor) as tf.SymbolicTensor;
+  const model = keras.Model(x, layers.Dense(2)(layers.Add()([a, b]) as tf.SymbolicTensor));
+  randomizeBatchNorms(model);
+  const input = tf.randomNormal([6, 4]);
+  const expected = model.tf.predict(input) as tf.Tensor;
+  const got = (await model.predict(input, { batchSize: 4 })) as tf.Tensor;
+  assert.ok((await maxAbsDiff(got, expected)) < 1e-6);
+  tf.dispose([input, expected, got]);
 });
 
 test("each predict sees the weights as they are then (a plan is made per call)", async () => {
