@@ -93,10 +93,13 @@ function affineOf(bn: BatchNormLike): [tf.Tensor1D, tf.Tensor1D] {
 
 /**
  * The layers of a Sequential model, or of a functional model of one input and one output whose layers
- * each take the one before (InputLayer excluded); undefined for any other graph.
+ * each take the one before (InputLayer excluded); undefined for any other graph, and where a layer
+ * makes a mask.
  */
 export function chainOf(model: tf.LayersModel): Layer[] | undefined {
   const layers = model.layers.filter((l) => className(l) !== "InputLayer");
+  // A mask (from Masking, or an Embedding with maskZero) travels with the graph, not with the plan.
+  if (layers.some((l) => className(l) === "Masking" || (l as Layer & { maskZero?: boolean }).maskZero === true)) return undefined;
   if (model instanceof tf.Sequential) return layers;
   if (model.inputs.length !== 1 || model.outputs.length !== 1 || layers.length === 0) return undefined;
   const all = model.layers;
