@@ -44,6 +44,12 @@ export interface InferencePlan {
   dispose(): void;
 }
 
+/**
+ * The largest kernel folded (weights): a fold copies the kernel once per predict call, which for a
+ * kernel of 16 MB or less costs less than the batches save; a larger Dense keeps its normalization apart.
+ */
+const MAX_FOLDED_WEIGHTS = 4 * 2 ** 20;
+
 /** Layers that compute nothing at inference. */
 const IDENTITY_AT_INFERENCE = new Set(["Dropout", "SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D", "GaussianNoise", "GaussianDropout", "AlphaDropout"]);
 
@@ -125,7 +131,7 @@ export async function inferencePlan(layers: Layer[]): Promise<InferencePlan | un
       if (isLastAxisBatchNorm(l) && isDense(dense)) {
         const features = dense.kernel.shape[0]!;
         const channels = l.movingMean.shape[0]!;
-        if (features % channels === 0 && (flat || features === channels)) {
+        if (features % channels === 0 && (flat || features === channels) && dense.kernel.shape[0]! * dense.kernel.shape[1]! <= MAX_FOLDED_WEIGHTS) {
           const [w, b] = await foldInputSide(l, dense, features, channels);
           made.push(w, b);
           const consumed = denseStep(layers, i + 1 + flat, w, b, made);
@@ -201,7 +207,7 @@ function denseStep(layers: Layer[], at: number, kernel: tf.Tensor2D, bias: tf.Te
   let k = kernel;
   let b = bias;
   const bn = layers[next];
-  if (act === "linear" && isLastAxisBatchNorm(bn) && bn.movingMean.shape[0] === k.shape[1]) {
+  if (act === "linear" && isLastAxisBatchNorm(bn) && bn.movingMean.shape[0] === k.shape[1] && k.size <= MAX_FOLDED_WEIGHTS) {
     next++;
     [k, b] = tf.tidy(() => {
       const [s, t] = affineOf(bn);

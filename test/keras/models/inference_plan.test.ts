@@ -107,6 +107,18 @@ test("the plan folds the image's BatchNormalization into the Dense of seed 000's
   tf.dispose([x, one]);
 });
 
+test("a kernel over 4M weights keeps its BatchNormalization apart (a fold would copy it at every predict)", async () => {
+  keras.backend.clearSession();
+  const model = keras.Sequential([keras.Input([2100]), layers.BatchNormalization(), layers.Dense(2001)]);
+  randomizeBatchNorms(model);
+  const x = tf.randomNormal([2, 2100]);
+  const names = await kernelsByName(async () => tf.dispose(await model.predict(x)));
+  assert.ok(Object.keys(names).some((k) => /BatchNorm/.test(k)), JSON.stringify(names));
+  const [got, expected] = [(await model.predict(x)) as tf.Tensor, layerByLayer(model, x)];
+  assert.ok((await maxAbsDiff(got, expected)) < 1e-5);
+  tf.dispose([x, got, expected]);
+});
+
 test("a functional model that is not a chain (two branches) predicts as before", async () => {
   keras.backend.clearSession();
   const x = keras.Input([4]);
