@@ -4,6 +4,7 @@
 // kernel (and one for the gradient).
 import tf from "../../tfjs.cjs";
 import { crossEntropy } from "../../backend/fused_kernels.js";
+import { asFloat } from "./reduction.js";
 import { boolOption, canonicalAxis, intOption, kerasNamed, makeLoss, numberOption, type Loss, type LossOptions } from "./loss.js";
 
 /** Keras' backend epsilon. */
@@ -45,10 +46,6 @@ export interface BinaryFocalCrossentropyOptions extends BinaryCrossentropyOption
   gamma?: number;
 }
 
-function float(t: tf.Tensor): tf.Tensor {
-  return t.dtype === "float32" ? t : tf.cast(t, "float32");
-}
-
 function smoothing(where: string, v: unknown): number {
   return numberOption(where, "labelSmoothing", v, 0, 0, 1);
 }
@@ -71,7 +68,7 @@ export const categoricalCrossentropy = kerasNamed("categorical_crossentropy", (y
     if (fused) return fused;
   }
   return tf.tidy(() => {
-    let y = float(yTrue);
+    let y = asFloat(yTrue);
     if (ls) y = tf.add(tf.mul(y, 1 - ls), ls / yPred.shape[axis]!);
     if (fromLogits) return tf.neg(tf.sum(tf.mul(y, tf.logSoftmax(yPred, axis)), axis));
     const p = tf.clipByValue(tf.div(yPred, tf.sum(yPred, axis, true)), EPSILON, 1 - EPSILON);
@@ -139,7 +136,7 @@ export const binaryCrossentropy = kerasNamed("binary_crossentropy", (yTrue: tf.T
   sameShape(where, yTrue, yPred);
   const axis = canonicalAxis(where, options.axis ?? -1, yPred.rank);
   return tf.tidy(() => {
-    let y = float(yTrue);
+    let y = asFloat(yTrue);
     if (ls) y = tf.add(tf.mul(y, 1 - ls), 0.5 * ls);
     return tf.mean(binaryElementwise(y, yPred, fromLogits), axis);
   });
@@ -156,7 +153,7 @@ export const binaryFocalCrossentropy = kerasNamed("binary_focal_crossentropy", (
   sameShape(where, yTrue, yPred);
   const axis = canonicalAxis(where, options.axis ?? -1, yPred.rank);
   return tf.tidy(() => {
-    let y = float(yTrue);
+    let y = asFloat(yTrue);
     if (ls) y = tf.add(tf.mul(y, 1 - ls), 0.5 * ls);
     const p = fromLogits ? tf.sigmoid(yPred) : yPred;
     const bce = binaryElementwise(y, p, false);

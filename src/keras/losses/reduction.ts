@@ -73,6 +73,6 @@ export function reduceWeightedValues(values: tf.Tensor, sampleWeight: tf.Tensor 
 }
 
 /** `t` as float32, without an op when it is one already. */
-function asFloat(t: tf.Tensor): tf.Tensor {
+export function asFloat(t: tf.Tensor): tf.Tensor {
   return t.dtype === "float32" ? t : tf.cast(t, "float32");
 }

@@ -3,11 +3,11 @@
 import tf from "../../tfjs.cjs";
 import { EPSILON } from "./crossentropy.js";
 import { canonicalAxis, intOption, kerasNamed, makeLoss, numberOption, type Loss, type LossOptions } from "./loss.js";
-import { squeezeOrExpandToSameRank } from "./reduction.js";
+import { asFloat, squeezeOrExpandToSameRank } from "./reduction.js";
 
 /** yTrue as float32, both made the same rank as Keras does. */
 function prepare(yTrue: tf.Tensor, yPred: tf.Tensor): [tf.Tensor, tf.Tensor] {
-  return squeezeOrExpandToSameRank(yTrue.dtype === "float32" ? yTrue : tf.cast(yTrue, "float32"), yPred);
+  return squeezeOrExpandToSameRank(asFloat(yTrue), yPred);
 }
 
 /** Keras' `mean_squared_error`: mean((y - p)^2) over the last axis. */
