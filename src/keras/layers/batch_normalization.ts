@@ -36,7 +36,8 @@ export interface BatchNormalizationOptions extends BaseLayerOptions {
   movingVarianceInitializer?: InitializerIdentifier;
 }
 
-interface TfBatchNorm extends tf.layers.Layer {
+/** What tsdl reads of tfjs' BatchNormalization layer (also predict's inference plan). */
+export interface TfBatchNorm extends tf.layers.Layer {
   axis: number;
   momentum: number;
   epsilon: number;

@@ -15,7 +15,8 @@ export interface DenseOptions extends BaseLayerOptions, WeightOptions<"kernel" |
   useBias?: boolean;
 }
 
-interface TfDense extends tf.layers.Layer {
+/** What tsdl reads of tfjs' Dense layer (also predict's inference plan). */
+export interface TfDense extends tf.layers.Layer {
   kernel: tf.LayerVariable;
   bias: tf.LayerVariable | null;
   useBias: boolean;

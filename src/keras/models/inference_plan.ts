@@ -16,27 +16,12 @@
 // themselves. The folded weights are made with the plan and freed with it: a plan sees the weights of
 // its own predict call.
 import tf from "../../tfjs.cjs";
+import type { TfBatchNorm } from "../layers/batch_normalization.js";
+import type { TfDense } from "../layers/dense.js";
 
 type Layer = tf.layers.Layer;
 type Activation = { getClassName(): string; apply(x: tf.Tensor): tf.Tensor };
 type Step = (h: tf.Tensor) => tf.Tensor;
-
-interface DenseLike extends Layer {
-  kernel: tf.LayerVariable;
-  bias: tf.LayerVariable | null;
-  useBias: boolean;
-  activation: Activation;
-}
-interface BatchNormLike extends Layer {
-  axis: number;
-  epsilon: number;
-  center: boolean;
-  scale: boolean;
-  gamma: tf.LayerVariable | null;
-  beta: tf.LayerVariable | null;
-  movingMean: tf.LayerVariable;
-  movingVariance: tf.LayerVariable;
-}
 
 export interface InferencePlan {
   run(x: tf.Tensor): tf.Tensor;
@@ -56,15 +41,15 @@ const IDENTITY_AT_INFERENCE = new Set(["Dropout", "SpatialDropout1D", "SpatialDr
 const className = (l: Layer | undefined) => l?.getClassName();
 const activationName = (a: Activation | undefined) => a?.getClassName?.().toLowerCase();
 
-function isDense(l: Layer | undefined): l is DenseLike {
-  const d = l as Partial<DenseLike> | undefined;
+function isDense(l: Layer | undefined): l is TfDense {
+  const d = l as Partial<TfDense> | undefined;
   return className(l) === "Dense" && d?.kernel !== undefined && d.activation !== undefined;
 }
 
 /** A BatchNormalization over the last axis (of the rank it was built for). */
-function isLastAxisBatchNorm(l: Layer | undefined): l is BatchNormLike {
+function isLastAxisBatchNorm(l: Layer | undefined): l is TfBatchNorm {
   if (className(l) !== "BatchNormalization") return false;
-  const b = l as Partial<BatchNormLike>;
+  const b = l as Partial<TfBatchNorm>;
   const rank = (l as unknown as { inputSpec?: { ndim?: number }[] | null }).inputSpec?.[0]?.ndim;
   return (b.axis === -1 || (rank !== undefined && b.axis === rank - 1)) && b.movingMean !== undefined && b.movingVariance !== undefined;
 }
@@ -89,7 +74,7 @@ function isSoftmaxActivation(l: Layer | undefined): boolean {
 const asItself = (layers: Layer[]): Step => (h) => layers.reduce((a, l) => l.apply(a, { training: false }) as tf.Tensor, h);
 
 /** BatchNormalization at inference as y = x * scale + shift (per feature). */
-function affineOf(bn: BatchNormLike): [tf.Tensor1D, tf.Tensor1D] {
+function affineOf(bn: TfBatchNorm): [tf.Tensor1D, tf.Tensor1D] {
   let s = tf.rsqrt(tf.add(bn.movingVariance.read(), bn.epsilon));
   if (bn.scale && bn.gamma) s = tf.mul(s, bn.gamma.read());
   let t = tf.neg(tf.mul(bn.movingMean.read(), s));
@@ -175,7 +160,7 @@ export async function inferencePlan(layers: Layer[]): Promise<InferencePlan | un
  * (one pass over the kernel): tfjs' broadcasting and tiling take tens of milliseconds on a 150,528 x 2
  * kernel, more than the product they would save.
  */
-async function foldInputSide(bn: BatchNormLike, dense: DenseLike, features: number, channels: number): Promise<[tf.Tensor2D, tf.Tensor1D]> {
+async function foldInputSide(bn: TfBatchNorm, dense: TfDense, features: number, channels: number): Promise<[tf.Tensor2D, tf.Tensor1D]> {
   const [s, t] = tf.tidy(() => affineOf(bn));
   const units = dense.kernel.shape[1]!;
   const kernel = dense.kernel.read();
@@ -200,7 +185,7 @@ async function foldInputSide(bn: BatchNormLike, dense: DenseLike, features: numb
  * of the first layer it did not take.
  */
 function denseStep(layers: Layer[], at: number, kernel: tf.Tensor2D, bias: tf.Tensor1D | undefined, made: tf.Tensor[]): { step: Step; next: number } {
-  const dense = layers[at] as DenseLike;
+  const dense = layers[at] as TfDense;
   const own = activationName(dense.activation);
   let next = at + 1;
   let act: "linear" | "relu" | "other" = own === "linear" || own === "relu" ? own : "other";
