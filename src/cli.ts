@@ -77,10 +77,8 @@ async function main(argv: string[]): Promise<number> {
     // Until the kernel installs its own handler: an interrupt before any cell exists stops nothing.
     process.on("SIGINT", () => {});
     // The TypeScript process first: it is the longest part of the start, and needs nothing from the rest.
-    const { TypeScriptServer, snapshotDir } = await import("./kernel/ts_client.js");
-    // Its log goes to the real stderr (Jupyter's server log), which the kernel later captures for cells.
-    const stderr = process.stderr.write.bind(process.stderr);
-    const server = new TypeScriptServer({ cwd: process.cwd(), log: (s) => stderr(`[tsdl kernel] ${s}\n`) });
+    const [{ TypeScriptServer, snapshotDir }, { serverLog }] = await Promise.all([import("./kernel/ts_client.js"), import("./kernel/trace.js")]);
+    const server = new TypeScriptServer({ cwd: process.cwd(), log: serverLog });
     // V8's code cache for tfjs' bundles, beside the TypeScript start-up snapshot (TSDL_KERNEL_SNAPSHOT=0: neither).
     if (process.env.TSDL_KERNEL_SNAPSHOT !== "0") {
       const { enableCompileCache } = await import("./kernel/compile_cache.js");

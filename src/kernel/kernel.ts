@@ -22,7 +22,7 @@ import { CommManager, installCommManager } from "./comms.js";
 import { watchParent } from "./parent_watch.js";
 import { census, leakHint, reachableNewTensors } from "./leak_hint.js";
 import { toBundle, type MimeBundle } from "./mime_bundle.js";
-import { trace } from "./trace.js";
+import { serverLog, trace } from "./trace.js";
 import { TypeScriptServer } from "./ts_client.js";
 import { TypeScriptEngine, type CellOutcome } from "./typescript_engine.js";
 import { header, parse, serialize, Signer, WireError, PROTOCOL_VERSION, type ConnectionInfo, type Message } from "./wire.js";
@@ -79,7 +79,6 @@ export class Kernel {
   private pendingInput: { resolve: (v: string) => void; reject: (e: Error) => void } | undefined;
   private streams: Record<"stdout" | "stderr", string> = { stdout: "", stderr: "" };
   private flushScheduled = false;
-  private readonly realWrite = { stdout: process.stdout.write.bind(process.stdout), stderr: process.stderr.write.bind(process.stderr) };
   private stopping = false;
   /** Comms both ways (comms.ts); the widgets (src/widgets) register their targets on it. */
   readonly comms: CommManager;
@@ -106,7 +105,7 @@ export class Kernel {
 
   /** Kernel diagnostics go to the real stderr (Jupyter's server log), never into a cell. */
   log(s: string): void {
-    this.realWrite.stderr(`[tsdl kernel] ${s}\n`);
+    serverLog(s);
   }
 
   async start(server?: TypeScriptServer): Promise<void> {
