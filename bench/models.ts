@@ -2,7 +2,7 @@
 // articles compile them: used by bench/training.ts and the seed-000 probes (seed000_models.ts,
 // seed000_op_profile.ts).
 import { keras, layers, optimizers } from "../src/index.ts";
-import type { KerasModel } from "../src/index.ts";
+import type { KerasModel, tf } from "../src/index.ts";
 import type { WorkloadName } from "./workloads.ts";
 
 function mlp003() {
@@ -42,37 +42,27 @@ function cnn002() {
 }
 
 export const IMSIZE = 224;
-function logistic000() {
+/**
+ * Seed 000's three models share their ends: the 224x224 image, BatchNormalization, the model's own
+ * middle (`body`), Flatten, Dense(2, softmax), and Adam at the article's learning rate.
+ */
+function seed000(body: (x: tf.SymbolicTensor) => tf.SymbolicTensor, learningRate: number) {
   const input = layers.Input([IMSIZE, IMSIZE, 3]);
-  let x = layers.BatchNormalization()(input);
-  x = layers.Flatten()(x);
+  const x = layers.Flatten()(body(layers.BatchNormalization()(input) as tf.SymbolicTensor));
   const m = keras.Model(input, layers.Dense(2, { activation: "softmax" })(x));
-  m.compile({ loss: "categorical_crossentropy", optimizer: optimizers.Adam({ learningRate: 0.01 }), metrics: ["accuracy"] });
+  m.compile({ loss: "categorical_crossentropy", optimizer: optimizers.Adam({ learningRate }), metrics: ["accuracy"] });
   return m;
 }
 
-function wide000() {
-  const input = layers.Input([IMSIZE, IMSIZE, 3]);
-  let x = layers.BatchNormalization()(input);
-  x = layers.Conv2D(100, [2, 2], { activation: "relu" })(x);
-  x = layers.MaxPooling2D([16, 16])(x);
-  x = layers.Flatten()(x);
-  const m = keras.Model(input, layers.Dense(2, { activation: "softmax" })(x));
-  m.compile({ loss: "categorical_crossentropy", optimizer: optimizers.Adam({ learningRate: 0.001 }), metrics: ["accuracy"] });
-  return m;
-}
+const logistic000 = () => seed000((x) => x, 0.01);
+
+const wide000 = () => seed000((x) => layers.MaxPooling2D([16, 16])(layers.Conv2D(100, [2, 2], { activation: "relu" })(x)) as tf.SymbolicTensor, 0.001);
 
 function deep000() {
-  const input = layers.Input([IMSIZE, IMSIZE, 3]);
-  let x = layers.BatchNormalization()(input);
-  for (let i = 0; i < 7; i++) {
-    x = layers.Conv2D(20, [2, 2], { padding: "same", activation: "relu" })(x);
-    x = layers.MaxPooling2D([2, 2])(x);
-  }
-  x = layers.Flatten()(x);
-  const m = keras.Model(input, layers.Dense(2, { activation: "softmax" })(x));
-  m.compile({ loss: "categorical_crossentropy", optimizer: optimizers.Adam({ learningRate: 0.01 }), metrics: ["accuracy"] });
-  return m;
+  return seed000((x) => {
+    for (let i = 0; i < 7; i++) x = layers.MaxPooling2D([2, 2])(layers.Conv2D(20, [2, 2], { padding: "same", activation: "relu" })(x)) as tf.SymbolicTensor;
+    return x;
+  }, 0.01);
 }
 
 export const MODELS: Record<WorkloadName, () => KerasModel> = { mlp003, mlp004bn: () => mlp004(true), mlp004: () => mlp004(false), cnn002, logistic000, wide000, deep000 };
