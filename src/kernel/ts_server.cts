@@ -102,6 +102,8 @@ export interface ReadyInfo {
   readyMs: number;
   /** True when the converter came warm from the snapshot. */
   warm: boolean;
+  /** True when the converter builds one program a cell (loadConverter). */
+  onePass: boolean;
 }
 
 const UNTERMINATED_TEMPLATE = 1160;
@@ -122,6 +124,7 @@ interface Warm {
   declarationFiles: Set<string>;
   /** Every file its program read, with its size and modification time then. */
   stamps: [string, number, number][];
+  onePass: boolean;
 }
 
 const g = globalThis as unknown as { __tsdlSnapshot?: Snapshot; __tsdlSnapshotBuild?: Building; __tsdlWarm?: Warm; __tsdlRealSys?: TsSys; __tsdlGivenAs?: Map<string, string> };
@@ -276,8 +279,57 @@ function unchanged(stamps: Warm["stamps"]): boolean {
   return true;
 }
 
+/**
+ * tslab's convert builds the TypeScript program twice a cell when the cell declares anything: once to
+ * learn its top-level names from the binder, once more with `export { those names }` appended. The
+ * names come from binding the cell alone (binding is per file), so this converter builds it once. And
+ * it exports them by name: tslab exported the binder's keys, in which `__x` is `___x` and a `declare
+ * global` block is `__global`, so that cells declaring either failed with "Cannot find name".
+ */
+const TWO_PROGRAMS = `        updateContent(prevDecl, src);
+        let declsFile = builder.getSourceFile(declFilename);
+        let srcFile = builder.getSourceFile(srcFilename);
+        const locals = srcFile.locals;
+        const keys = new Set();
+        if (locals) {
+            locals.forEach((_, key) => {
+                keys.add(key);
+            });
+        }
+        if (keys.size > 0) {
+            // Export all local variables.
+            // TODO: Disallow "export" in the input.
+            const suffix = "\\nexport {" + Array.from(keys).join(", ") + "}";
+            updateContent(prevDecl, src + suffix);
+            declsFile = builder.getSourceFile(declFilename);
+            srcFile = builder.getSourceFile(srcFilename);
+        }
+`;
+const ONE_PROGRAM = `        const cell = ts.createSourceFile(srcFilename, srcPrefix + src, transpileTarget, false, ts.ScriptKind.TS);
+        ts.bindSourceFile(cell, {});
+        const keys = new Set();
+        if (cell.locals) cell.locals.forEach((_, key) => { if (!/^__[^_]/.test(key)) keys.add(ts.unescapeLeadingUnderscores(key)); });
+        updateContent(prevDecl, keys.size > 0 ? src + "\\nexport {" + Array.from(keys).join(", ") + "}" : src);
+        const declsFile = builder.getSourceFile(declFilename);
+        const srcFile = builder.getSourceFile(srcFilename);
+`;
+
+/** tslab's converter module, with convert's one program a cell where its code is as expected (`onePass`). */
+function loadConverter(): { conv: ConverterModule; onePass: boolean } {
+  const file = tslab.resolve("./dist/converter.js");
+  const text = fs.readFileSync(file, "utf8");
+  if (process.env.TSDL_TSLAB_ONE_PASS === "0" || !text.includes(TWO_PROGRAMS)) return { conv: tslab.require("./dist/converter.js") as ConverterModule, onePass: false };
+  const dir = path.dirname(file);
+  // Its own relative requires through tslab's (so tspath and util are tslab's), Node's built-ins through this file's.
+  const req = (id: string): unknown => (Module.isBuiltin(id) ? require(id) : tslab.require(id.startsWith(".") ? `./${path.posix.join("dist", id)}` : id));
+  const mod = { exports: {} as unknown };
+  new Function("exports", "require", "module", "__filename", "__dirname", text.replace(TWO_PROGRAMS, ONE_PROGRAM))(mod.exports, req, mod, file, dir);
+  return { conv: mod.exports as ConverterModule, onePass: true };
+}
+
 const warm = !building && g.__tsdlWarm && sameConfig(g.__tsdlWarm.config, config) && unchanged(g.__tsdlWarm.stamps) ? g.__tsdlWarm : undefined;
-const conv = warm ? warm.conv : (tslab.require("./dist/converter.js") as ConverterModule);
+const loaded = warm ? { conv: warm.conv, onePass: warm.onePass } : loadConverter();
+const conv = loaded.conv;
 const converter = warm ? warm.converter : conv.createConverter({ isJS: false, isBrowser: false });
 const declarationFiles = warm ? warm.declarationFiles : new Set<string>();
 timings.converter = Math.round(process.uptime() * 1000);
@@ -370,7 +422,7 @@ if (building) {
       stamps.push([f, -1, -1]);
     }
   }
-  g.__tsdlWarm = { config, converter, conv, declarationFiles, stamps };
+  g.__tsdlWarm = { config, converter, conv, declarationFiles, stamps, onePass: loaded.onePass };
 } else {
   serve();
 }
@@ -417,7 +469,7 @@ function serve(): void {
     }
   });
 
-  const ready: ReadyInfo = { typescript: ts.version, readyMs: Math.round(process.uptime() * 1000), warm: !!warm, ...(snapshot ? { snapshot: snapshot.key } : {}) };
+  const ready: ReadyInfo = { typescript: ts.version, readyMs: Math.round(process.uptime() * 1000), warm: !!warm, onePass: loaded.onePass, ...(snapshot ? { snapshot: snapshot.key } : {}) };
   process.send!({ ready });
 
   if (!config.warmUp) return;

@@ -59,6 +59,62 @@ test("conversion, type errors, completeness, completion and inspection go to the
   assert.match(doc, /max\(\.\.\.values: number\[\]\): number/);
 });
 
+/** Converts `cells` in order in a fresh TypeScript process, with tslab's own convert when `tslabs` is set. */
+async function convertWith(cells: string[], tslabs: boolean): Promise<{ onePass: boolean; results: Converted[] }> {
+  const saved = process.env.TSDL_TSLAB_ONE_PASS;
+  if (tslabs) process.env.TSDL_TSLAB_ONE_PASS = "0";
+  else delete process.env.TSDL_TSLAB_ONE_PASS;
+  try {
+    const server = new TypeScriptServer({ cwd, log: (s) => logs.push(s), snapshot: false });
+    servers.push(server);
+    const { onePass } = await server.ready;
+    const results: Converted[] = [];
+    let prevDecl = "";
+    for (const src of cells) {
+      const r = await server.request<Converted>({ op: "convert", prevDecl, src });
+      results.push(r);
+      if (r.diagnostics.length === 0) prevDecl = r.declOutput ?? prevDecl;
+    }
+    server.close();
+    return { onePass, results };
+  } finally {
+    if (saved === undefined) delete process.env.TSDL_TSLAB_ONE_PASS;
+    else process.env.TSDL_TSLAB_ONE_PASS = saved;
+  }
+}
+
+test("one TypeScript program a cell: the same outputs, declarations and diagnostics as tslab's own convert (two a cell)", async () => {
+  const cells = [
+    ...CELLS,
+    "function f(a: number) { return a * 2 }\nclass C { x = 1 }\ninterface I { a: number }\ntype T = I | null;\nenum E { A, B }\nlet [p, q] = [1, 2];\nvar { r } = { r: 3 };\nf(n)",
+    "const tsLastExpr = 1;\np + q + r + tsLastExpr",
+    "await Promise.resolve(5)",
+    "namespace NS { export const k = 1 }\nNS.k",
+    "1 +",
+    'import * as fs from "fs";\nfs.existsSync("x")',
+    "new C().x + E.B",
+  ];
+  const ours = await convertWith(cells, false);
+  const tslabs = await convertWith(cells, true);
+  assert.equal(ours.onePass, true, "tslab's convert is as expected (else the one-program version is not used)");
+  assert.equal(tslabs.onePass, false);
+  assert.deepEqual(ours.results, tslabs.results);
+  checkConversions(ours.results);
+  assert.match(ours.results[3].declOutput!, /declare function f\(a: number\): number;[\s\S]*declare enum E/);
+  assert.equal(ours.results[4].lastExpressionVar, "tsLastExpr0", "the last expression's variable avoids the cell's names");
+  assert.equal(ours.results[7].diagnostics[0].code, 1109, "1 + : expression expected");
+});
+
+test("cells declaring a name with two leading underscores, or a `declare global` block, convert (tslab's convert failed them)", async () => {
+  const cells = ["const __dunder = 2;\n__dunder", "__dunder + 1", "declare global { var answer: number }\nconst w = 1;\nw"];
+  const [ours, tslabs] = [await convertWith(cells, false), await convertWith(cells, true)];
+  for (const r of ours.results) assert.deepEqual(r.diagnostics, []);
+  assert.match(ours.results[0].declOutput!, /declare const __dunder = 2;/);
+  assert.match(ours.results[2].declOutput!, /declare global \{\s*var answer: number;/);
+  assert.match(tslabs.results[0].diagnostics[0].messageText, /Cannot find name '___dunder'/);
+  assert.match(tslabs.results[2].diagnostics[0].messageText, /Cannot find name '__global'/);
+});
+
 test("a TypeScript process that dies is replaced, and the next request is answered", async () => {
   const server = new TypeScriptServer({ cwd, log: (s) => logs.push(s), snapshot: false });
   servers.push(server);
@@ -90,6 +146,7 @@ test("the start-up snapshot: made for its folder (as tsdl install makes it), a p
     servers.push(second);
     const info = await second.ready;
     assert.ok(info.snapshot && info.warm, "started from the snapshot, its converter warm");
+    assert.ok(info.onePass, "the warm converter builds one program a cell");
     const fromSnapshot = await convertAll(second);
     checkConversions(fromSnapshot);
     assert.deepEqual(fromSnapshot, plain, "the same outputs, declarations and diagnostics");
