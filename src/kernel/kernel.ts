@@ -7,8 +7,9 @@
 //
 // Start: the TypeScript process (ts_client.ts) is started first (by cli.ts, before this module loads);
 // then the SIGINT handler is installed and the sockets bound, and this process loads tsdl (tfjs) and
-// chooses the backend while TypeScript starts. The first kernel_info is answered once TypeScript has
-// tsdl's declarations; a cell is type-checked as soon as it comes and runs once tsdl is loaded. An
+// chooses the backend while TypeScript starts. The first kernel_info is answered at once when TypeScript
+// starts from its snapshot, else once it has tsdl's declarations; a cell is type-checked as soon as it
+// comes (and TypeScript is ready) and runs once tsdl is loaded. An
 // interrupt that comes during the start stops nothing (there is no cell), or ends the waiting cell with
 // KeyboardInterrupt.
 import { readFileSync } from "node:fs";
@@ -137,6 +138,15 @@ export class Kernel {
       this.installGlobals();
       this.captureOutput();
       this.log(`started: tsdl ${version}, backend ${report.name} in ${Math.round(performance.now() - t0)} ms, cwd ${process.cwd()}`);
+      // A process' first tensor op sets tfjs' engine up (some 25 ms): done when the loop is next idle,
+      // so a first cell still being type-checked finds it done, and one already waiting goes first.
+      setImmediate(() => {
+        try {
+          tsdl.tf.zeros([1]).dispose();
+        } catch {
+          /* the first cell's op reports whatever this is */
+        }
+      });
       return tsdl;
     })();
     this.started = loaded.then(() => {});
@@ -387,11 +397,13 @@ export class Kernel {
     switch (msg.header.msg_type) {
       case "kernel_info_request":
         // A frontend takes the kernel as ready on this reply, and JupyterLab drops completions that take
-        // over a second: the first reply waits until TypeScript has its declarations loaded (at once from
-        // the start-up snapshot; else the first cell waits for them anyway), at most 30 s.
+        // over a second. From the start-up snapshot TypeScript is ready well within that: the reply goes
+        // at once, and the frontend's first cell comes while TypeScript is still starting (a cell waits
+        // for it). Without the snapshot (seconds) the first reply waits until TypeScript has its
+        // declarations loaded, at most 30 s.
         if (!this.firstKernelInfo) {
           this.firstKernelInfo = true;
-          await Promise.race([this.server?.declarationsLoaded.catch(() => {}), new Promise((resolve) => setTimeout(resolve, 30_000).unref())]);
+          if (!this.server?.fromSnapshot) await Promise.race([this.server?.declarationsLoaded.catch(() => {}), new Promise((resolve) => setTimeout(resolve, 30_000).unref())]);
         }
         await this.reply("shell", msg, "kernel_info_reply", this.kernelInfo());
         trace("kernel_info_reply sent");

@@ -185,6 +185,8 @@ export class TypeScriptServer {
   private starts = 0;
   /** How the current process started. */
   info: ReadyInfo | undefined;
+  /** Whether the current process was started from this folder's start-up snapshot (known at its spawn). */
+  fromSnapshot = false;
   /** What its first conversion read. */
   files: FilesInfo | undefined;
   private filesPromise!: Promise<FilesInfo>;
@@ -229,6 +231,7 @@ export class TypeScriptServer {
         /* no TypeScript to key on: tslab's converter will say so */
       }
     }
+    this.fromSnapshot = blob !== undefined;
     const t0 = performance.now();
     // A process group of its own: Jupyter interrupts the kernel's group with SIGINT, and this process
     // has no cell to stop. It exits when the kernel's IPC channel closes.

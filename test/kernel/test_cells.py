@@ -214,9 +214,15 @@ def test_the_typescript_start_up_snapshot_is_built_then_used_with_the_same_resul
         while not any(f.endswith(".blob") for f in os.listdir(cache)) and time.time() < deadline:
             time.sleep(0.5)
         assert any(f.endswith(".blob") for f in os.listdir(cache)), os.listdir(cache)
-        second = outcomes_of_a_new_kernel(env, log2)
+        second = outcomes_of_a_new_kernel({**env, "TSDL_KERNEL_TRACE": "1"}, log2)
         assert second == first
         log1.seek(0)
         log2.seek(0)
         assert "(no start-up snapshot)" in log1.read()
-        assert "from the start-up snapshot" in log2.read()
+        traced = log2.read()
+        assert "from the start-up snapshot" in traced
+        # From the snapshot the kernel says it is ready at once (its first cell waits for TypeScript).
+        lines = traced.splitlines()
+        first_reply = next(i for i, line in enumerate(lines) if line.endswith("kernel_info_reply sent"))
+        typescript_ready = next(i for i, line in enumerate(lines) if line.endswith("TypeScript ready"))
+        assert first_reply < typescript_ready, traced
