@@ -12,6 +12,9 @@
 //   - Dropout and the noise layers are what they are at inference: nothing;
 //   - Flatten (channels last) is one reshape;
 //   - any other layer runs as itself (layer.apply with training false).
+// The products call tfjs' fused matmul kernel themselves, on the [1, batch, features] operands it takes
+// (tf.fused.matMul reshapes both operands and its result on every call), and hand their result on in
+// that shape to the next product; any other step gets it back as a matrix.
 // A fused step whose input is not float32, or not of the shape its folding assumed, runs its layers as
 // themselves. The folded weights are made with the plan and freed with it: a plan sees the weights of
 // its own predict call.
@@ -71,7 +74,15 @@ function isSoftmaxActivation(l: Layer | undefined): boolean {
   return className(l) === "Activation" && activationName((l as Layer & { activation?: Activation }).activation) === "softmax";
 }
 
-const asItself = (layers: Layer[]): Step => (h) => layers.reduce((a, l) => l.apply(a, { training: false }) as tf.Tensor, h);
+/** Products' outputs, [1, batch, features]: what the matrix [batch, features] is between two products. */
+const rows = new WeakSet<tf.Tensor>();
+
+/** A step's input as the layers see it: a product's output back as [batch, features]. */
+function matrix(h: tf.Tensor): tf.Tensor {
+  return rows.has(h) ? tf.reshape(h, h.shape.slice(1)) : h;
+}
+
+const asItself = (layers: Layer[]): Step => (h) => layers.reduce((a, l) => l.apply(a, { training: false }) as tf.Tensor, matrix(h));
 
 /** BatchNormalization at inference as y = x * scale + shift (per feature). */
 function affineOf(bn: TfBatchNorm): [tf.Tensor1D, tf.Tensor1D] {
@@ -123,7 +134,8 @@ export async function inferencePlan(layers: Layer[]): Promise<InferencePlan | un
           const group = layers.slice(i, consumed.next);
           const slow = asItself(group);
           const fast = consumed.step;
-          steps.push((h) => {
+          steps.push((input) => {
+            const h = matrix(input);
             if (h.dtype !== "float32" || h.shape[h.rank - 1] !== channels || h.size / h.shape[0] !== features || (!flat && h.rank !== 2)) return slow(h);
             return fast(h.rank === 2 ? h : tf.reshape(h, [h.shape[0], features]));
           });
@@ -132,13 +144,16 @@ export async function inferencePlan(layers: Layer[]): Promise<InferencePlan | un
         }
       }
       if (isChannelsLastFlatten(l)) {
-        steps.push((h) => (h.rank === 2 ? h : tf.reshape(h, [h.shape[0], -1])));
+        steps.push((input) => {
+          const h = matrix(input);
+          return h.rank === 2 ? h : tf.reshape(h, [h.shape[0], -1]);
+        });
         continue;
       }
       if (isDense(l)) {
         const consumed = denseStep(layers, i, l.kernel.read() as tf.Tensor2D, l.useBias && l.bias ? (l.bias.read() as tf.Tensor1D) : undefined, made);
         const slow = asItself(layers.slice(i, consumed.next));
-        steps.push((h) => (h.rank !== 2 || h.dtype !== "float32" ? slow(h) : consumed.step(h)));
+        steps.push((h) => (rows.has(h) || (h.rank === 2 && h.dtype === "float32") ? consumed.step(h) : slow(h)));
         i = consumed.next - 1;
         continue;
       }
@@ -149,7 +164,7 @@ export async function inferencePlan(layers: Layer[]): Promise<InferencePlan | un
     throw e;
   }
   return {
-    run: (x) => steps.reduce((h, step) => step(h), x),
+    run: (x) => matrix(steps.reduce((h, step) => step(h), x)),
     dispose: () => tf.dispose(made),
   };
 }
@@ -181,8 +196,8 @@ async function foldInputSide(bn: TfBatchNorm, dense: TfDense, features: number, 
 
 /**
  * The Dense at `layers[at]` with this kernel and bias, taking in a BatchNormalization after it (when its
- * own activation is linear), then a plain relu or a softmax: its step on a float32 matrix, and the index
- * of the first layer it did not take.
+ * own activation is linear), then a plain relu or a softmax: its step on a float32 matrix (or a product's
+ * [1, batch, features] output), and the index of the first layer it did not take.
  */
 function denseStep(layers: Layer[], at: number, kernel: tf.Tensor2D, bias: tf.Tensor1D | undefined, made: tf.Tensor[]): { step: Step; next: number } {
   const dense = layers[at] as TfDense;
@@ -211,12 +226,17 @@ function denseStep(layers: Layer[], at: number, kernel: tf.Tensor2D, bias: tf.Te
   }
   const activation = act === "relu" ? "relu" : "linear";
   const other = act === "other" && !softmax ? dense.activation : undefined;
+  const k3 = tf.reshape(k, [1, ...k.shape]);
+  made.push(k3);
+  const attrs = { transposeA: false, transposeB: false, activation, leakyreluAlpha: 0 };
   return {
     next,
     step: (h) => {
-      let y: tf.Tensor = tf.fused.matMul({ a: h as tf.Tensor2D, b: k, bias: b, activation });
+      const a = rows.has(h) ? h : tf.reshape(h, [1, ...h.shape]);
+      let y = tf.engine().runKernel("_FusedMatMul", b ? { a, b: k3, bias: b } : { a, b: k3 }, attrs) as tf.Tensor;
       if (softmax) y = tf.softmax(y);
       else if (other) y = other.apply(y);
+      rows.add(y);
       return y;
     },
   };

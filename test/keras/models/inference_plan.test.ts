@@ -60,6 +60,8 @@ const CASES: [string, () => { layers: tf.layers.Layer[]; predict: (x: tf.Tensor,
     chain([8, 8, 3], layers.BatchNormalization(), layers.Conv2D(4, 3, { activation: "relu" }), layers.MaxPooling2D(2), layers.Flatten(), layers.Dropout(0.2), layers.BatchNormalization(), layers.Dense(6, { activation: "relu" }), layers.Dropout(0.2), layers.BatchNormalization(), layers.Dense(3, { activation: "softmax" })), [5, 8, 8, 3]],
   ["BatchNormalization before and after a Dense; BatchNormalization on a 3-D input before Dense (no folding there)", () =>
     keras.Sequential([keras.Input([4]), layers.BatchNormalization(), layers.Dense(5), layers.BatchNormalization(), layers.ReLU(), layers.Reshape([5, 1]), layers.BatchNormalization(), layers.Dense(2)]), [3, 4]],
+  ["a product's output into Flatten, LayerNormalization and Dense(elu)", () =>
+    keras.Sequential([keras.Input([4]), layers.Dense(6, { activation: "relu" }), layers.Flatten(), layers.Dense(5), layers.LayerNormalization(), layers.Dense(3, { activation: "elu" }), layers.Dense(2)]), [3, 4]],
   ["Dense on a 3-D input (no fusion there) and a convolution", () =>
     keras.Sequential([keras.Input([5, 5, 2]), layers.Conv2D(3, 3, { activation: "relu" }), layers.Dense(4), layers.BatchNormalization(), layers.Flatten(), layers.Dense(2)]), [2, 5, 5, 2]],
 ];
@@ -91,6 +93,8 @@ test("the plan folds Dense + BatchNormalization + ReLU into one fused product: s
   const arithmetic = Object.keys(perBatch).filter((k) => !["Reshape", "Slice", "Concat", "fusedMatMul__op"].includes(k)).sort();
   assert.deepEqual(arithmetic, ["Softmax", "_FusedMatMul"], JSON.stringify(perBatch));
   assert.equal(perBatch._FusedMatMul, 3);
+  // Flatten's, the first product's input as [1, 32, 784], the result as [32, 10]: none between products.
+  assert.equal(perBatch.Reshape, 3, JSON.stringify(perBatch));
   const byLayer = await kernelsByName(async () => tf.dispose(layerByLayer(model, one)));
   assert.ok(Object.keys(byLayer).length > arithmetic.length + 3, `layer by layer: ${JSON.stringify(byLayer)}`);
   tf.dispose([x, one]);
