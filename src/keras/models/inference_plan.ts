@@ -6,7 +6,8 @@
 //   - a Dense takes the BatchNormalization (inference: an affine map per feature) right after it into
 //     its product, W' = W * s and b' = (b - movingMean) * s + beta where s = gamma / sqrt(movingVariance
 //     + epsilon), and one right before it (through a Flatten), W' = diag(s) W and b' = b + (beta -
-//     movingMean * s) W, with s repeated over the flattened positions;
+//     movingMean * s) W, with s repeated over the flattened positions, when the call has enough samples
+//     to pay for that fold (FOLD_SAMPLES_PER_UNIT);
 //   - a ReLU (plain: no maxValue, slope or threshold) or Activation("relu") after a Dense goes inside
 //     its fused kernel, as does a Dense's own relu; a softmax follows as one op;
 //   - Dropout and the noise layers are what they are at inference: nothing;
@@ -112,8 +113,20 @@ export function chainOf(model: tf.LayersModel): Layer[] | undefined {
   return className(all[0]) === "InputLayer" && model.outputs[0].sourceLayer === all[all.length - 1] ? layers : undefined;
 }
 
-/** The plan for these layers (chainOf's), or undefined if one is not built yet. */
-export async function inferencePlan(layers: Layer[]): Promise<InferencePlan | undefined> {
+/**
+ * A BatchNormalization folds into the Dense after it when the predict call has at least this many
+ * samples per unit of that Dense: the fold is a pass over the kernel in JavaScript (some 15 ns a weight),
+ * the normalization on its own one native pass over each sample's features (about 1 ns a feature). (Seed
+ * 000's logistic model, 2 units, folds for any predict over 32 images or more; seed 002's Dense(512)
+ * folds from 8,192 images on.)
+ */
+const FOLD_SAMPLES_PER_UNIT = 16;
+
+/**
+ * The plan for these layers (chainOf's), for a predict call over `samples` samples (Infinity when not
+ * known), or undefined if a layer is not built yet.
+ */
+export async function inferencePlan(layers: Layer[], samples = Infinity): Promise<InferencePlan | undefined> {
   if (!layers.every((l) => l.built)) return undefined;
   const made: tf.Tensor[] = [];
   const steps: Step[] = [];
@@ -127,7 +140,8 @@ export async function inferencePlan(layers: Layer[]): Promise<InferencePlan | un
       if (isLastAxisBatchNorm(l) && isDense(dense)) {
         const features = dense.kernel.shape[0]!;
         const channels = l.movingMean.shape[0]!;
-        if (features % channels === 0 && (flat || features === channels) && dense.kernel.shape[0]! * dense.kernel.shape[1]! <= MAX_FOLDED_WEIGHTS) {
+        const units = dense.kernel.shape[1]!;
+        if (features % channels === 0 && (flat || features === channels) && features * units <= MAX_FOLDED_WEIGHTS && samples >= FOLD_SAMPLES_PER_UNIT * units) {
           const [w, b] = await foldInputSide(l, dense, features, channels);
           made.push(w, b);
           const consumed = denseStep(layers, i + 1 + flat, w, b, made);

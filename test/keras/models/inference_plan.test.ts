@@ -103,12 +103,30 @@ test("the plan folds Dense + BatchNormalization + ReLU into one fused product: s
 test("the plan folds the image's BatchNormalization into the Dense of seed 000's logistic model: a batch is one product and a softmax", async () => {
   keras.backend.clearSession();
   const model = chain([16, 16, 3], layers.BatchNormalization(), layers.Flatten(), layers.Dense(2, { activation: "softmax" }));
+  // Per batch: predict over 5 batches less predict over 4 (both long enough for the fold: 32 images or more).
   const x = tf.randomNormal([10 * 5, 16, 16, 3]);
-  const one = x.slice(0, 10);
-  const [five, single] = [await kernelsByName(async () => tf.dispose(await model.predict(x, { batchSize: 10 }))), await kernelsByName(async () => tf.dispose(await model.predict(one, { batchSize: 10 })))];
-  const perBatch = Object.fromEntries(Object.keys(five).map((k) => [k, (five[k] - (single[k] ?? 0)) / 4]).filter(([, n]) => n !== 0));
+  const four = x.slice(0, 40);
+  const [five, fewer] = [await kernelsByName(async () => tf.dispose(await model.predict(x, { batchSize: 10 }))), await kernelsByName(async () => tf.dispose(await model.predict(four, { batchSize: 10 })))];
+  const perBatch = Object.fromEntries(Object.keys(five).map((k) => [k, five[k] - (fewer[k] ?? 0)]).filter(([, n]) => n !== 0));
   assert.deepEqual(Object.keys(perBatch).filter((k) => !["Reshape", "Slice", "Concat", "fusedMatMul__op"].includes(k)).sort(), ["Softmax", "_FusedMatMul"], JSON.stringify(perBatch));
-  tf.dispose([x, one]);
+  tf.dispose([x, four]);
+});
+
+test("a predict of few samples per unit keeps the BatchNormalization before a Dense apart (its fold would cost more than it saves); the same outputs", async () => {
+  keras.backend.clearSession();
+  const model = chain([6, 5, 3], layers.BatchNormalization(), layers.Flatten(), layers.Dense(4));
+  randomizeBatchNorms(model);
+  const x = tf.randomNormal([64, 6, 5, 3]);
+  const few = x.slice(0, 63);
+  const [folded, apart] = [await kernelsByName(async () => tf.dispose(await model.predict(x))), await kernelsByName(async () => tf.dispose(await model.predict(few)))];
+  assert.ok(!Object.keys(folded).some((k) => /BatchNorm/.test(k)), `64 samples, 4 units: folded (${JSON.stringify(folded)})`);
+  assert.ok(Object.keys(apart).some((k) => /BatchNorm/.test(k)), `63 samples: apart (${JSON.stringify(apart)})`);
+  for (const input of [x, few]) {
+    const [got, expected] = [(await model.predict(input)) as tf.Tensor, layerByLayer(model, input)];
+    assert.ok((await maxAbsDiff(got, expected)) < 1e-5);
+    tf.dispose([got, expected]);
+  }
+  tf.dispose([x, few]);
 });
 
 test("a kernel over 4M weights keeps its BatchNormalization apart (a fold would copy it at every predict)", async () => {
