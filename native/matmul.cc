@@ -121,7 +121,9 @@ void sgemm(const Heap& h, const Params& p) {
       return;
     }
   }
-  use_threads(batch * m * n * k >= (int64_t)1 << 24);
+  // Threads for a large product, and for a long thin one (seed 000's logistic model: x·W, [10, 150528]·[150528, 2]),
+  // which is bound by reading its operands.
+  use_threads(batch * m * n * k >= (int64_t)1 << 24 || batchA * m * k + batchB * k * n >= (int64_t)1 << 20);
   MatMulPlan& pl = plan(ta, tb, m, n, k, batchA, batchB, bias != nullptr, relu);
   std::unordered_map<int, memory> args{{DNNL_ARG_SRC, memory(pl.a, cpu(), a)}, {DNNL_ARG_WEIGHTS, memory(pl.b, cpu(), b)}, {DNNL_ARG_DST, memory(pl.c, cpu(), c)}};
   if (bias) args.emplace(DNNL_ARG_BIAS, memory(pl.bias, cpu(), bias));
