@@ -21,10 +21,11 @@ after(() => {
 type Converted = { output?: string; declOutput?: string; diagnostics: { messageText: string; code: number }[]; lastExpressionVar?: string };
 const CELLS = ['import { tf, keras } from "tsdl";\nconst z = tf.zeros([2, 3]);\nz.shape', "const n: number = z.shape[0];\nn + 1", "const s: string = z;"];
 
-async function convertAll(server: { request<T>(r: unknown): Promise<T> }): Promise<Converted[]> {
+/** Converts `cells` in order, each with the declarations of the ones before it that type-checked. */
+async function convertAll(server: { request<T>(r: unknown): Promise<T> }, cells = CELLS): Promise<Converted[]> {
   const out: Converted[] = [];
   let prevDecl = "";
-  for (const src of CELLS) {
+  for (const src of cells) {
     const r = await server.request<Converted>({ op: "convert", prevDecl, src });
     out.push(r);
     if (r.diagnostics.length === 0) prevDecl = r.declOutput ?? prevDecl;
@@ -68,13 +69,7 @@ async function convertWith(cells: string[], tslabs: boolean): Promise<{ onePass:
     const server = new TypeScriptServer({ cwd, log: (s) => logs.push(s), snapshot: false });
     servers.push(server);
     const { onePass } = await server.ready;
-    const results: Converted[] = [];
-    let prevDecl = "";
-    for (const src of cells) {
-      const r = await server.request<Converted>({ op: "convert", prevDecl, src });
-      results.push(r);
-      if (r.diagnostics.length === 0) prevDecl = r.declOutput ?? prevDecl;
-    }
+    const results = await convertAll(server, cells);
     server.close();
     return { onePass, results };
   } finally {
