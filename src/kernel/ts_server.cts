@@ -284,7 +284,10 @@ function unchanged(stamps: Warm["stamps"]): boolean {
  * learn its top-level names from the binder, once more with `export { those names }` appended. The
  * names come from binding the cell alone (binding is per file), so this converter builds it once. And
  * it exports them by name: tslab exported the binder's keys, in which `__x` is `___x` and a `declare
- * global` block is `__global`, so that cells declaring either failed with "Cannot find name".
+ * global` block is `__global`, so that cells declaring either failed with "Cannot find name". A global
+ * that an earlier cell declared (`declare global { var x: T }`) stays declared in all later cells
+ * (GLOBAL_BLOCKS_KEPT) and is read there as the global, where tslab read `exports.x` as it does the
+ * earlier cells' own names (GLOBALS_STAY).
  */
 const TWO_PROGRAMS = `        updateContent(prevDecl, src);
         let declsFile = builder.getSourceFile(declFilename);
@@ -314,16 +317,25 @@ const ONE_PROGRAM = `        const cell = ts.createSourceFile(srcFilename, srcPr
         const srcFile = builder.getSourceFile(srcFilename);
 `;
 
+// A `declare global` block of an earlier cell is kept in the declarations the next cells see (tslab dropped it
+// after one cell), and its names are read as globals there.
+const KEPT_DECLS = "        declLocals.forEach((sym, key) => {\n            let keep = checkKeepDeclType(checker, locals.get(key));";
+const GLOBAL_BLOCKS_KEPT =
+  '        declLocals.forEach((sym, key) => {\n            if (key === "__global") { sym.declarations.forEach((decl) => { let node = decl; while (node.parent !== declsSF) node = node.parent; addName(node, key); }); return; }\n            let keep = checkKeepDeclType(checker, locals.get(key));';
+const PREV_NAME = "                if (decl.getSourceFile() === declsFile) {";
+const GLOBALS_STAY = "                if (decl.getSourceFile() === declsFile && !ts.findAncestor(decl, (n) => ts.isModuleDeclaration(n) && ts.isGlobalScopeAugmentation(n))) {";
+
 /** tslab's converter module, with convert's one program a cell where its code is as expected (`onePass`). */
 function loadConverter(): { conv: ConverterModule; onePass: boolean } {
   const file = tslab.resolve("./dist/converter.js");
   const text = fs.readFileSync(file, "utf8");
-  if (process.env.TSDL_TSLAB_ONE_PASS === "0" || !text.includes(TWO_PROGRAMS)) return { conv: tslab.require("./dist/converter.js") as ConverterModule, onePass: false };
+  const expected = [TWO_PROGRAMS, KEPT_DECLS, PREV_NAME].every((part) => text.split(part).length === 2);
+  if (process.env.TSDL_TSLAB_ONE_PASS === "0" || !expected) return { conv: tslab.require("./dist/converter.js") as ConverterModule, onePass: false };
   const dir = path.dirname(file);
   // Its own relative requires through tslab's (so tspath and util are tslab's), Node's built-ins through this file's.
   const req = (id: string): unknown => (Module.isBuiltin(id) ? require(id) : tslab.require(id.startsWith(".") ? `./${path.posix.join("dist", id)}` : id));
   const mod = { exports: {} as unknown };
-  new Function("exports", "require", "module", "__filename", "__dirname", text.replace(TWO_PROGRAMS, ONE_PROGRAM))(mod.exports, req, mod, file, dir);
+  new Function("exports", "require", "module", "__filename", "__dirname", text.replace(TWO_PROGRAMS, ONE_PROGRAM).replace(KEPT_DECLS, GLOBAL_BLOCKS_KEPT).replace(PREV_NAME, GLOBALS_STAY))(mod.exports, req, mod, file, dir);
   return { conv: mod.exports as ConverterModule, onePass: true };
 }
 

@@ -101,11 +101,15 @@ test("one TypeScript program a cell: the same outputs, declarations and diagnost
 });
 
 test("cells declaring a name with two leading underscores, or a `declare global` block, convert (tslab's convert failed them)", async () => {
-  const cells = ["const __dunder = 2;\n__dunder", "__dunder + 1", "declare global { var answer: number }\nconst w = 1;\nw"];
+  const cells = ["const __dunder = 2;\n__dunder", "__dunder + 1", "declare global { var answer: number }\nglobalThis.answer = 41;\nconst w = 1;\nw", "answer + w", 'declare global { var other: string }\nglobalThis.other = "x";\nother', "const q = 2;\nanswer * q + other.length"];
   const [ours, tslabs] = [await convertWith(cells, false), await convertWith(cells, true)];
   for (const r of ours.results) assert.deepEqual(r.diagnostics, []);
   assert.match(ours.results[0].declOutput!, /declare const __dunder = 2;/);
+  assert.match(ours.results[1].output!, /exports\.tsLastExpr = exports\.__dunder \+ 1;/);
   assert.match(ours.results[2].declOutput!, /declare global \{\s*var answer: number;/);
+  assert.match(ours.results[3].output!, /exports\.tsLastExpr = answer \+ exports\.w;/, "a declared global is read as the global, an earlier cell's name from exports");
+  assert.match(ours.results[5].output!, /exports\.tsLastExpr = answer \* q \+ other\.length;/, "two cells' globals, cells later");
+  assert.match(ours.results[5].declOutput!, /declare global \{\s*var other: string;\s*\}[\s\S]*declare global \{\s*var answer: number;/);
   assert.match(tslabs.results[0].diagnostics[0].messageText, /Cannot find name '___dunder'/);
   assert.match(tslabs.results[2].diagnostics[0].messageText, /Cannot find name '__global'/);
 });
