@@ -729,7 +729,7 @@ export async function predictModel(model: KerasModel, xArg: unknown, options: Pr
   // A Sequential model's layers (or a functional chain's) as few ops as they can be (inference_plan.ts),
   // made once for all batches.
   const chain = chainOf(model.tf);
-  const samples = isBatchSource(data) ? Infinity : (Array.isArray(data.x) ? data.x[0] : data.x).shape[0];
+  const samples = isBatchSource(data) ? Infinity : numSamples(data.x);
   const plan = chain ? await inferencePlan(chain, samples) : undefined;
   try {
     for await (const b of batches(data, batchSize, false, isBatchSource(data) ? stepsOf(data, options.steps, "predict") : undefined, "predict", model)) {
