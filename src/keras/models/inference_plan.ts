@@ -83,7 +83,10 @@ function matrix(h: tf.Tensor): tf.Tensor {
   return rows.has(h) ? tf.reshape(h, h.shape.slice(1)) : h;
 }
 
-const asItself = (layers: Layer[]): Step => (h) => layers.reduce((a, l) => l.apply(a, { training: false }) as tf.Tensor, matrix(h));
+/** The steps that take a product's output as it is (the products); the plan gives every other a matrix. */
+const takesRows = new WeakSet<Step>();
+
+const asItself = (layers: Layer[]): Step => (h) => layers.reduce((a, l) => l.apply(a, { training: false }) as tf.Tensor, h);
 
 /** BatchNormalization at inference as y = x * scale + shift (per feature). */
 function affineOf(bn: TfBatchNorm): [tf.Tensor1D, tf.Tensor1D] {
@@ -148,8 +151,7 @@ export async function inferencePlan(layers: Layer[], samples = Infinity): Promis
           const group = layers.slice(i, consumed.next);
           const slow = asItself(group);
           const fast = consumed.step;
-          steps.push((input) => {
-            const h = matrix(input);
+          steps.push((h) => {
             if (h.dtype !== "float32" || h.shape[h.rank - 1] !== channels || h.size / h.shape[0] !== features || (!flat && h.rank !== 2)) return slow(h);
             return fast(h.rank === 2 ? h : tf.reshape(h, [h.shape[0], features]));
           });
@@ -158,16 +160,15 @@ export async function inferencePlan(layers: Layer[], samples = Infinity): Promis
         }
       }
       if (isChannelsLastFlatten(l)) {
-        steps.push((input) => {
-          const h = matrix(input);
-          return h.rank === 2 ? h : tf.reshape(h, [h.shape[0], -1]);
-        });
+        steps.push((h) => (h.rank === 2 ? h : tf.reshape(h, [h.shape[0], -1])));
         continue;
       }
       if (isDense(l)) {
         const consumed = denseStep(layers, i, l.kernel.read() as tf.Tensor2D, l.useBias && l.bias ? (l.bias.read() as tf.Tensor1D) : undefined, made);
         const slow = asItself(layers.slice(i, consumed.next));
-        steps.push((h) => (rows.has(h) || (h.rank === 2 && h.dtype === "float32") ? consumed.step(h) : slow(h)));
+        const step: Step = (h) => (rows.has(h) || (h.rank === 2 && h.dtype === "float32") ? consumed.step(h) : slow(h));
+        takesRows.add(step);
+        steps.push(step);
         i = consumed.next - 1;
         continue;
       }
@@ -178,7 +179,7 @@ export async function inferencePlan(layers: Layer[], samples = Infinity): Promis
     throw e;
   }
   return {
-    run: (x) => matrix(steps.reduce((h, step) => step(h), x)),
+    run: (x) => matrix(steps.reduce((h, step) => step(takesRows.has(step) ? h : matrix(h)), x)),
     dispose: () => tf.dispose(made),
   };
 }
