@@ -18,6 +18,7 @@
 import tf from "../tfjs.cjs";
 import { floatOffset, heap, type Addon, type WasmBackend } from "./native_kernels.js";
 import { Scratch } from "./wasm_kernels.js";
+import { isView } from "./row_view.js";
 
 /**
  * What the fused kernels call: the native addon, or js_kernels.ts. Where the set has no `binary` (the
@@ -269,12 +270,23 @@ function rekey(b: WasmBackend, tensors: tf.Tensor[]): void {
   }
 }
 
+/**
+ * What tells a tensor's contents apart over time beside its data id (which assign changes): on the
+ * wasm backend the module's id for it, which every in-place write here changes (rekey); undefined on
+ * other backends, where nothing writes in place.
+ */
+export function contentsId(t: tf.Tensor): number | undefined {
+  if (tf.getBackend() !== "wasm") return undefined;
+  const map = (tf.backend() as unknown as WasmInternals).dataIdMap as unknown as Map<object, { id: number }>;
+  return map.has(t.dataId) ? map.get(t.dataId)!.id : undefined;
+}
+
 /** Heap offsets of `variables` if all can be written in place (float32, memory not shared). */
 function writable(b: WasmBackend, variables: tf.Tensor[]): number[] | undefined {
   const out: number[] = [];
   for (const v of variables) {
     const d = (b.dataIdMap as unknown as Map<object, unknown>).has(v.dataId) ? b.dataIdMap.get(v.dataId) : undefined;
-    if (v.dtype !== "float32" || !d || d.refCount !== 1) return undefined;
+    if (v.dtype !== "float32" || !d || d.refCount !== 1 || isView(v.dataId)) return undefined;
     out.push(d.memoryOffset / 4);
   }
   return out;

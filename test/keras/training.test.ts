@@ -42,6 +42,7 @@ test("seed 003 (SGD, nesterov) trains: loss falls, accuracy rises, History has K
   assert.ok(val_accuracy[3] > 0.8, `val accuracy ${val_accuracy}`);
   assert.ok(counts.every((c) => c === counts[0]), `tensors after each epoch: ${counts}`);
   assert.equal(model.history, history);
+  tf.dispose(await model.predict(vx)); // the plan predict prepares, which the model keeps (plan_cache.ts)
   const before = tf.memory().numTensors;
   const [evalLoss, evalAcc] = await model.evaluate(vx, vy, { verbose: 0 });
   assert.ok(Math.abs(evalLoss - history.history.val_loss[3]) < 1e-4, "evaluate matches the last val_loss");

@@ -1,6 +1,7 @@
 // What fit/evaluate/predict accept as data, turned into batches: tensors (sliced and shuffled here) or a
 // source of ready batches (an async iterable like ImageDataGenerator's iterators, Keras' fit_generator).
 import tf from "../../tfjs.cjs";
+import { rowsOf } from "../../backend/row_view.js";
 
 export type Inputs = tf.Tensor | tf.Tensor[];
 /**
@@ -67,9 +68,9 @@ export function takeRows(x: Inputs, indices: tf.Tensor1D): Inputs {
   return Array.isArray(x) ? x.map((t) => tf.gather(t, indices)) : tf.gather(x, indices);
 }
 
-/** Rows [start, end) of every tensor. */
+/** Rows [start, end) of every tensor: views of their memory where the backend can (row_view.ts). */
 export function sliceRows(x: Inputs, start: number, end: number): Inputs {
-  const f = (t: tf.Tensor) => t.slice(start, end - start);
+  const f = (t: tf.Tensor) => rowsOf(t, start, end - start);
   return Array.isArray(x) ? x.map(f) : f(x);
 }
 

@@ -2,7 +2,7 @@
 // model or a functional one whose layers form a chain (each takes the one before it).
 //
 // Layer by layer, tfjs-layers' apply costs about 15 µs a call before any arithmetic, and an MLP's batch
-// of 32 is only 150 µs of it. So predict makes a plan once per call, from the layers as they are then:
+// of 32 is only 150 µs of it. So predict makes a plan, from the layers as they are then:
 //   - a Dense takes the BatchNormalization (inference: an affine map per feature) right after it into
 //     its product, W' = W * s and b' = (b - movingMean) * s + beta where s = gamma / sqrt(movingVariance
 //     + epsilon), and one right before it (through a Flatten), W' = diag(s) W and b' = b + (beta -
@@ -17,8 +17,8 @@
 // (tf.fused.matMul reshapes both operands and its result on every call), and hand their result on in
 // that shape to the next product; any other step gets it back as a matrix.
 // A fused step whose input is not float32, or not of the shape its folding assumed, runs its layers as
-// themselves. The folded weights are made with the plan and freed with it: a plan sees the weights of
-// its own predict call.
+// themselves. The folded weights are made with the plan and freed with it; a model keeps its plan
+// across predict calls for as long as its layers and weights stay as they were (plan_cache.ts).
 import tf from "../../tfjs.cjs";
 import type { TfBatchNorm } from "../layers/batch_normalization.js";
 import type { TfDense } from "../layers/dense.js";
@@ -31,11 +31,16 @@ export interface InferencePlan {
   run(x: tf.Tensor): tf.Tensor;
   /** Frees what the plan made (the folded weights). */
   dispose(): void;
+  /** What the plan made (the folded weights), in sight of walks over the objects (the kernel's leak hint). */
+  readonly tensors: readonly tf.Tensor[];
+  /** The sample counts for which inferencePlan would choose the same folds: [least, first above). */
+  readonly samples: readonly [number, number];
 }
 
 /**
- * The largest kernel folded (weights): a fold copies the kernel once per predict call, which for a
- * kernel of 16 MB or less costs less than the batches save; a larger Dense keeps its normalization apart.
+ * The largest kernel folded (weights): a fold copies the kernel, once a predict call where the weights
+ * change between calls (training), which for a kernel of 16 MB or less costs less than the batches
+ * save; a larger Dense keeps its normalization apart.
  */
 const MAX_FOLDED_WEIGHTS = 4 * 2 ** 20;
 
@@ -133,6 +138,7 @@ export async function inferencePlan(layers: Layer[], samples = Infinity): Promis
   if (!layers.every((l) => l.built)) return undefined;
   const made: tf.Tensor[] = [];
   const steps: Step[] = [];
+  let [least, above] = [0, Infinity];
   try {
     for (let i = 0; i < layers.length; i++) {
       const l = layers[i];
@@ -144,7 +150,11 @@ export async function inferencePlan(layers: Layer[], samples = Infinity): Promis
         const features = dense.kernel.shape[0]!;
         const channels = l.movingMean.shape[0]!;
         const units = dense.kernel.shape[1]!;
-        if (features % channels === 0 && (flat || features === channels) && features * units <= MAX_FOLDED_WEIGHTS && samples >= FOLD_SAMPLES_PER_UNIT * units) {
+        const fits = features % channels === 0 && (flat || features === channels) && features * units <= MAX_FOLDED_WEIGHTS;
+        const enough = FOLD_SAMPLES_PER_UNIT * units;
+        if (fits && samples < enough) above = Math.min(above, enough);
+        if (fits && samples >= enough) {
+          least = Math.max(least, enough);
           const [w, b] = await foldInputSide(l, dense, features, channels);
           made.push(w, b);
           const consumed = denseStep(layers, i + 1 + flat, w, b, made);
@@ -181,6 +191,8 @@ export async function inferencePlan(layers: Layer[], samples = Infinity): Promis
   return {
     run: (x) => matrix(steps.reduce((h, step) => step(takesRows.has(step) ? h : matrix(h)), x)),
     dispose: () => tf.dispose(made),
+    tensors: made,
+    samples: [least, above],
   };
 }
 

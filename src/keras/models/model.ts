@@ -16,6 +16,7 @@ import {
 import type { Logs } from "../callbacks/callback.js";
 import { saveModel } from "./saving.js";
 import { loadWeights, saveWeights } from "./weights_io.js";
+import { dropPlan } from "./plan_cache.js";
 import type { BatchSource, Inputs } from "./data_adapter.js";
 
 /** Model input data: a tensor, a list in the model's input order, or a dict keyed by input names. */
@@ -234,6 +235,11 @@ export class KerasModel {
   /**
    * Outputs for `x`, computed in batches in inference mode: one tensor, or one per output for a model
    * with several (`model.predict<tf.Tensor[]>(x)`). `x` may be a dict keyed by input names.
+   *
+   * Porting note: like Keras' compiled predict function, the model keeps what predict prepares (for a
+   * chain of layers, BatchNormalization folded into the Dense beside it) from call to call, while its
+   * weights stay the same: after the first predict, `tf.memory().numTensors` is higher by those
+   * tensors, a constant number that later calls do not add to; dispose() frees them.
    */
   predict<T extends tf.Tensor | tf.Tensor[] = tf.Tensor>(x: ModelInputs | BatchSource, options: PredictOptions = {}): Promise<T> {
     return predictModel(this, x, options) as Promise<T>;
@@ -286,6 +292,7 @@ export class KerasModel {
     const calls = new Map<tf.layers.Layer, number>();
     const byDepth = (this.tf as unknown as { nodesByDepth?: Record<string, { outboundLayer: tf.layers.Layer }[]> }).nodesByDepth ?? {};
     for (const nodes of Object.values(byDepth)) for (const n of nodes) calls.set(n.outboundLayer, (calls.get(n.outboundLayer) ?? 0) + 1);
+    dropPlan(this.tf);
     this.tf.dispose();
     for (const [layer, n] of calls) {
       for (let i = 1; i < n && (layer as unknown as { _refCount: number | null })._refCount! > 0; i++) layer.dispose();

@@ -12,7 +12,8 @@
 // (unweighted) loss is `<output>_loss`. Metrics see no sample weights (weightedMetrics do). Logs keys
 // are sorted, as Keras 3's callbacks get them.
 import tf from "../../tfjs.cjs";
-import { chainOf, inferencePlan } from "./inference_plan.js";
+import { rowsOf } from "../../backend/row_view.js";
+import { usePlan } from "./plan_cache.js";
 import { ready } from "../../backend/backend.js";
 import { KeyboardInterrupt, interruptSignal } from "../../interrupt.js";
 import { Callback, type Logs, type TrainingParams } from "../callbacks/callback.js";
@@ -243,7 +244,7 @@ async function* batches(
       idx.dispose();
       yield item;
     } else {
-      const slice = (t: tf.Tensor) => t.slice(start, end - start);
+      const slice = (t: tf.Tensor) => rowsOf(t, start, end - start);
       yield { x: sliceRows(data.x, start, end), y: data.y?.map(slice), sw: data.sw?.map(slice), size: end - start };
     }
   }
@@ -727,10 +728,9 @@ export async function predictModel(model: KerasModel, xArg: unknown, options: Pr
   const signal = interruptSignal();
   const maybeYield = throttledYield();
   // A Sequential model's layers (or a functional chain's) as few ops as they can be (inference_plan.ts),
-  // made once for all batches.
-  const chain = chainOf(model.tf);
-  const samples = isBatchSource(data) ? Infinity : numSamples(data.x);
-  const plan = chain ? await inferencePlan(chain, samples) : undefined;
+  // kept by the model from call to call while its weights stay the same (plan_cache.ts).
+  const use = await usePlan(model.tf, isBatchSource(data) ? Infinity : numSamples(data.x));
+  const plan = use?.plan;
   try {
     for await (const b of batches(data, batchSize, false, isBatchSource(data) ? stepsOf(data, options.steps, "predict") : undefined, "predict", model)) {
       try {
@@ -750,7 +750,7 @@ export async function predictModel(model: KerasModel, xArg: unknown, options: Pr
     parts.forEach((p) => tf.dispose(p));
     throw e;
   } finally {
-    plan?.dispose();
+    use?.release();
     if (owned) tf.dispose(owned);
   }
 }
