@@ -86,8 +86,9 @@ for (const c of [
   });
 }
 
-// [6, 200, 300, 3]: an image batch, the passes split over threads; [7, 13, 1] and [9, 5]: blocks of rows with rows left over.
-for (const shape of [[32, 300], [32, 30, 30, 32], [5, 3], [6, 200, 300, 3], [7, 13, 1], [9, 5]]) {
+// [6, 200, 300, 3]: an image batch, the passes split over threads; [7, 13, 1] and [9, 5]: blocks of rows with rows left over;
+// [4, 1100]: rows longer than a block.
+for (const shape of [[32, 300], [32, 30, 30, 32], [5, 3], [6, 200, 300, 3], [7, 13, 1], [9, 5], [4, 1100]]) {
   test(`fused batch norm in training on ${shape}: y, batch statistics and gradients equal tfjs' composed ops`, async () => {
     await ready();
     const c = shape[shape.length - 1];

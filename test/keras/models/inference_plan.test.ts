@@ -45,7 +45,7 @@ function chain(shape: number[], ...ls: ReturnType<typeof layers.Dense>[]) {
   return keras.Model(x, ls.reduce((h, l) => l(h) as tf.SymbolicTensor, x));
 }
 
-const CASES: [string, () => { layers: tf.layers.Layer[]; predict: (x: tf.Tensor, o?: { batchSize?: number }) => Promise<unknown> }, number[]][] = [
+const CASES: [string, () => { layers: tf.layers.Layer[]; predict: (x: tf.Tensor, o?: { batchSize?: number }) => Promise<unknown>; dispose(): void }, number[]][] = [
   ["seed 003: Dense without bias, BatchNormalization, Activation('relu'), softmax", () => {
     const block = (u: number) => [layers.Dense(u, { useBias: false }), layers.BatchNormalization(), layers.Activation("relu")];
     return keras.Sequential([keras.Input([6, 5]), layers.Flatten(), ...block(12), ...block(8), layers.Dense(4, { activation: "softmax" })]);
