@@ -39,11 +39,52 @@ function affine(x: Float32Array, a: Float32Array, b: Float32Array, out: Float32A
   }
 }
 
-/** Per-channel sums of f(x, y) over a W-float tiling, folded back to C channels, in double. */
-function channelSums(W: number, C: number, partial: Float64Array): Float64Array {
-  const out = new Float64Array(C);
-  for (let j = 0, c = 0; j < W; j++, c = c + 1 === C ? 0 : c + 1) out[c] += partial[j];
-  return out;
+/**
+ * Channels up to this many (images: 1 or 3) are passed over one channel at a time, strided, with the
+ * channel's values and sums in locals (seed 000's image batch: 15 -> 13 ms forward, 24 -> 17 ms backward); more
+ * channels go by blocks of rows.
+ */
+const FEW_CHANNELS = 4;
+
+/**
+ * Per-channel sums of u and of u*v over rows of C channels, in double (u = v: the sums of x and x²).
+ * Written out for each case, with no callback: V8 does not inline a function passed in here.
+ */
+function channelSumPair(u: Float32Array, v: Float32Array, n: number, C: number): [Float64Array, Float64Array] {
+  const s = new Float64Array(C);
+  const t = new Float64Array(C);
+  if (C <= FEW_CHANNELS) {
+    for (let c = 0; c < C; c++) {
+      let a = 0;
+      let b = 0;
+      for (let i = c; i < n; i += C) {
+        const x = u[i];
+        a += x;
+        b += x * v[i];
+      }
+      s[c] = a;
+      t[c] = b;
+    }
+    return [s, t];
+  }
+  const W = rowsPerBlock(n / C, C) * C;
+  const ps = new Float64Array(W);
+  const pt = new Float64Array(W);
+  for (let i = 0; i < n; i += W) {
+    const w = Math.min(W, n - i);
+    const ub = u.subarray(i, i + w);
+    const vb = v.subarray(i, i + w);
+    for (let j = 0; j < w; j++) {
+      const x = ub[j];
+      ps[j] += x;
+      pt[j] += x * vb[j];
+    }
+  }
+  for (let j = 0, c = 0; j < W; j++, c = c + 1 === C ? 0 : c + 1) {
+    s[c] += ps[j];
+    t[c] += pt[j];
+  }
+  return [s, t];
 }
 
 function batchNormTrain(heap: ArrayBuffer, p: Float64Array): void {
@@ -57,21 +98,8 @@ function batchNormTrain(heap: ArrayBuffer, p: Float64Array): void {
   const y = view(heap, p[6], n);
   const meanOut = view(heap, p[7], C);
   const varOut = view(heap, p[8], C);
-  const W = rowsPerBlock(rows, C) * C;
   // One pass for both sums (in double: E[x²] - mean² loses nothing that float32 inputs carry).
-  const ps = new Float64Array(W);
-  const pss = new Float64Array(W);
-  for (let i = 0; i < n; i += W) {
-    const w = Math.min(W, n - i);
-    const xb = x.subarray(i, i + w);
-    for (let j = 0; j < w; j++) {
-      const v = xb[j];
-      ps[j] += v;
-      pss[j] += v * v;
-    }
-  }
-  const s = channelSums(W, C, ps);
-  const ss = channelSums(W, C, pss);
+  const [s, ss] = channelSumPair(x, x, n, C);
   const mean = new Float32Array(C);
   for (let c = 0; c < C; c++) mean[c] = s[c] / rows;
   const scale = new Float32Array(C);
@@ -84,6 +112,15 @@ function batchNormTrain(heap: ArrayBuffer, p: Float64Array): void {
     scale[c] = k;
     shift[c] = (beta ? beta[c] : 0) - mean[c] * k;
   }
+  if (C <= FEW_CHANNELS) {
+    for (let c = 0; c < C; c++) {
+      const a = scale[c];
+      const b = shift[c];
+      for (let i = c; i < n; i += C) y[i] = x[i] * a + b;
+    }
+    return;
+  }
+  const W = rowsPerBlock(rows, C) * C;
   affine(x, tiled(scale, C, W / C), tiled(shift, C, W / C), y, n);
 }
 
@@ -100,22 +137,8 @@ function batchNormGrad(heap: ArrayBuffer, p: Float64Array): void {
   const dx = view(heap, p[8], n);
   const dgamma = p[9] >= 0 ? view(heap, p[9], C) : undefined;
   const dbeta = p[10] >= 0 ? view(heap, p[10], C) : undefined;
-  const W = rowsPerBlock(rows, C) * C;
   // Sums of dy and dy*x (in double); sum(dy * (x - mean)) = sum(dy * x) - mean * sum(dy).
-  const pdy = new Float64Array(W);
-  const pdyx = new Float64Array(W);
-  for (let i = 0; i < n; i += W) {
-    const w = Math.min(W, n - i);
-    const xb = x.subarray(i, i + w);
-    const db = dy.subarray(i, i + w);
-    for (let j = 0; j < w; j++) {
-      const d = db[j];
-      pdy[j] += d;
-      pdyx[j] += d * xb[j];
-    }
-  }
-  const sdy = channelSums(W, C, pdy);
-  const sdyx = channelSums(W, C, pdyx);
+  const [sdy, sdyx] = channelSumPair(dy, x, n, C);
   // dx = g*inv*dy - g*inv*sdy/rows - g*inv*xhat*sum(dy*xhat)/rows, with xhat = (x - mean)*inv, as
   // dx = a*dy - k*(x - mean) - b per channel (x - mean first: exact where the mean dwarfs the spread).
   const a = new Float32Array(C);
@@ -131,6 +154,14 @@ function batchNormGrad(heap: ArrayBuffer, p: Float64Array): void {
     k[c] = (g * inv * inv * dyXhat) / rows;
     b[c] = (g * inv * sdy[c]) / rows;
   }
+  if (C <= FEW_CHANNELS) {
+    for (let c = 0; c < C; c++) {
+      const [ac, kc, bc, mc] = [a[c], k[c], b[c], mean[c]];
+      for (let i = c; i < n; i += C) dx[i] = ac * dy[i] - kc * (x[i] - mc) - bc;
+    }
+    return;
+  }
+  const W = rowsPerBlock(rows, C) * C;
   const [aW, kW, bW, mW] = [a, k, b, mean].map((v) => tiled(v, C, W / C));
   for (let i = 0; i < n; i += W) {
     const w = Math.min(W, n - i);
