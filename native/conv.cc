@@ -1,7 +1,9 @@
 // 2-D convolution and its two gradients with oneDNN, on NHWC activations and HWIO filters (tfjs'
 // layouts) in place in the wasm heap. oneDNN picks its own weight layout ("any"); filters are reordered
 // into it (and weight gradients back out of it) on each call, which is cheap next to the convolution.
-// Primitives are made once per shape and kept.
+// Primitives are made once per shape and kept. In inference the forward pass can also end in a
+// per-channel y * scale + shift after the relu (a BatchNormalization that follows the layer), as two
+// binary post-ops, so that the normalization costs no pass of its own over the output.
 #include <dnnl.hpp>
 #include <map>
 #include <memory>
@@ -16,8 +18,9 @@ using dt = memory::data_type;
 namespace {
 
 struct Shape {
-  int64_t kind, N, H, W, C, OH, OW, OC, KH, KW, SH, SW, DH, DW, padT, padL, padB, padR, bias, relu;
-  std::vector<int64_t> key() const { return {kind, N, H, W, C, OH, OW, OC, KH, KW, SH, SW, DH, DW, padT, padL, padB, padR, bias, relu}; }
+  int64_t kind, N, H, W, C, OH, OW, OC, KH, KW, SH, SW, DH, DW, padT, padL, padB, padR, bias, relu, inference, affine;
+  std::vector<int64_t> key() const { return {kind, N, H, W, C, OH, OW, OC, KH, KW, SH, SW, DH, DW, padT, padL, padB, padR, bias, relu, inference, affine}; }
+  memory::desc perChannel() const { return memory::desc({1, OC, 1, 1}, dt::f32, tag::nchw); }
   memory::desc src() const { return memory::desc({N, C, H, W}, dt::f32, tag::nhwc); }
   memory::desc dst() const { return memory::desc({N, OC, OH, OW}, dt::f32, tag::nhwc); }
   memory::desc weightsUser() const { return memory::desc({OC, C, KH, KW}, dt::f32, tag::hwio); }
@@ -27,16 +30,19 @@ struct Shape {
   memory::dims padL_() const { return {padT, padL}; }
   memory::dims padR_() const { return {padB, padR}; }
   convolution_forward::primitive_desc forward() const {
-    auto d = bias ? convolution_forward::desc(prop_kind::forward_training, algorithm::convolution_direct, src(), weightsAny(),
+    const auto prop = inference ? prop_kind::forward_inference : prop_kind::forward_training;
+    auto d = bias ? convolution_forward::desc(prop, algorithm::convolution_direct, src(), weightsAny(),
                                               memory::desc({OC}, dt::f32, tag::x), dst(), strides(), dilates(), padL_(), padR_())
-                  : convolution_forward::desc(prop_kind::forward_training, algorithm::convolution_direct, src(), weightsAny(), dst(),
+                  : convolution_forward::desc(prop, algorithm::convolution_direct, src(), weightsAny(), dst(),
                                               strides(), dilates(), padL_(), padR_());
     primitive_attr attr;
-    if (relu) {
-      post_ops ops;
-      ops.append_eltwise(1.0f, algorithm::eltwise_relu, 0.0f, 0.0f);
-      attr.set_post_ops(ops);
+    post_ops ops;
+    if (relu) ops.append_eltwise(1.0f, algorithm::eltwise_relu, 0.0f, 0.0f);
+    if (affine) {
+      ops.append_binary(algorithm::binary_mul, perChannel());
+      ops.append_binary(algorithm::binary_add, perChannel());
     }
+    if (relu || affine) attr.set_post_ops(ops);
     return convolution_forward::primitive_desc(d, attr, cpu());
   }
 };
@@ -88,15 +94,21 @@ Plan& plan(const Shape& s) {
 // params: kind (0 forward, 1 input gradient, 2 filter gradient), N, H, W, C, OH, OW, OC, KH, KW,
 //   strideH, strideW, dilationH, dilationW, padTop, padLeft, padBottom, padRight, hasBias, relu,
 //   srcOffset (x or dx), weightsOffset (W or dW), biasOffset, dstOffset (y or dy)
+//   [, scaleOffset, shiftOffset (-1: none): the forward pass in inference (oneDNN's forward_inference, no
+//   state kept for a gradient), y = act(conv + bias) * scale + shift per channel when they are given]
 void conv2d(const Heap& h, const Params& p) {
+  const bool inference = p.n > 25;
+  const bool affine = inference && p.i(24) >= 0;
   Shape s{p.i(0), p.i(1), p.i(2), p.i(3), p.i(4), p.i(5), p.i(6), p.i(7), p.i(8), p.i(9), p.i(10),
-          p.i(11), p.i(12), p.i(13), p.i(14), p.i(15), p.i(16), p.i(17), p.i(18), p.i(19)};
+          p.i(11), p.i(12), p.i(13), p.i(14), p.i(15), p.i(16), p.i(17), p.i(18), p.i(19), inference, affine};
   if (s.kind < 0 || s.kind > 2) throw std::range_error("tsdl_native.conv2d: kind must be 0, 1 or 2");
-  if (s.kind != 0 && (s.bias || s.relu)) throw std::range_error("tsdl_native.conv2d: bias and relu are forward-only");
+  if (s.kind != 0 && (s.bias || s.relu || s.inference)) throw std::range_error("tsdl_native.conv2d: bias, relu and inference are forward-only");
   float* src = h.at(p.i(20), s.N * s.H * s.W * s.C, "conv2d x");
   float* wei = h.at(p.i(21), s.KH * s.KW * s.C * s.OC, "conv2d filter");
   float* bias = s.bias ? h.at(p.i(22), s.OC, "conv2d bias") : nullptr;
   float* dst = h.at(p.i(23), s.N * s.OH * s.OW * s.OC, "conv2d y");
+  float* scale = affine ? h.at(p.i(24), s.OC, "conv2d scale") : nullptr;
+  float* shift = affine ? h.at(p.i(25), s.OC, "conv2d shift") : nullptr;
   use_threads(true);
   Plan& pl = plan(s);
   memory srcM(s.src(), cpu(), src), dstM(s.dst(), cpu(), dst), userW(s.weightsUser(), cpu(), wei);
@@ -105,6 +117,11 @@ void conv2d(const Heap& h, const Params& p) {
   if (s.kind == 0) {
     std::unordered_map<int, memory> args{{DNNL_ARG_SRC, srcM}, {DNNL_ARG_WEIGHTS, w}, {DNNL_ARG_DST, dstM}};
     if (bias) args.emplace(DNNL_ARG_BIAS, memory(memory::desc({s.OC}, dt::f32, tag::x), cpu(), bias));
+    if (affine) {
+      const int first = s.relu ? 1 : 0;  // the binary post-ops' indices, after the relu
+      args.emplace(DNNL_ARG_ATTR_MULTIPLE_POST_OP(first) | DNNL_ARG_SRC_1, memory(s.perChannel(), cpu(), scale));
+      args.emplace(DNNL_ARG_ATTR_MULTIPLE_POST_OP(first + 1) | DNNL_ARG_SRC_1, memory(s.perChannel(), cpu(), shift));
+    }
     pl.conv.execute(queue(), args);
   } else if (s.kind == 1) {
     pl.conv.execute(queue(), {{DNNL_ARG_DIFF_SRC, srcM}, {DNNL_ARG_WEIGHTS, w}, {DNNL_ARG_DIFF_DST, dstM}});

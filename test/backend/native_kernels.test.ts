@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import * as tf from "@tensorflow/tfjs";
 import { ready } from "../../src/backend/backend.ts";
-import { NATIVE_ADDON } from "../../src/backend/native_kernels.ts";
+import { CONV_INFERENCE, NATIVE_ADDON } from "../../src/backend/native_kernels.ts";
 import { accuracy, batchNormTraining, conv2dBiasRelu, crossEntropy, dropoutTraining, fusedCalls } from "../../src/backend/fused_kernels.ts";
 import { layers, keras, optimizers } from "../../src/index.ts";
 import { maxRelativeError } from "./relative_error.ts";
@@ -61,6 +61,48 @@ for (const c of [
       return [y, dx];
     });
     assertClose(n, r, ["y", "dx"], 1e-6);
+  });
+}
+
+// The inference convolution of predict's plan (native only): conv + bias? + relu/linear, then y * scale
+// + shift per channel or not, against the composed ops on the JS backend. No gradient: inference only.
+for (const c of [
+  { x: [2, 7, 7, 3], f: [3, 3, 3, 4], strides: 1, pad: "same", bias: true, act: "relu", affine: true },
+  { x: [3, 11, 10, 5], f: [3, 3, 5, 6], strides: 2, pad: "valid", bias: false, act: "linear", affine: true },
+  { x: [2, 9, 8, 4], f: [2, 2, 4, 3], strides: 1, pad: "same", bias: true, act: "linear", affine: false }, // even window, "same"
+  { x: [32, 30, 30, 32], f: [3, 3, 32, 32], strides: 1, pad: "same", bias: true, act: "relu", affine: true }, // seed 002's conv2
+] as const) {
+  test(`inference convolution ${native ? "(oneDNN) " : "(not registered without the addon) "}on ${c.x} * ${c.f}, ${c.pad}/${c.strides}, ${c.bias ? "bias" : "no bias"}, ${c.act}${c.affine ? ", scale and shift" : ""}`, async () => {
+    await ready();
+    assert.equal(!!tf.getKernel(CONV_INFERENCE, "wasm"), native);
+    if (!native) return;
+    const attrs = { strides: c.strides, pad: c.pad, dataFormat: "NHWC", dilations: [1, 1], activation: c.act };
+    const make = () => ({
+      x: tf.randomNormal([...c.x], 0, 1, "float32", 1),
+      filter: tf.randomNormal([...c.f], 0, 0.3, "float32", 2),
+      bias: tf.randomNormal([c.f[3]], 0, 1, "float32", 3),
+      scale: tf.randomNormal([c.f[3]], 0, 1, "float32", 4),
+      shift: tf.randomNormal([c.f[3]], 0, 1, "float32", 5),
+    });
+    await tf.setBackend("wasm");
+    const w = make();
+    const inputs: Record<string, tf.Tensor> = { x: w.x, filter: w.filter };
+    if (c.bias) inputs.bias = w.bias;
+    if (c.affine) Object.assign(inputs, { scale: w.scale, shift: w.shift });
+    const y = tf.engine().runKernel(CONV_INFERENCE, inputs, attrs) as tf.Tensor;
+    const got = (await y.data()) as Float32Array;
+    tf.dispose([y, ...Object.values(w)]);
+    await tf.setBackend("cpu");
+    const v = make();
+    const ref = tf.tidy(() => {
+      let r: tf.Tensor = tf.fused.conv2d({ x: v.x as tf.Tensor4D, filter: v.filter as tf.Tensor4D, strides: c.strides, pad: c.pad, bias: c.bias ? v.bias : undefined, activation: c.act });
+      if (c.affine) r = tf.add(tf.mul(r, v.scale), v.shift);
+      return r;
+    });
+    const expected = (await ref.data()) as Float32Array;
+    tf.dispose([ref, ...Object.values(v)]);
+    await tf.setBackend("wasm");
+    assertClose([got], [expected], ["y"]);
   });
 }
 

@@ -10,6 +10,9 @@
 //     to pay for that fold (FOLD_SAMPLES_PER_UNIT);
 //   - a ReLU (plain: no maxValue, slope or threshold) or Activation("relu") after a Dense goes inside
 //     its fused kernel, as does a Dense's own relu; a softmax follows as one op;
+//   - a Conv2D (relu or linear, ungrouped, undilated, channels last) is one inference convolution, the
+//     native kernel where it is there, with the BatchNormalization after it (through Dropout, or through
+//     a MaxPooling2D when every scale is positive) as its last step (convStep);
 //   - Dropout and the noise layers are what they are at inference: nothing;
 //   - Flatten (channels last) is one reshape;
 //   - any other layer runs as itself (layer.apply with training false).
@@ -22,6 +25,9 @@
 import tf from "../../tfjs.cjs";
 import type { TfBatchNorm } from "../layers/batch_normalization.js";
 import type { TfDense } from "../layers/dense.js";
+import type { TfConv } from "../layers/convolutional/base_conv.js";
+import { fusedActivation } from "../layers/convolutional/conv_layer.js";
+import { CONV_INFERENCE } from "../../backend/native_kernels.js";
 
 type Layer = tf.layers.Layer;
 type Activation = { getClassName(): string; apply(x: tf.Tensor): tf.Tensor };
@@ -169,6 +175,12 @@ export async function inferencePlan(layers: Layer[], samples = Infinity): Promis
           continue;
         }
       }
+      const conv = await convStep(layers, i, made);
+      if (conv) {
+        steps.push(conv.step);
+        i = conv.next - 1;
+        continue;
+      }
       if (isChannelsLastFlatten(l)) {
         steps.push((h) => (h.rank === 2 ? h : tf.reshape(h, [h.shape[0], -1])));
         continue;
@@ -193,6 +205,59 @@ export async function inferencePlan(layers: Layer[], samples = Infinity): Promis
     dispose: () => tf.dispose(made),
     tensors: made,
     samples: [least, above],
+  };
+}
+
+/** An ungrouped, undilated, channels-last Conv2D with a relu or linear activation. */
+function isPlainConv2D(l: Layer | undefined): l is TfConv {
+  const c = l as (TfConv & { dataFormat?: string; dilationRate?: number[]; padding?: string; strides?: number[] }) | undefined;
+  return className(l) === "Conv2D" && c!.kernel !== undefined && c!.groups === 1 && c!.dataFormat !== "channelsFirst" && (c!.dilationRate ?? [1, 1]).every((d) => d === 1) && fusedActivation(c!) !== undefined;
+}
+
+function isChannelsLastMaxPool(l: Layer | undefined): boolean {
+  return className(l) === "MaxPooling2D" && (l as Layer & { dataFormat?: string }).dataFormat !== "channelsFirst";
+}
+
+/**
+ * A Conv2D (relu or linear) as one inference convolution (CONV_INFERENCE, the native kernel), taking in
+ * a BatchNormalization after it: Conv2D [+ Dropout...] + BatchNormalization, or Conv2D + MaxPooling2D +
+ * BatchNormalization where every scale is positive (then max(s*y + t) = s*max(y) + t per channel), the
+ * normalization y * s + t as the convolution's last step, with no pass of its own. undefined where that
+ * kernel is not there or the layer does not fit.
+ */
+async function convStep(layers: Layer[], at: number, made: tf.Tensor[]): Promise<{ step: Step; next: number } | undefined> {
+  const conv = layers[at];
+  if (!isPlainConv2D(conv) || !tf.getKernel(CONV_INFERENCE, tf.getBackend())) return undefined;
+  let j = at + 1;
+  while (IDENTITY_AT_INFERENCE.has(className(layers[j])!)) j++;
+  const pool = isChannelsLastMaxPool(layers[j]) ? layers[j] : undefined;
+  const bn = layers[pool ? j + 1 : j];
+  let affine: [tf.Tensor, tf.Tensor] | undefined;
+  if (isLastAxisBatchNorm(bn) && bn.movingMean.shape[0] === conv.filters) {
+    affine = tf.tidy(() => affineOf(bn));
+    if (pool && (await affine[0].data()).some((v) => !(v > 0))) {
+      tf.dispose(affine);
+      affine = undefined;
+    }
+  }
+  if (affine) made.push(...affine);
+  const next = affine ? (pool ? j + 1 : j) + 1 : at + 1;
+  const c = conv as TfConv & { strides: number[]; padding: string };
+  const kernel = conv.kernel.read();
+  const bias = conv.useBias && conv.bias ? conv.bias.read() : undefined;
+  const attrs = { strides: c.strides, pad: c.padding, dataFormat: "NHWC", dilations: [1, 1], activation: fusedActivation(conv)! };
+  const inputs: Record<string, tf.Tensor> = { filter: kernel };
+  if (bias) inputs.bias = bias;
+  if (affine) [inputs.scale, inputs.shift] = affine;
+  const channels = kernel.shape[2];
+  const slow = asItself(layers.slice(at, next));
+  return {
+    next,
+    step: (h) => {
+      if (h.dtype !== "float32" || h.rank !== 4 || h.shape[3] !== channels) return slow(h);
+      const y = tf.engine().runKernel(CONV_INFERENCE, { ...inputs, x: h }, attrs) as tf.Tensor;
+      return affine && pool ? (pool.apply(y, { training: false }) as tf.Tensor) : y;
+    },
   };
 }
 

@@ -64,6 +64,8 @@ const CASES: [string, () => { layers: tf.layers.Layer[]; predict: (x: tf.Tensor,
     keras.Sequential([keras.Input([4]), layers.BatchNormalization(), layers.Dense(5), layers.BatchNormalization(), layers.ReLU(), layers.Reshape([5, 1]), layers.BatchNormalization(), layers.Dense(2)]), [3, 4]],
   ["a product's output into Flatten, LayerNormalization and Dense(elu)", () =>
     keras.Sequential([keras.Input([4]), layers.Dense(6, { activation: "relu" }), layers.Flatten(), layers.Dense(5), layers.LayerNormalization(), layers.Dense(3, { activation: "elu" }), layers.Dense(2)]), [3, 4]],
+  ["Conv2D(relu) + Dropout + BatchNormalization, Conv2D without bias (strides 2, same), Conv2D + MaxPooling2D + BatchNormalization (scales of both signs)", () =>
+    chain([9, 9, 3], layers.Conv2D(4, 3, { activation: "relu" }), layers.Dropout(0.3), layers.BatchNormalization(), layers.Conv2D(5, 2, { strides: 2, padding: "same", useBias: false }), layers.Conv2D(3, 2, { padding: "same", activation: "relu" }), layers.MaxPooling2D(2), layers.BatchNormalization(), layers.Flatten(), layers.Dense(2)), [3, 9, 9, 3]],
   ["Dense on a 3-D input (no fusion there) and a convolution", () =>
     keras.Sequential([keras.Input([5, 5, 2]), layers.Conv2D(3, 3, { activation: "relu" }), layers.Dense(4), layers.BatchNormalization(), layers.Flatten(), layers.Dense(2)]), [2, 5, 5, 2]],
 ];
@@ -149,6 +151,31 @@ test("a kernel over 4M weights keeps its BatchNormalization apart (a fold would 
   const [got, expected] = [(await model.predict(x)) as tf.Tensor, layerByLayer(model, x)];
   assert.ok((await maxAbsDiff(got, expected)) < 1e-5);
   tf.dispose([x, got, expected]);
+});
+
+test("seed 002's convolutions: a BatchNormalization after Conv2D (through Dropout, or MaxPooling2D when every scale is positive) runs inside the convolution", async () => {
+  keras.backend.clearSession();
+  const make = () => chain([10, 10, 3], layers.Conv2D(4, 3, { activation: "relu" }), layers.Dropout(0.2), layers.BatchNormalization(), layers.Conv2D(4, 3, { activation: "relu", padding: "same" }), layers.MaxPooling2D(2), layers.BatchNormalization(), layers.Flatten(), layers.Dense(2));
+  const x = tf.randomNormal([6, 10, 10, 3], 0, 1, "float32", 8);
+  const positive = make();
+  for (const l of positive.layers.filter((l) => l.getClassName() === "BatchNormalization")) {
+    tf.tidy(() => l.setWeights(l.getWeights().map((w, i) => (i === 0 || i === 3 ? tf.randomUniform(w.shape, 0.5, 2, "float32", 5 + i) : tf.randomNormal(w.shape, 0, 1, "float32", 9 + i)))));
+  }
+  const mixed = make();
+  randomizeBatchNorms(mixed);
+  const gammas = await mixed.layers.filter((l) => l.getClassName() === "BatchNormalization")[1].getWeights()[0].data();
+  assert.ok(gammas.some((g) => g < 0), "a negative scale in the BatchNormalization after the pooling");
+  const native = !!tf.getKernel("TsdlConv2DInference", tf.getBackend());
+  for (const [model, after] of [[positive, 0], [mixed, 1]] as const) {
+    tf.dispose(await model.predict(x)); // the plan
+    const names = await kernelsByName(async () => tf.dispose(await model.predict(x)));
+    assert.equal(names.FusedBatchNorm ?? 0, native ? after : 2, JSON.stringify(names));
+    const [got, expected] = [(await model.predict(x)) as tf.Tensor, layerByLayer(model, x)];
+    assert.ok((await maxAbsDiff(got, expected)) < 1e-5);
+    tf.dispose([got, expected]);
+    model.dispose();
+  }
+  x.dispose();
 });
 
 test("a functional model that is not a chain (two branches) predicts as before", async () => {
