@@ -152,16 +152,22 @@ if (!saved) {
   const s0 = await sgemm();
   if (s0) sgemmRuns.push({ ...s0, when: "start" });
   save();
-  console.error("== image pipeline: decode + resize to 224x224");
-  const d = await run(node, ["--import", "tsx", "bench/data_pipeline.ts", "--images", images]);
-  if (d.error) errors.push(d.error);
-  if (d.lines[0]) decodeRuns.tsdl = d.lines[0];
-  for (const side of live.filter((s) => s.key === "keras" || s.key === "torch")) {
-    const p = await run(side.cmd, [...side.args, "decode", "--warmup", "1", "--steps", "1", "--infer-warmup", "1", "--infer-steps", "1", "--images", images], side.env);
-    if (p.error) errors.push(p.error);
-    if (p.lines[0]) decodeRuns[side.key] = p.lines[0];
+  // One pass over the folder takes well under a second: REPS passes a side, alternating, the faster counts.
+  const better = (key: SideKey, r: Json | undefined) => {
+    if (r && !(decodeRuns[key] && decodeRuns[key]!.decode.samplesPerS >= r.decode.samplesPerS)) decodeRuns[key] = r;
+  };
+  for (let rep = 0; rep < REPS; rep++) {
+    console.error(`== image pipeline: decode + resize to 224x224${REPS > 1 ? ` (run ${rep + 1} of ${REPS})` : ""}`);
+    const d = await run(node, ["--import", "tsx", "bench/data_pipeline.ts", "--images", images]);
+    if (d.error) errors.push(d.error);
+    better("tsdl", d.lines[0]);
+    for (const side of live.filter((s) => s.key === "keras" || s.key === "torch")) {
+      const p = await run(side.cmd, [...side.args, "decode", "--warmup", "1", "--steps", "1", "--infer-warmup", "1", "--infer-steps", "1", "--images", images], side.env);
+      if (p.error) errors.push(p.error);
+      better(side.key, p.lines[0]);
+    }
+    save();
   }
-  save();
   const add = (side: SideKey, r: Json) => ((raw[r.workload] ??= {})[side] ??= []).push(r);
   for (const group of PLAN.filter((g) => g.workloads.length)) {
     const s = group.steps;

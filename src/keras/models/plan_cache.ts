@@ -64,9 +64,10 @@ export async function usePlan(model: tf.LayersModel, samples: number): Promise<P
   }
   let k = holder[KEPT];
   if (!k || !current(k, layers, samples)) {
+    // Stamped before the plan reads them: weights changed while it folds make it stale, not wrongly current.
+    const weights = weightsOf(layers).map(stamp);
     const plan = await inferencePlan(layers, samples);
     if (!plan) return undefined;
-    const weights = weightsOf(layers).map(stamp);
     const made: Kept = { plan, layers, weights, users: 0, retired: false };
     // Another call may have kept a plan while this one was folding: this one, newer, takes its place.
     if (holder[KEPT]) retire(holder[KEPT]);
