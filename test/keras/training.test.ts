@@ -1,6 +1,7 @@
 // fit / evaluate / predict / callbacks / save on the default backend, with real numbers.
 import { test, before } from "node:test";
 import assert from "node:assert/strict";
+import { inspect } from "node:util";
 import { mkdtempSync, readFileSync, existsSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -42,6 +43,14 @@ test("seed 003 (SGD, nesterov) trains: loss falls, accuracy rises, History has K
   assert.ok(val_accuracy[3] > 0.8, `val accuracy ${val_accuracy}`);
   assert.ok(counts.every((c) => c === counts[0]), `tensors after each epoch: ${counts}`);
   assert.equal(model.history, history);
+  // A cell ending in `await model.fit(...)` shows one line (as Keras' History), and console.log the lists, not the model.
+  const shown = (history as unknown as Record<symbol, () => Record<string, string>>)[Symbol.for("Jupyter.display")]();
+  assert.deepEqual(Object.keys(shown), ["text/plain"]);
+  const last = (k: string) => history.history[k][3].toFixed(4);
+  assert.equal(shown["text/plain"], `History(4 epochs: accuracy=${last("accuracy")}, loss=${last("loss")}, val_accuracy=${last("val_accuracy")}, val_loss=${last("val_loss")})`);
+  const logged = inspect(history, { depth: 4 });
+  assert.match(logged, /^History \{\s+epoch: \[ 0, 1, 2, 3 \],\s+history: \{/);
+  assert.ok(!/optimizer|layers|params/.test(logged) && logged.length < 800, logged);
   tf.dispose(await model.predict(vx)); // the plan predict prepares, which the model keeps (plan_cache.ts)
   const before = tf.memory().numTensors;
   const [evalLoss, evalAcc] = await model.evaluate(vx, vy, { verbose: 0 });

@@ -21,4 +21,17 @@ export class History extends Callback {
     const keys = Object.keys(this.history);
     return `History(${this.epoch.length} epochs: ${keys.map((k) => `${k}=${this.history[k].at(-1)?.toFixed(4)}`).join(", ")})`;
   }
+
+  /**
+   * A notebook cell ending in `await model.fit(...)` shows this one line, as Keras shows its History,
+   * not the callback's model and parameters.
+   */
+  [Symbol.for("Jupyter.display")](): Record<string, string> {
+    return { "text/plain": this.toString() };
+  }
+
+  /** console.log(history): the epochs and the per-key lists, without the model the callback holds. */
+  [Symbol.for("nodejs.util.inspect.custom")](_depth: number, options: object, inspect: (v: unknown, o: object) => string): string {
+    return `History ${inspect({ epoch: this.epoch, history: this.history }, options)}`;
+  }
 }
