@@ -219,11 +219,16 @@ test("each predict sees the weights as they are then: the kept plan is made agai
   model.dispose();
 });
 
-test("the kept plan: the second predict makes no kernel but the batch's; its tensors in sight of the kernel's leak hint", async () => {
+/** Seed 000's logistic model in small (BatchNormalization, Flatten, Dense(softmax)), randomized statistics, and 40 inputs. */
+function logisticInSmall() {
   keras.backend.clearSession();
   const model = chain([6, 5, 3], layers.BatchNormalization(), layers.Flatten(), layers.Dense(2, { activation: "softmax" }));
   randomizeBatchNorms(model);
-  const x = tf.randomNormal([40, 6, 5, 3]);
+  return { model, x: tf.randomNormal([40, 6, 5, 3]) };
+}
+
+test("the kept plan: the second predict makes no kernel but the batch's; its tensors in sight of the kernel's leak hint", async () => {
+  const { model, x } = logisticInSmall();
   const before = census(tf);
   const first = await kernelsByName(async () => tf.dispose(await model.predict(x, { batchSize: 40 })));
   const second = await kernelsByName(async () => tf.dispose(await model.predict(x, { batchSize: 40 })));
@@ -238,10 +243,7 @@ test("the kept plan: the second predict makes no kernel but the batch's; its ten
 });
 
 test("two predicts at once on one model: both right, and the plan replaced while in use is freed after", async () => {
-  keras.backend.clearSession();
-  const model = chain([6, 5, 3], layers.BatchNormalization(), layers.Flatten(), layers.Dense(2, { activation: "softmax" }));
-  randomizeBatchNorms(model);
-  const x = tf.randomNormal([40, 6, 5, 3]);
+  const { model, x } = logisticInSmall();
   const expected = layerByLayer(model, x);
   const start = tf.memory().numTensors;
   const got = (await Promise.all([model.predict(x, { batchSize: 4 }), model.predict(x, { batchSize: 4 })])) as tf.Tensor[];
