@@ -18,6 +18,7 @@ import { imageDatasetFromDirectory } from "../../src/data/image_dataset.ts";
 import { MT19937 } from "../../src/data/numpy_random.ts";
 import type { BatchDataset } from "../../src/data/batch_dataset.ts";
 import { cropWindow } from "../../src/data/image_files.ts";
+import { seedEachTest } from "../keras/seed_each_test.ts";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = join(HERE, "..", "..");
@@ -129,6 +130,8 @@ async function labelsOf(ds: AnyDataset): Promise<number[]> {
   }
   return out;
 }
+
+seedEachTest();
 
 before(async () => {
   await ready();

@@ -7,6 +7,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { callbacks, keras, layers, optimizers, ready, tf, utils } from "../../src/index.ts";
 import { seed002, seed003 } from "./seed_models.ts";
+import { seedEachTest } from "./seed_each_test.ts";
+
+seedEachTest();
 
 before(async () => {
   await ready();

@@ -8,6 +8,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { activations, callbacks, keras, layers, ready, tf } from "../../../src/index.ts";
 import { layerActivationNames, tfjsActivation } from "../../../src/keras/activations.ts";
+import { seedEachTest } from "../seed_each_test.ts";
+
+seedEachTest();
 
 before(async () => {
   await ready();

@@ -7,6 +7,9 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { callbacks, keras, layers, ready, tf } from "../../../src/index.ts";
+import { seedEachTest } from "../seed_each_test.ts";
+
+seedEachTest();
 
 before(async () => {
   await ready();

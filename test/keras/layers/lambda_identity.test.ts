@@ -6,8 +6,11 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { callbacks, keras, layers, optimizers, ready, tf } from "../../../src/index.ts";
+import { seedEachTest } from "../seed_each_test.ts";
 
 type T = tf.Tensor;
+
+seedEachTest();
 
 before(async () => {
   await ready();

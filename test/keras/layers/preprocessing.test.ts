@@ -19,9 +19,12 @@ import { maxRelativeError } from "../../backend/relative_error.ts";
 import type { RandomImageLayer } from "../../../src/keras/layers/preprocessing/random_layer.ts";
 import { affineTransform, rotationMatrix } from "../../../src/keras/layers/preprocessing/affine.ts";
 import { resizeNHWC } from "../../../src/keras/layers/preprocessing/resizing.ts";
+import { seedEachTest } from "../seed_each_test.ts";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
 type T = tf.Tensor;
+
+seedEachTest();
 
 before(async () => {
   await ready();

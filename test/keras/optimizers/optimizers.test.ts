@@ -6,8 +6,11 @@ import assert from "node:assert/strict";
 import { callbacks, keras, layers, optimizers, ready, tf } from "../../../src/index.ts";
 import { fusedCalls } from "../../../src/backend/fused_kernels.ts";
 import type { Optimizer } from "../../../src/keras/optimizers/index.ts";
+import { seedEachTest } from "../seed_each_test.ts";
 
 const S = optimizers.schedules;
+
+seedEachTest();
 
 before(async () => {
   await ready();
