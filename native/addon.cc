@@ -6,6 +6,8 @@
 // Every kernel is called as f(heap: ArrayBuffer, params: Float64Array); see heap.h.
 #include <node_api.h>
 #include <omp.h>
+#include <pthread.h>
+#include <signal.h>
 #include <dnnl.hpp>
 #include <cstdio>
 #include <exception>
@@ -14,6 +16,24 @@
 namespace {
 
 typedef void (*Kernel)(const Heap&, const Params&);
+
+// Asynchronous signals wait while a kernel runs. oneDNN's JIT gemm kernels keep data below the stack
+// pointer, beyond the 128 bytes the kernel spares when it delivers a signal on that stack: a signal
+// landing mid-product (the CPU profiler's SIGPROF every few hundred microseconds, a Ctrl-C or Jupyter's
+// interrupt) overwrote it and corrupted the C heap ("corrupted size vs. prev_size", abort). Blocked,
+// a signal is delivered when the kernel returns, a few milliseconds later at most. OpenMP's threads are
+// started inside a kernel, so they inherit the mask and never take a process signal themselves.
+// (Faults the kernel itself raises, SIGSEGV and the like, are not blocked.)
+struct SignalsHeld {
+  sigset_t before;
+  SignalsHeld() {
+    sigset_t all;
+    sigfillset(&all);
+    for (int s : {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP, SIGABRT}) sigdelset(&all, s);
+    pthread_sigmask(SIG_BLOCK, &all, &before);
+  }
+  ~SignalsHeld() { pthread_sigmask(SIG_SETMASK, &before, nullptr); }
+};
 
 template <Kernel K>
 napi_value call(napi_env env, napi_callback_info info) {
@@ -35,6 +55,7 @@ napi_value call(napi_env env, napi_callback_info info) {
     return nullptr;
   }
   try {
+    SignalsHeld held;
     K(Heap{static_cast<float*>(data), static_cast<int64_t>(bytes / sizeof(float))}, Params{static_cast<const double*>(pdata), length});
   } catch (const dnnl::error& e) {
     napi_throw_error(env, nullptr, (std::string("tsdl_native: oneDNN: ") + e.what()).c_str());

@@ -1,6 +1,7 @@
 // C = op(A)·op(B), row-major as tfjs stores it, for each entry of a batch (either side may be unbatched):
-// oneDNN's matmul primitive, made once per shape and kept. (oneDNN's sgemm() entry point is not used:
-// its kernels in 2.6 corrupt the heap when a signal such as the profiler's or a Ctrl-C lands mid-call.)
+// oneDNN's matmul primitive, made once per shape and kept. (Its gemm kernels, like those behind
+// oneDNN's sgemm(), corrupt the heap when a signal lands mid-call: addon.cc holds signals during every
+// kernel.)
 #include <dnnl.hpp>
 #include <map>
 #include <vector>
