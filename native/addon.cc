@@ -17,10 +17,11 @@ namespace {
 
 typedef void (*Kernel)(const Heap&, const Params&);
 
-// Asynchronous signals wait while a kernel runs. oneDNN's JIT gemm kernels keep data below the stack
-// pointer, beyond the 128 bytes the kernel spares when it delivers a signal on that stack: a signal
-// landing mid-product (the CPU profiler's SIGPROF every few hundred microseconds, a Ctrl-C or Jupyter's
-// interrupt) overwrote it and corrupted the C heap ("corrupted size vs. prev_size", abort). Blocked,
+// Asynchronous signals wait while a kernel runs. A signal landing inside oneDNN's gemm (the CPU
+// profiler's SIGPROF every few hundred microseconds, a Ctrl-C or Jupyter's interrupt, which is SIGINT)
+// corrupted the C heap: glibc aborted in a free() inside dnnl_primitive_execute ("corrupted size vs.
+// prev_size"), within seconds (test/backend/native_signals.test.ts). The likely cause is JIT code
+// using the stack below the part the kernel spares when it runs a signal handler there. Blocked,
 // a signal is delivered when the kernel returns, a few milliseconds later at most. OpenMP's threads are
 // started inside a kernel, so they inherit the mask and never take a process signal themselves.
 // (Faults the kernel itself raises, SIGSEGV and the like, are not blocked.)
