@@ -22,7 +22,7 @@ typedef void (*Kernel)(const Heap&, const Params&);
 // corrupted the C heap: glibc aborted in a free() inside dnnl_primitive_execute ("corrupted size vs.
 // prev_size"), within seconds (test/backend/native_signals.test.ts). The likely cause is JIT code
 // using the stack below the part the kernel spares when it runs a signal handler there. Blocked,
-// a signal is delivered when the kernel returns, a few milliseconds later at most. OpenMP's threads are
+// a signal is delivered when the kernel returns (milliseconds; a large convolution, tens). OpenMP's threads are
 // started inside a kernel, so they inherit the mask and never take a process signal themselves.
 // (Faults the kernel itself raises, SIGSEGV and the like, are not blocked.)
 struct SignalsHeld {
