@@ -138,6 +138,7 @@ export function registerFusedKernels(a: FusedKernelSet): void {
     if (tf.getKernel(kernelName, "wasm")) tf.unregisterKernel(kernelName, "wasm");
     tf.registerKernel({ kernelName, backendName: "wasm", kernelFunc: kernelFunc as unknown as tf.KernelFunc });
   }
+  overrideReluGradient();
   if (!tf.getGradient(BN)) {
     tf.registerGradient({
       kernelName: BN,
@@ -185,6 +186,30 @@ export function registerFusedKernels(a: FusedKernelSet): void {
       },
     });
   }
+}
+
+let tfjsReluGradient: tf.GradConfig | undefined;
+
+/**
+ * tf.relu's gradient on the wasm backend as one TsdlReluGrad pass, dy * (x > 0), where tfjs takes
+ * three kernels (Step, Cast, Multiply): an Activation("relu") or ReLU layer's backward pass. Other
+ * backends keep tfjs' own. (x > 0 exactly where relu(x) > 0; a NaN passes no gradient, as in
+ * TensorFlow's ReluGrad.)
+ */
+function overrideReluGradient(): void {
+  if (tfjsReluGradient) return;
+  tfjsReluGradient = tf.getGradient("Relu");
+  if (!tfjsReluGradient) return;
+  const tfjs = tfjsReluGradient;
+  tf.registerGradient({
+    kernelName: "Relu",
+    inputsToSave: ["x"],
+    gradFunc: (dy, saved, attrs) => {
+      const [x] = saved;
+      if (!ready() || x.dtype !== "float32") return tfjs.gradFunc(dy, saved, attrs);
+      return { x: () => tf.engine().runKernel(RELU_GRAD, { dy: dy as tf.Tensor, y: x }) as tf.Tensor };
+    },
+  });
 }
 
 function ready(): WasmBackend | undefined {

@@ -361,3 +361,17 @@ test("skinny matrix products (a side of at most 4), every transposition, bias an
     assertClose(n, r, [`${JSON.stringify(c)} product`, `${JSON.stringify(c)} + bias, relu`]);
   }
 });
+
+test("tf.relu's gradient on wasm is one TsdlReluGrad pass (not Step, Cast, Multiply) and equals tfjs' on the JS backend, zeros and negatives included", async () => {
+  await ready();
+  const f = () => {
+    // rounded: exact zeros, where relu passes no gradient
+    const x = tf.round(tf.mul(tf.randomNormal([32, 300], 0, 1, "float32", 11), 2));
+    const dy = tf.randomNormal([32, 300], 0, 1, "float32", 12);
+    return [tf.grad((a: tf.Tensor) => tf.sum(tf.mul(tf.relu(a), dy)))(x)];
+  };
+  const [n, r] = await onBoth(f);
+  assert.deepEqual(Array.from(n[0]), Array.from(r[0]), "dy where x > 0, else 0: exactly");
+  const kernels = (await tf.profile(() => void tf.dispose(f()))).kernels.map((k) => k.name);
+  assert.ok(kernels.includes("TsdlReluGrad") && !kernels.includes("Step"), kernels.join(", "));
+});
