@@ -13,6 +13,7 @@
 // object in camelCase: `relu(x, { negativeSlope, maxValue, threshold })`.
 // Porting note: hard_sigmoid is Keras 3's relu6(x + 3) / 6, not tfjs' (and Keras 2's) 0.2 x + 0.5.
 import tf from "../tfjs.cjs";
+import { withLogits } from "./logits.js";
 
 export type ActivationName =
   | "linear" | "relu" | "relu6" | "leaky_relu" | "elu" | "selu" | "celu" | "gelu" | "glu"
@@ -176,7 +177,8 @@ export const activations = {
     const [a, b] = tf.split(x, 2, axis);
     return tf.mul(a, tf.sigmoid(b));
   }),
-  sigmoid: make("sigmoid", (x: tf.Tensor) => tf.sigmoid(x)),
+  /** 1 / (1 + exp(-x)); the output keeps x for the cross-entropies (logits.ts), as Keras'. */
+  sigmoid: make("sigmoid", (x: tf.Tensor) => withLogits(tf.sigmoid(x), x, "sigmoid")),
   /** relu6(x + 3) / 6 (Keras 3's formula). */
   hard_sigmoid: make("hard_sigmoid", hardSigmoidOp),
   /** 0 for x <= -1, 1 for x >= 1, (x + 1) / 2 between. */
@@ -188,7 +190,7 @@ export const activations = {
   /** log(sigmoid(x)). */
   log_sigmoid: make("log_sigmoid", (x: tf.Tensor) => tf.logSigmoid(x)),
   /** exp(x) / sum(exp(x)) along `axis` (default -1; several axes allowed). */
-  softmax: make("softmax", (x: tf.Tensor, options?: number | number[] | { axis?: number | number[] }) => softmaxOver(x, param(options, "axis", -1 as number | number[]))),
+  softmax: make("softmax", (x: tf.Tensor, options?: number | number[] | { axis?: number | number[] }) => withLogits(softmaxOver(x, param(options, "axis", -1 as number | number[])), x, "softmax")),
   /** x - log(sum(exp(x))) along `axis` (default -1). */
   log_softmax: make("log_softmax", (x: tf.Tensor, options?: number | number[] | { axis?: number | number[] }) => logSoftmaxOver(x, param(options, "axis", -1 as number | number[]))),
   /** The projection of x onto the probability simplex along `axis` (default -1): sparse probabilities. */
@@ -283,6 +285,35 @@ function className(snake: string): string {
   if (snake === "hard_sigmoid") return "hardSigmoidKeras3";
   return snake.replace(/_([a-z0-9])/g, (_m, c: string) => c.toUpperCase());
 }
+
+/**
+ * tfjs' "softmax" and "sigmoid" activation classes replaced by ones whose outputs keep their logits
+ * (logits.ts), so that Dense(10, { activation: "softmax" }) and Activation("sigmoid") feed the
+ * cross-entropies as Keras' do. Same names, so configs and saved models are unchanged.
+ */
+function registerLogitActivations(): void {
+  class Softmax extends tf.serialization.Serializable {
+    static className = "softmax";
+    apply(x: tf.Tensor, axis = -1): tf.Tensor {
+      return tf.tidy(() => withLogits(tf.softmax(x, axis), x, "softmax"));
+    }
+    getConfig(): tf.serialization.ConfigDict {
+      return {};
+    }
+  }
+  class Sigmoid extends tf.serialization.Serializable {
+    static className = "sigmoid";
+    apply(x: tf.Tensor): tf.Tensor {
+      return tf.tidy(() => withLogits(tf.sigmoid(x), x, "sigmoid"));
+    }
+    getConfig(): tf.serialization.ConfigDict {
+      return {};
+    }
+  }
+  tf.serialization.registerClass(Softmax);
+  tf.serialization.registerClass(Sigmoid);
+}
+registerLogitActivations();
 
 // Registered now, not on first use, so that a saved model naming one loads in a fresh session.
 for (const [name, f] of Object.entries(activations)) {

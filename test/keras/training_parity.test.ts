@@ -22,7 +22,11 @@ function buildModel(c: FitCase) {
   for (const i of c.spec.inputs) t[i.name] = layers.Input(i.shape, { name: i.name });
   for (const n of c.spec.nodes) {
     const src = Array.isArray(n.input) ? n.input.map((s) => t[s]) : t[n.input];
-    const layer = n.class === "Concatenate" ? layers.Concatenate({ name: n.name }) : layers.Dense(n.units!, { activation: (n.activation ?? undefined) as never, name: n.name });
+    const layer =
+      n.class === "Concatenate" ? layers.Concatenate({ name: n.name })
+      : n.class === "Activation" ? layers.Activation(n.activation as never, { name: n.name })
+      : n.class === "Softmax" ? layers.Softmax({ name: n.name })
+      : layers.Dense(n.units!, { activation: (n.activation ?? undefined) as never, name: n.name });
     t[n.name] = (layer as unknown as (x: unknown) => tf.SymbolicTensor)(src);
   }
   const o = c.spec.outputs;

@@ -1,9 +1,16 @@
 // Keras 3's cross-entropies (keras/src/losses/losses.py and the TensorFlow backend's nn.py): as
 // functions of (yTrue, yPred, options) giving one value per sample, and as Loss classes. On the wasm
 // backend the probability forms of categorical and sparse categorical cross-entropy run as one fused
-// kernel (and one for the gradient).
+// kernel (and one for the gradient), and so do their logit forms.
+//
+// As Keras 3 on TensorFlow: a yPred that a softmax or sigmoid made (Dense's activation, Activation,
+// Softmax, keras.activations) is replaced by its logits (logits.ts) and the loss computed from them,
+// even when fromLogits is false. Porting note: Keras' other backends (JAX, PyTorch) compute from the
+// clipped probabilities; the values differ only where a probability is within 1e-7 of 0 or 1.
 import tf from "../../tfjs.cjs";
 import { crossEntropy } from "../../backend/fused_kernels.js";
+import { softmaxCrossEntropy } from "../../backend/softmax_cross_entropy.js";
+import { logitsOf } from "../logits.js";
 import { asFloat } from "./reduction.js";
 import { boolOption, canonicalAxis, intOption, kerasNamed, makeLoss, numberOption, type Loss, type LossOptions } from "./loss.js";
 
@@ -56,13 +63,32 @@ function sameShape(where: string, yTrue: tf.Tensor, yPred: tf.Tensor): void {
   }
 }
 
+const warned = new Set<string>();
+
+/**
+ * Keras' `_get_logits`: the logits behind a softmax's or sigmoid's output, with a warning when the
+ * caller also said fromLogits (Keras then uses the logits too).
+ */
+function heldLogits(where: string, yPred: tf.Tensor, fromLogits: boolean): tf.Tensor | undefined {
+  const h = logitsOf(yPred);
+  if (!h) return undefined;
+  if (fromLogits && !warned.has(where)) {
+    warned.add(where);
+    console.warn(`${where}: fromLogits is true, but yPred is the output of a ${h.kind}, not logits; the ${h.kind}'s input is used as the logits (as Keras does). Was this intended?`);
+  }
+  return h.logits;
+}
+
 /** Keras' `categorical_crossentropy`: one-hot (or soft) labels, -sum(y log p) over the class axis. */
-export const categoricalCrossentropy = kerasNamed("categorical_crossentropy", (yTrue: tf.Tensor, yPred: tf.Tensor, options: CategoricalCrossentropyOptions = {}): tf.Tensor => {
+export const categoricalCrossentropy = kerasNamed("categorical_crossentropy", (yTrue: tf.Tensor, yPredArg: tf.Tensor, options: CategoricalCrossentropyOptions = {}): tf.Tensor => {
   const where = "categoricalCrossentropy";
-  const fromLogits = boolOption(where, "fromLogits", options.fromLogits, false);
+  let fromLogits = boolOption(where, "fromLogits", options.fromLogits, false);
   const ls = smoothing(where, options.labelSmoothing);
-  const axis = canonicalAxis(where, options.axis ?? -1, yPred.rank);
-  sameShape(where, yTrue, yPred);
+  const axis = canonicalAxis(where, options.axis ?? -1, yPredArg.rank);
+  sameShape(where, yTrue, yPredArg);
+  const logits = heldLogits(where, yPredArg, fromLogits);
+  const yPred = logits ?? yPredArg;
+  if (logits) fromLogits = true;
   if (!fromLogits && ls === 0 && axis === yPred.rank - 1) {
     const fused = crossEntropy(yPred, yTrue, false, EPSILON);
     if (fused) return fused;
@@ -70,6 +96,10 @@ export const categoricalCrossentropy = kerasNamed("categorical_crossentropy", (y
   return tf.tidy(() => {
     let y = asFloat(yTrue);
     if (ls) y = tf.add(tf.mul(y, 1 - ls), ls / yPred.shape[axis]!);
+    if (fromLogits && axis === yPred.rank - 1) {
+      const fused = softmaxCrossEntropy(yPred, y, false);
+      if (fused) return fused;
+    }
     if (fromLogits) return tf.neg(tf.sum(tf.mul(y, tf.logSoftmax(yPred, axis)), axis));
     const p = tf.clipByValue(tf.div(yPred, tf.sum(yPred, axis, true)), EPSILON, 1 - EPSILON);
     return tf.neg(tf.sum(tf.mul(y, tf.log(p)), axis));
@@ -98,10 +128,21 @@ function sparseWithMask(yTrue: tf.Tensor, yPred: tf.Tensor, options: SparseCateg
     );
   }
   const classes = yPred.shape[yPred.rank - 1]!;
+  // (With ignoreClass, Keras first masks yPred, which leaves no logits behind it.)
+  const logits = ignoreClass === undefined ? heldLogits(where, yPred, fromLogits) : undefined;
   return tf.tidy(() => {
     let l = squeeze ? tf.squeeze(yTrue, [-1]) : yTrue;
+    if (logits) {
+      const fused = softmaxCrossEntropy(logits, l, true);
+      if (fused) return { values: fused };
+      return { values: sparseFromLogits(tf.cast(l, "int32"), logits, classes) };
+    }
     if (ignoreClass === undefined && !fromLogits && yPred.rank === 2) {
       const fused = crossEntropy(yPred, l, true, EPSILON);
+      if (fused) return { values: fused };
+    }
+    if (ignoreClass === undefined && fromLogits) {
+      const fused = softmaxCrossEntropy(yPred, l, true);
       if (fused) return { values: fused };
     }
     l = tf.cast(l, "int32");
@@ -113,12 +154,17 @@ function sparseWithMask(yTrue: tf.Tensor, yPred: tf.Tensor, options: SparseCateg
       p = tf.where(tf.expandDims(valid, -1), p, tf.zerosLike(p));
     }
     // As TensorFlow: the logits, or log(clip(p)), into softmax cross-entropy at the label's entry.
-    const logits = fromLogits ? p : tf.log(tf.clipByValue(p, EPSILON, 1 - EPSILON));
-    const oneHot = tf.oneHot(tf.reshape(l, [-1]), classes).reshape(yPred.shape);
-    let res = tf.neg(tf.sum(tf.mul(oneHot, tf.logSoftmax(logits, -1)), -1));
+    const z = fromLogits ? p : tf.log(tf.clipByValue(p, EPSILON, 1 - EPSILON));
+    let res = sparseFromLogits(l, z, classes);
     if (valid) res = tf.where(valid, res, tf.zerosLike(res));
     return valid ? { values: res, mask: valid } : { values: res };
   }) as { values: tf.Tensor; mask?: tf.Tensor };
+}
+
+/** -log softmax(z) at each row's class index `l` (int32, the shape of z without its last axis). */
+function sparseFromLogits(l: tf.Tensor, z: tf.Tensor, classes: number): tf.Tensor {
+  const oneHot = tf.oneHot(tf.reshape(l, [-1]), classes).reshape(z.shape);
+  return tf.neg(tf.sum(tf.mul(oneHot, tf.logSoftmax(z, -1)), -1));
 }
 
 function binaryElementwise(y: tf.Tensor, p: tf.Tensor, fromLogits: boolean): tf.Tensor {
@@ -129,11 +175,14 @@ function binaryElementwise(y: tf.Tensor, p: tf.Tensor, fromLogits: boolean): tf.
 }
 
 /** Keras' `binary_crossentropy`: the mean over the last axis of the per-entry logistic loss. */
-export const binaryCrossentropy = kerasNamed("binary_crossentropy", (yTrue: tf.Tensor, yPred: tf.Tensor, options: BinaryCrossentropyOptions = {}): tf.Tensor => {
+export const binaryCrossentropy = kerasNamed("binary_crossentropy", (yTrue: tf.Tensor, yPredArg: tf.Tensor, options: BinaryCrossentropyOptions = {}): tf.Tensor => {
   const where = "binaryCrossentropy";
-  const fromLogits = boolOption(where, "fromLogits", options.fromLogits, false);
+  let fromLogits = boolOption(where, "fromLogits", options.fromLogits, false);
   const ls = smoothing(where, options.labelSmoothing);
-  sameShape(where, yTrue, yPred);
+  sameShape(where, yTrue, yPredArg);
+  const logits = heldLogits(where, yPredArg, fromLogits);
+  const yPred = logits ?? yPredArg;
+  if (logits) fromLogits = true;
   const axis = canonicalAxis(where, options.axis ?? -1, yPred.rank);
   return tf.tidy(() => {
     let y = asFloat(yTrue);

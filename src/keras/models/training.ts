@@ -28,6 +28,7 @@ import { shapeText } from "../callable.js";
 import { applyConstraints, openPenalties } from "../penalties.js";
 import type { CompiledTraining, StateUpdate } from "./compile_utils.js";
 import { MetricsState, sortedLogs } from "./metrics_state.js";
+import { dropLogits } from "../logits.js";
 
 /** Sample weights: one tensor ([samples], for every output), or one per output (a list in output order or a dict by output name). */
 export type SampleWeight = tf.Tensor | number[] | (tf.Tensor | null)[] | Record<string, tf.Tensor>;
@@ -706,6 +707,7 @@ export async function predictOnBatch(model: KerasModel, xArg: unknown): Promise<
   try {
     checkData(model, x, undefined, "predictOnBatch");
     const outs = asList(tf.tidy(() => forward(model, x, false)));
+    outs.forEach(dropLogits); // Keras gives arrays: no logits behind them
     return outs.length === 1 ? outs[0] : outs;
   } finally {
     tf.dispose(owned);
@@ -736,7 +738,9 @@ export async function predictModel(model: KerasModel, xArg: unknown, options: Pr
       try {
         if (signal.aborted) throw new KeyboardInterrupt("prediction interrupted");
         const x = b.x;
-        parts.push(asList(tf.tidy(() => (plan && x instanceof tf.Tensor ? plan.run(x) : forward(model, x, false)))));
+        const outs = asList(tf.tidy(() => (plan && x instanceof tf.Tensor ? plan.run(x) : forward(model, x, false))));
+        outs.forEach(dropLogits); // Keras gives arrays: no logits behind them
+        parts.push(outs);
       } finally {
         disposeBatch(b);
       }

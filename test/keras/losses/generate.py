@@ -249,6 +249,10 @@ def build_model(spec):
     for node in spec["nodes"]:
         if node.get("class", "Dense") == "Concatenate":
             layer = keras.layers.Concatenate(name=node["name"])
+        elif node.get("class") == "Activation":
+            layer = keras.layers.Activation(node["activation"], name=node["name"])
+        elif node.get("class") == "Softmax":
+            layer = keras.layers.Softmax(name=node["name"])
         else:
             layer = keras.layers.Dense(node["units"], activation=node.get("activation"), name=node["name"])
         src = node["input"]
@@ -392,6 +396,17 @@ FITS = {
                            "labels": {"zz": "regression", "aa": "sparse"}, "loss": {"zz": "mse", "aa": "sparse_categorical_crossentropy"}, "metrics": {"aa": "accuracy", "zz": ["mae"]}},
     "two_outputs_one_loss": {"inputs": ONE_IN, "nodes": [dense("h", 8, "x", "tanh"), dense("a", 2, "h"), dense("b", 3, "h")], "outputs": ["a", "b"],
                              "labels": {"a": "regression", "b": "regression"}, "loss": "mse", "metrics": [["mae"], ["mse"]], "sample_weight": True},
+    # Saturating outputs (a large learning rate on random labels): Keras' cross-entropies take a softmax's or
+    # sigmoid's logits (its TensorFlow backend keeps them on the output, _keras_logits), where the
+    # probabilities are clipped to [1e-7, 1 - 1e-7] and a confidently wrong sample would pass no gradient.
+    "saturated_softmax_sparse": {"inputs": ONE_IN, "nodes": [dense("h", 8, "x", "relu"), dense("out", 3, "h", "softmax")], "outputs": ["out"], "labels": {"out": "sparse"},
+                                 "loss": "sparse_categorical_crossentropy", "metrics": ["accuracy", "sparse_categorical_crossentropy"], "lr": 4.0, "epochs": 2},
+    "saturated_activation_onehot": {"inputs": ONE_IN, "nodes": [dense("h", 8, "x", "relu"), dense("z", 4, "h"), {"name": "out", "class": "Activation", "activation": "softmax", "input": "z", "units": 4}],
+                                    "outputs": ["out"], "labels": {"out": "onehot"}, "loss": "categorical_crossentropy", "metrics": ["categorical_crossentropy"], "lr": 4.0, "epochs": 2},
+    "saturated_softmax_layer": {"inputs": ONE_IN, "nodes": [dense("h", 8, "x", "relu"), dense("z", 3, "h"), {"name": "out", "class": "Softmax", "input": "z", "units": 3}],
+                                "outputs": ["out"], "labels": {"out": "sparse"}, "loss": "sparse_categorical_crossentropy", "lr": 4.0, "epochs": 2},
+    "saturated_sigmoid_binary": {"inputs": ONE_IN, "nodes": [dense("h", 8, "x", "relu"), dense("out", 1, "h", "sigmoid")], "outputs": ["out"], "labels": {"out": "binary"},
+                                 "loss": "binary_crossentropy", "metrics": ["accuracy", "binary_crossentropy"], "lr": 8.0, "epochs": 2},
     "two_inputs": {"inputs": [{"name": "left", "shape": [3]}, {"name": "right", "shape": [2]}], "nodes": [{"name": "cat", "class": "Concatenate", "input": ["left", "right"]}, dense("out", 2, "cat", "softmax")],
                    "outputs": ["out"], "labels": {"out": "sparse"}, "loss": "sparse_categorical_crossentropy", "metrics": ["accuracy"]},
 }
