@@ -9,7 +9,7 @@
 // class index outside [0, classes) gives NaN for that row (TensorFlow's GPU kernel does the same; its
 // CPU kernel raises).
 import tf from "../tfjs.cjs";
-import type { WasmBackend } from "./native_kernels.js";
+import { floatOffset, heap, type WasmBackend } from "./native_kernels.js";
 import { fusedCalls } from "./fused_kernels.js";
 
 type TensorInfo = tf.TensorInfo;
@@ -23,8 +23,8 @@ function views(b: WasmBackend, inputs: Record<string, TensorInfo>, sparse: boole
   const { logits, labels } = inputs;
   const classes = logits.shape[logits.shape.length - 1];
   const rows = tf.util.sizeFromShape(logits.shape) / classes;
-  const buffer = b.wasm.HEAPF32.buffer;
-  const at = (t: TensorInfo) => b.dataIdMap.get(t.dataId)!.memoryOffset;
+  const buffer = heap(b);
+  const at = (t: TensorInfo) => floatOffset(b, t) * 4; // bytes (int32 labels too: 4 bytes an entry)
   const z = new Float32Array(buffer, at(logits), rows * classes);
   const y = sparse ? new Int32Array(buffer, at(labels), rows) : new Float32Array(buffer, at(labels), rows * classes);
   return { rows, classes, z, y, buffer, at };
