@@ -220,13 +220,17 @@ interface HeapBackend {
  * Slice in tfjs-backend-wasm 4.22 reads the whole input out of the wasm heap (a copy) before taking
  * its part: 31 ms for 32 rows of a 10,000-image tensor. A contiguous slice (rows of a batch, the
  * common case in fit/evaluate/predict) is a copy between two views of the heap.
+ * Neither checks its bounds: x.slice(1984, 64) of 2000 rows gave 64 rows, the last 48 whatever lay in
+ * the heap. Both now throw tfjs' own error, as the CPU backend does ("Error in slice2D: begin[0] +
+ * size[0] (2048) would overflow input.shape[0] (2000)").
  */
 function heapSlice(original: KernelFunc): KernelFunc {
   return ({ inputs, backend, attrs }) => {
     const x = inputs.x;
     const { begin, size } = attrs as { begin: number | number[]; size: number | number[] };
-    if (x.dtype === "string") return original({ inputs, backend, attrs });
     const [begin_, size_] = tf.slice_util.parseSliceParams(x as tf.Tensor, begin, size);
+    tf.slice_util.assertParamsValid(x as tf.Tensor, begin_, size_);
+    if (x.dtype === "string") return original({ inputs, backend, attrs });
     if (!tf.slice_util.isSliceContinous(x.shape, begin_, size_)) return original({ inputs, backend, attrs });
     const b = backend as HeapBackend;
     const out = b.makeOutput(size_, x.dtype);

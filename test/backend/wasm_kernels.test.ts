@@ -131,6 +131,22 @@ test("Slice (contiguous and strided, float32/int32/bool) matches the JS backend"
   await tf.setBackend("wasm");
 });
 
+test("a Slice past the end is the JS backend's error on wasm too (it read whatever lay in the heap), contiguous or strided", async () => {
+  await ready();
+  for (const [shape, begin, size] of [[[2000, 12], [1984, 0], [64, 12]], [[2000, 12], [1984, 2], [64, 3]], [[10], [8], [4]], [[4, 5], [0, 3], [4, 3]]] as const) {
+    const errors: string[] = [];
+    for (const b of ["wasm", "cpu"]) {
+      await tf.setBackend(b);
+      const t = tf.zeros(shape as unknown as number[]);
+      assert.throws(() => t.slice(begin as unknown as number[], size as unknown as number[]), (e: Error) => void errors.push(e.message) ?? true, `${b}: ${shape} ${begin} ${size}`);
+      t.dispose();
+    }
+    assert.equal(errors[0], errors[1]);
+    assert.match(errors[0], /^Error in slice\dD: begin\[\d\] \+ size\[\d\] \(\d+\) would overflow input\.shape\[\d\] \(\d+\)$/);
+  }
+  await tf.setBackend("wasm");
+});
+
 test("the native oneDNN kernels are in use exactly when the addon is built; fused Dense forward matches the JS backend", async () => {
   const { existsSync } = await import("node:fs");
   const { NATIVE_ADDON } = await import("../../src/backend/native_kernels.ts");
