@@ -204,8 +204,11 @@ export const binaryFocalCrossentropy = kerasNamed("binary_focal_crossentropy", (
   return tf.tidy(() => {
     let y = asFloat(yTrue);
     if (ls) y = tf.add(tf.mul(y, 1 - ls), 0.5 * ls);
+    // As Keras on TensorFlow: its cross-entropy term is binary_crossentropy of a sigmoid's output
+    // (fromLogits: the sigmoid it takes first), which reads that sigmoid's logits.
+    const z = fromLogits ? yPred : logitsOf(yPred)?.logits;
     const p = fromLogits ? tf.sigmoid(yPred) : yPred;
-    const bce = binaryElementwise(y, p, false);
+    const bce = binaryElementwise(y, z ?? p, z !== undefined);
     const pt = tf.add(tf.mul(y, p), tf.mul(tf.sub(1, y), tf.sub(1, p)));
     let focal = tf.mul(tf.pow(tf.sub(1, pt), gamma), bce);
     if (balance) focal = tf.mul(tf.add(tf.mul(y, alpha), tf.mul(tf.sub(1, y), 1 - alpha)), focal);

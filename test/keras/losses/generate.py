@@ -407,6 +407,10 @@ FITS = {
                                 "outputs": ["out"], "labels": {"out": "sparse"}, "loss": "sparse_categorical_crossentropy", "lr": 4.0, "epochs": 2},
     "saturated_sigmoid_binary": {"inputs": ONE_IN, "nodes": [dense("h", 8, "x", "relu"), dense("out", 1, "h", "sigmoid")], "outputs": ["out"], "labels": {"out": "binary"},
                                  "loss": "binary_crossentropy", "metrics": ["accuracy", "binary_crossentropy"], "lr": 8.0, "epochs": 2},
+    "saturated_sigmoid_focal": {"inputs": ONE_IN, "nodes": [dense("h", 8, "x", "relu"), dense("out", 1, "h", "sigmoid")], "outputs": ["out"], "labels": {"out": "binary"},
+                                "loss": {"kind": "loss", "class": "BinaryFocalCrossentropy", "config": {"gamma": 2.0}}, "lr": 5.0, "epochs": 2},
+    "saturated_logits_focal": {"inputs": ONE_IN, "nodes": [dense("h", 8, "x", "relu"), dense("out", 1, "h")], "outputs": ["out"], "labels": {"out": "binary"},
+                               "loss": {"kind": "loss", "class": "BinaryFocalCrossentropy", "config": {"from_logits": True, "apply_class_balancing": True}}, "lr": 30.0, "epochs": 2},
     "two_inputs": {"inputs": [{"name": "left", "shape": [3]}, {"name": "right", "shape": [2]}], "nodes": [{"name": "cat", "class": "Concatenate", "input": ["left", "right"]}, dense("out", 2, "cat", "softmax")],
                    "outputs": ["out"], "labels": {"out": "sparse"}, "loss": "sparse_categorical_crossentropy", "metrics": ["accuracy"]},
 }
