@@ -261,12 +261,16 @@ const NOT_FOR_LAYERS: Record<string, string> = {
   threshold: "it has no default threshold and defaultValue; pass (x) => keras.activations.threshold(x, 0.5, 0)",
 };
 
-/** A tfjs activation class for one function, registered in tfjs' serialization map under `className`. */
-function registerActivation(className: string, f: (x: tf.Tensor) => tf.Tensor): void {
+/**
+ * A tfjs activation class for one function, registered in tfjs' serialization map under `className`
+ * (replacing tfjs' own class of that name, if any). `axis` is passed on only where the caller gives one
+ * (tfjs' softmax takes it).
+ */
+function registerActivation(className: string, f: (x: tf.Tensor, axis?: number) => tf.Tensor): void {
   class KerasActivation extends tf.serialization.Serializable {
     static className = className;
-    apply(x: tf.Tensor): tf.Tensor {
-      return f(x);
+    apply(x: tf.Tensor, axis?: number): tf.Tensor {
+      return axis === undefined ? f(x) : f(x, axis);
     }
     getConfig(): tf.serialization.ConfigDict {
       return {};
@@ -286,34 +290,11 @@ function className(snake: string): string {
   return snake.replace(/_([a-z0-9])/g, (_m, c: string) => c.toUpperCase());
 }
 
-/**
- * tfjs' "softmax" and "sigmoid" activation classes replaced by ones whose outputs keep their logits
- * (logits.ts), so that Dense(10, { activation: "softmax" }) and Activation("sigmoid") feed the
- * cross-entropies as Keras' do. Same names, so configs and saved models are unchanged.
- */
-function registerLogitActivations(): void {
-  class Softmax extends tf.serialization.Serializable {
-    static className = "softmax";
-    apply(x: tf.Tensor, axis = -1): tf.Tensor {
-      return tf.tidy(() => withLogits(tf.softmax(x, axis), x, "softmax"));
-    }
-    getConfig(): tf.serialization.ConfigDict {
-      return {};
-    }
-  }
-  class Sigmoid extends tf.serialization.Serializable {
-    static className = "sigmoid";
-    apply(x: tf.Tensor): tf.Tensor {
-      return tf.tidy(() => withLogits(tf.sigmoid(x), x, "sigmoid"));
-    }
-    getConfig(): tf.serialization.ConfigDict {
-      return {};
-    }
-  }
-  tf.serialization.registerClass(Softmax);
-  tf.serialization.registerClass(Sigmoid);
-}
-registerLogitActivations();
+// tfjs' "softmax" and "sigmoid" activation classes replaced by ones whose outputs keep their logits
+// (logits.ts), so that Dense(10, { activation: "softmax" }) and Activation("sigmoid") feed the
+// cross-entropies as Keras' do. Same names, so configs and saved models are unchanged.
+registerActivation("softmax", (x, axis = -1) => activations.softmax(x, axis));
+registerActivation("sigmoid", (x) => activations.sigmoid(x));
 
 // Registered now, not on first use, so that a saved model naming one loads in a fresh session.
 for (const [name, f] of Object.entries(activations)) {

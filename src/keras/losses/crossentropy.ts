@@ -113,12 +113,16 @@ export const sparseCategoricalCrossentropy = kerasNamed("sparse_categorical_cros
   return values;
 });
 
-function sparseWithMask(yTrue: tf.Tensor, yPred: tf.Tensor, options: SparseCategoricalCrossentropyOptions): { values: tf.Tensor; mask?: tf.Tensor } {
+function sparseWithMask(yTrue: tf.Tensor, yPredArg: tf.Tensor, options: SparseCategoricalCrossentropyOptions): { values: tf.Tensor; mask?: tf.Tensor } {
   const where = "sparseCategoricalCrossentropy";
-  const fromLogits = boolOption(where, "fromLogits", options.fromLogits, false);
+  let fromLogits = boolOption(where, "fromLogits", options.fromLogits, false);
   const ignoreClass = intOption(where, "ignoreClass", options.ignoreClass, undefined);
   const axis = options.axis ?? -1;
-  if (axis !== -1 && axis !== yPred.rank - 1) throw new Error(`${where}: only axis -1 is supported (as Keras), got ${axis}`);
+  if (axis !== -1 && axis !== yPredArg.rank - 1) throw new Error(`${where}: only axis -1 is supported (as Keras), got ${axis}`);
+  // (With ignoreClass, Keras first masks yPred, which leaves no logits behind it.)
+  const logits = ignoreClass === undefined ? heldLogits(where, yPredArg, fromLogits) : undefined;
+  const yPred = logits ?? yPredArg;
+  if (logits) fromLogits = true;
   const squeeze = yTrue.rank === yPred.rank && yTrue.shape[yTrue.rank - 1] === 1;
   const labelShape = squeeze ? yTrue.shape.slice(0, -1) : yTrue.shape;
   if (labelShape.length !== yPred.rank - 1 || labelShape.some((d, i) => d !== yPred.shape[i])) {
@@ -128,21 +132,10 @@ function sparseWithMask(yTrue: tf.Tensor, yPred: tf.Tensor, options: SparseCateg
     );
   }
   const classes = yPred.shape[yPred.rank - 1]!;
-  // (With ignoreClass, Keras first masks yPred, which leaves no logits behind it.)
-  const logits = ignoreClass === undefined ? heldLogits(where, yPred, fromLogits) : undefined;
   return tf.tidy(() => {
     let l = squeeze ? tf.squeeze(yTrue, [-1]) : yTrue;
-    if (logits) {
-      const fused = softmaxCrossEntropy(logits, l, true);
-      if (fused) return { values: fused };
-      return { values: sparseFromLogits(tf.cast(l, "int32"), logits, classes) };
-    }
-    if (ignoreClass === undefined && !fromLogits && yPred.rank === 2) {
-      const fused = crossEntropy(yPred, l, true, EPSILON);
-      if (fused) return { values: fused };
-    }
-    if (ignoreClass === undefined && fromLogits) {
-      const fused = softmaxCrossEntropy(yPred, l, true);
+    if (ignoreClass === undefined) {
+      const fused = fromLogits ? softmaxCrossEntropy(yPred, l, true) : yPred.rank === 2 ? crossEntropy(yPred, l, true, EPSILON) : undefined;
       if (fused) return { values: fused };
     }
     l = tf.cast(l, "int32");
