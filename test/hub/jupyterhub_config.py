@@ -4,6 +4,7 @@
 # DummyAuthenticator: the test never logs in through the login form, it uses its service token.
 import json
 import os
+import socket
 
 c = get_config()  # noqa: F821 (JupyterHub's config loader defines it)
 
@@ -48,12 +49,30 @@ c.Spawner.http_timeout = 180
 c.Spawner.environment = {"TMPDIR": os.environ["TSDL_HUB_TMP"], "TSDL_THREADS": "1", "OMP_NUM_THREADS": "1"}
 
 
+# Each server's port, picked here rather than by LocalProcessSpawner's random_port(), which releases the
+# port it drew before the server binds it: nothing keeps two servers spawned at once from drawing the same
+# one, and JupyterHub takes any answer below 500 on it (even another user's server's 404) as the server
+# being up, though the loser exited when it could not bind. A port given out is not given again.
+ports_given = set()
+
+
+def unique_port():
+    while True:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        if port not in ports_given:
+            ports_given.add(port)
+            return port
+
+
 def per_user(spawner):
     """users[0] works under umask 077 (private files, as some sites set with pam_umask). users[0] and
     users[1] run the WebAssembly backend with 2 threads (no native kernels), so the second user's
     threaded start follows the first one's under umask 077 in the same temp folder; the others run
     the default backend (native oneDNN kernels where built) with 1 thread."""
     name = spawner.user.name
+    spawner.port = unique_port()
     if name == users[0]:
         spawner.cmd = ["/bin/sh", "-c", 'umask 077 && exec "$0" "$@"', *singleuser]
     if name in users[:2]:

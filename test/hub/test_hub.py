@@ -14,6 +14,7 @@ import asyncio
 import json
 import os
 import pwd
+import re
 import secrets
 import shutil
 import signal
@@ -71,6 +72,47 @@ def rss_mib(pid):
             if line.startswith("VmRSS:"):
                 return int(line.split()[1]) / 1024
     raise AssertionError(f"no VmRSS for {pid}")
+
+
+def listeners(port):
+    """The processes listening on a TCP port: (pid, uid, command line)."""
+    inodes = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with open(table) as f:
+            for line in f.readlines()[1:]:
+                fields = line.split()
+                if fields[3] == "0A" and int(fields[1].rsplit(":", 1)[1], 16) == port:  # 0A: LISTEN
+                    inodes.add(f"socket:[{fields[9]}]")
+    found = []
+    for d in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            if any(os.readlink(f"/proc/{d}/fd/{fd}") in inodes for fd in os.listdir(f"/proc/{d}/fd")):
+                with open(f"/proc/{d}/cmdline", "rb") as f:
+                    found.append((int(d), os.stat(f"/proc/{d}").st_uid, f.read().replace(b"\0", b" ").decode(errors="replace").strip()[:160]))
+        except (FileNotFoundError, ProcessLookupError, PermissionError):
+            pass
+    return found
+
+
+async def why_not(hub, user, uid, state, code, body):
+    """What a failed request to a user's server met: the hub's record of the server, what listens on its
+    port, the user's processes, and the hub log's lines about the user or a port."""
+    _, info = await hub.api("GET", f"/hub/api/users/{user}")
+    server = (info.get("servers") or {}).get("") if isinstance(info, dict) else None
+    with open(os.path.join(state, "jupyterhub.log"), "rb") as f:
+        log = f.read().decode(errors="replace").splitlines()
+    # The port the hub routes the user to: "Adding user U to proxy /user/U/ => http://127.0.0.1:P".
+    routes = [m.group(1) for m in (re.search(rf"Adding user {user} to proxy .* => http://[^:]+:(\d+)", line) for line in log) if m]
+    port = int(routes[-1]) if routes else None
+    marks = (user, "already in use", "CRITICAL", "ERROR", "Traceback") + ((str(port),) if port else ())
+    lines = [line[:240] for line in log if any(m in line for m in marks)][-40:]
+    text = body.decode(errors="replace") if isinstance(body, bytes) else json.dumps(body)
+    return "\n".join([
+        f"{user}: HTTP {code}: {text[:300]}",
+        f"the hub's record of the server: {json.dumps(server)}",
+        f"listening on port {port}: {listeners(port) if port else '?'}",
+        f"{user}'s processes: {[(p, cmd[:160]) for p, _, cmd in user_pids({uid})]}",
+        "the hub log's lines about them:", *lines])
 
 
 def kernel_pids(uid):
@@ -147,7 +189,8 @@ class Hub:
 
     async def api(self, method, path, body=None, timeout=60):
         data = json.dumps(body or {}) if method in ("POST", "PATCH", "PUT") else None
-        req = HTTPRequest(self.url + path, method=method, headers=self.headers(), body=data, request_timeout=timeout)
+        # Redirects not followed: a redirect is an answer the test reports, not one it hides.
+        req = HTTPRequest(self.url + path, method=method, headers=self.headers(), body=data, request_timeout=timeout, follow_redirects=False)
         r = await self.http.fetch(req, raise_error=False)
         return r.code, (json.loads(r.body) if r.body and r.headers.get("Content-Type", "").startswith("application/json") else r.body)
 
@@ -245,9 +288,13 @@ async def scenario(c):
     spawned_all_s = time.monotonic() - t0
     for u in users:
         code, specs = await hub.api("GET", f"/user/{u}/api/kernelspecs")
-        assert code == 200 and specs["kernelspecs"]["tsdl"]["spec"]["display_name"] == "TypeScript (tsdl)", (u, code, specs)
+        if code != 200:
+            raise AssertionError(await why_not(hub, u, uid_of[u], c["state"], code, specs))
+        assert specs["kernelspecs"]["tsdl"]["spec"]["display_name"] == "TypeScript (tsdl)", (u, specs)
         code, page = await hub.api("GET", f"/user/{u}/lab")
-        assert code == 200 and b"tsdl-jupyterlab" in page, f"{u}'s JupyterLab page does not load tsdl's extension ({code})"
+        if code != 200:
+            raise AssertionError(await why_not(hub, u, uid_of[u], c["state"], code, page))
+        assert b"tsdl-jupyterlab" in page, f"{u}'s JupyterLab page does not load tsdl's extension"
     # The first user's server runs under umask 077: its kernel starts first, alone.
     kernels = {u: Kernel(hub, u) for u in users}
     await kernels[users[0]].start()
