@@ -11,12 +11,8 @@
 //
 // count(oh, ow) = rows(oh) * cols(ow): the window's real rows times its real columns.
 import tf from "../tfjs.cjs";
+import type { WasmBackend } from "./wasm_backend.js";
 import type { KernelFunc } from "./wasm_kernels.js";
-
-interface HeapBackend {
-  typedArrayFromHeap(t: tf.TensorInfo): Float32Array | Int32Array | Uint8Array;
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-}
 
 interface PoolAttrs {
   filterSize: number | [number, number];
@@ -39,7 +35,7 @@ export function avgPoolGrad(original: KernelFunc): KernelFunc {
     if (dy.dtype !== "float32" || input.shape.length !== 4) return original({ inputs, backend, attrs });
     const { batchSize: N, inHeight: H, inWidth: W, inChannels: C, outHeight: OH, outWidth: OW, filterHeight: KH, filterWidth: KW, strideHeight: SH, strideWidth: SW } = info;
     const { top, left } = info.padInfo;
-    const b = backend as HeapBackend;
+    const b = backend as WasmBackend;
     const out = b.makeOutput(input.shape, "float32");
     const g = b.typedArrayFromHeap(dy) as Float32Array;
     const dx = b.typedArrayFromHeap(out) as Float32Array;

@@ -16,7 +16,8 @@
 // Each entry point returns undefined/false when it cannot run (another backend, no addon, a shared
 // variable), and the caller takes the composed path, so results never depend on whether it ran.
 import tf from "../tfjs.cjs";
-import { floatOffset, heap, type Addon, type WasmBackend } from "./native_kernels.js";
+import type { Addon } from "./native_kernels.js";
+import { dataOf, floatOffset, heap, type WasmBackend } from "./wasm_backend.js";
 import { Scratch } from "./wasm_kernels.js";
 import { isView } from "./row_view.js";
 
@@ -274,24 +275,17 @@ export function conv2dBiasRelu(x: tf.Tensor4D, filter: tf.Tensor4D, bias: tf.Ten
   return tf.engine().runKernel(CONV, { x, filter, bias }, { strides, pad, dataFormat: "NHWC", dilations: [1, 1], activation }) as tf.Tensor4D;
 }
 
-interface WasmInternals {
-  dataIdNextNumber: number;
-  wasm: { tfjs: { registerTensor(id: number, size: number, memoryOffset: number): void; disposeData(id: number): void } };
-  dataIdMap: { get(id: object): { id: number; memoryOffset: number } };
-}
-
 /**
  * After writing a tensor's memory in place: gives it a new id in the wasm module, which drops what the
  * module cached for the old one (XNNPACK keeps each matmul/convolution operator, with its packed
  * weights, per weight tensor id, assuming tensors never change).
  */
 function rekey(b: WasmBackend, tensors: tf.Tensor[]): void {
-  const w = b as unknown as WasmInternals;
   for (const t of tensors) {
-    const d = w.dataIdMap.get(t.dataId);
-    w.wasm.tfjs.disposeData(d.id);
-    d.id = w.dataIdNextNumber++;
-    w.wasm.tfjs.registerTensor(d.id, t.size, d.memoryOffset);
+    const d = b.dataIdMap.get(t.dataId)!;
+    b.wasm.tfjs.disposeData(d.id);
+    d.id = b.dataIdNextNumber++;
+    b.wasm.tfjs.registerTensor(d.id, t.size, d.memoryOffset);
   }
 }
 
@@ -302,15 +296,14 @@ function rekey(b: WasmBackend, tensors: tf.Tensor[]): void {
  */
 export function contentsId(t: tf.Tensor): number | undefined {
   if (tf.getBackend() !== "wasm") return undefined;
-  const map = (tf.backend() as unknown as WasmInternals).dataIdMap as unknown as Map<object, { id: number }>;
-  return map.has(t.dataId) ? map.get(t.dataId)!.id : undefined;
+  return dataOf(tf.backend() as unknown as WasmBackend, t)?.id;
 }
 
 /** Heap offsets of `variables` if all can be written in place (float32, memory not shared). */
 function writable(b: WasmBackend, variables: tf.Tensor[]): number[] | undefined {
   const out: number[] = [];
   for (const v of variables) {
-    const d = (b.dataIdMap as unknown as Map<object, unknown>).has(v.dataId) ? b.dataIdMap.get(v.dataId) : undefined;
+    const d = dataOf(b, v);
     if (v.dtype !== "float32" || !d || d.refCount !== 1 || isView(v.dataId)) return undefined;
     out.push(d.memoryOffset / 4);
   }
@@ -318,7 +311,7 @@ function writable(b: WasmBackend, variables: tf.Tensor[]): number[] | undefined 
 }
 
 function readable(b: WasmBackend, t: tf.Tensor, size: number): number | undefined {
-  return t.dtype === "float32" && t.size === size && (b.dataIdMap as unknown as Map<object, unknown>).has(t.dataId) ? floatOffset(b, t) : undefined;
+  return t.dtype === "float32" && t.size === size && dataOf(b, t) ? floatOffset(b, t) : undefined;
 }
 
 /** target <- target - (target - value) * weight, in place. */

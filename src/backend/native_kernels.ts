@@ -15,6 +15,7 @@ import { channelsOf, kernel, replaceWasmKernel, Scratch, type KernelFunc } from 
 import { registerFusedKernels } from "./fused_kernels.js";
 import { jsKernels } from "./js_kernels.js";
 import { applyThreadBudget, threadBudget } from "./threads.js";
+import { floatOffset, heap, type WasmBackend } from "./wasm_backend.js";
 
 type TensorInfo = tf.TensorInfo;
 type NativeKernel = (heap: ArrayBuffer, params: Float64Array) => void;
@@ -39,12 +40,6 @@ export interface Addon {
   accuracy: NativeKernel;
   threads(n?: number): number;
   version(): string;
-}
-
-export interface WasmBackend {
-  wasm: { HEAPF32: Float32Array };
-  dataIdMap: { get(id: object): { memoryOffset: number; refCount: number } | undefined };
-  makeOutput(shape: number[], dtype: tf.DataType): TensorInfo;
 }
 
 const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -74,15 +69,6 @@ function load(): { addon?: Addon; reason?: string } {
   } catch (e) {
     return { reason: `failed to load: ${(e as Error).message.split("\n")[0]}` };
   }
-}
-
-/** Where a float32 tensor starts in the heap, counted in floats. */
-export function floatOffset(b: WasmBackend, t: TensorInfo): number {
-  return b.dataIdMap.get(t.dataId)!.memoryOffset / 4;
-}
-
-export function heap(b: WasmBackend): ArrayBuffer {
-  return b.wasm.HEAPF32.buffer as ArrayBuffer;
 }
 
 /**

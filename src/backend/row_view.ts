@@ -10,14 +10,7 @@
 // which do so only for a variable whose memory no other tensor shares: a source with views has
 // another reference, and a view is never written (isView).
 import tf from "../tfjs.cjs";
-
-interface ViewBackend {
-  wasm: { tfjs: { disposeData(id: number): void } };
-  dataIdMap: { get(dataId: object): { id: number; memoryOffset: number; refCount: number } | undefined; delete(dataId: object): void };
-  makeOutput(shape: number[], dtype: tf.DataType, memoryOffset?: number): tf.TensorInfo;
-  incRef(dataId: object): void;
-  disposeData(dataId: object, force?: boolean): boolean;
-}
+import { dataOf, type WasmBackend } from "./wasm_backend.js";
 
 /** View data ids and the source data id each holds a reference on (always a tensor's own memory). */
 const sources = new WeakMap<object, object>();
@@ -36,7 +29,7 @@ export function rowsOf<T extends tf.Tensor>(x: T, start: number, count: number):
   if (tf.getBackend() !== "wasm" || x.dtype === "string" || x.rank === 0) return tf.slice(x, start, count);
   const b = backend();
   const source = sources.get(x.dataId) ?? x.dataId;
-  const own = b.dataIdMap.get(x.dataId);
+  const own = dataOf(b, x);
   if (!own || start < 0 || count < 0 || start + count > x.shape[0]) return tf.slice(x, start, count);
   const rowBytes = (x.size / x.shape[0]) * tf.util.bytesPerElement(x.dtype);
   const out = b.makeOutput([count, ...x.shape.slice(1)], x.dtype, own.memoryOffset + start * rowBytes);
@@ -46,8 +39,8 @@ export function rowsOf<T extends tf.Tensor>(x: T, start: number, count: number):
 }
 
 /** The wasm backend, taught once to free a view by dropping its reference on the source. */
-function backend(): ViewBackend {
-  const b = tf.backend() as unknown as ViewBackend & { [PATCHED]?: true };
+function backend(): WasmBackend {
+  const b = tf.backend() as unknown as WasmBackend & { [PATCHED]?: true };
   if (b[PATCHED]) return b;
   const disposeData = b.disposeData.bind(b);
   b.disposeData = (dataId, force = false) => {

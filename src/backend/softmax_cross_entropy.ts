@@ -9,7 +9,7 @@
 // class index outside [0, classes) gives NaN for that row (TensorFlow's GPU kernel does the same; its
 // CPU kernel raises).
 import tf from "../tfjs.cjs";
-import { floatOffset, heap, type WasmBackend } from "./native_kernels.js";
+import { floatOffset, heap, type WasmBackend } from "./wasm_backend.js";
 import { fusedCalls } from "./fused_kernels.js";
 
 type TensorInfo = tf.TensorInfo;

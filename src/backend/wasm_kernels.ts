@@ -9,13 +9,10 @@
 //   dx = conv2d(zero-dilate(dy, s), flip(W) with in/out channels swapped, stride 1, "full" padding)
 import tf from "../tfjs.cjs";
 import { avgPoolGrad } from "./avg_pool_grad.js";
+import { dataOf, type WasmBackend } from "./wasm_backend.js";
 
 type TensorInfo = tf.TensorInfo;
 export type KernelFunc = (args: { inputs: Record<string, TensorInfo>; backend: unknown; attrs: Record<string, unknown> }) => TensorInfo;
-
-interface WasmBackendLike {
-  disposeData(dataId: object): boolean;
-}
 
 /** The wasm backend's kernel registered under `name` now (stock, or one of tsdl's). */
 export function kernel(name: string): KernelFunc {
@@ -39,7 +36,7 @@ export class Scratch {
     return t;
   }
   keep(result: TensorInfo): TensorInfo {
-    for (const t of this.made) if (t !== result) (this.backend as WasmBackendLike).disposeData(t.dataId);
+    for (const t of this.made) if (t !== result) (this.backend as WasmBackend).disposeData(t.dataId);
     return result;
   }
 }
@@ -204,16 +201,11 @@ function singleBatch(t: TensorInfo): boolean {
 
 /** True the first time the wasm tensor behind `t` is seen (a bounded memory of recent ids). */
 function once(seen: Set<number>, backend: unknown, t: TensorInfo): boolean {
-  const id = (backend as { dataIdMap: { get(d: object): { id: number } | undefined } }).dataIdMap.get(t.dataId)?.id;
+  const id = dataOf(backend as WasmBackend, t)?.id;
   if (id === undefined || seen.has(id)) return false;
   seen.add(id);
   if (seen.size > 4096) seen.delete(seen.values().next().value as number);
   return true;
-}
-
-interface HeapBackend {
-  typedArrayFromHeap(t: TensorInfo): Float32Array | Int32Array | Uint8Array;
-  makeOutput(shape: number[], dtype: tf.DataType): TensorInfo;
 }
 
 /**
@@ -232,7 +224,7 @@ function heapSlice(original: KernelFunc): KernelFunc {
     tf.slice_util.assertParamsValid(x as tf.Tensor, begin_, size_);
     if (x.dtype === "string") return original({ inputs, backend, attrs });
     if (!tf.slice_util.isSliceContinous(x.shape, begin_, size_)) return original({ inputs, backend, attrs });
-    const b = backend as HeapBackend;
+    const b = backend as WasmBackend;
     const out = b.makeOutput(size_, x.dtype);
     const offset = tf.slice_util.computeFlatOffset(begin_, tf.util.computeStrides(x.shape));
     const n = tf.util.sizeFromShape(size_);
@@ -266,7 +258,7 @@ function rowGather(original: KernelFunc): KernelFunc {
     const { axis, batchDims } = attrs as { axis: number | number[]; batchDims?: number };
     const parsedAxis = tf.util.parseAxisParam(axis, x.shape)[0];
     if (parsedAxis !== 0 || (batchDims ?? 0) !== 0 || x.dtype === "string" || indices.dtype !== "int32") return original({ inputs, backend, attrs });
-    const b = backend as HeapBackend;
+    const b = backend as WasmBackend;
     const rows = x.shape[0];
     const rowSize = tf.util.sizeFromShape(x.shape.slice(1));
     const idx = b.typedArrayFromHeap(indices) as Int32Array;
@@ -276,7 +268,7 @@ function rowGather(original: KernelFunc): KernelFunc {
     for (let i = 0; i < idx.length; i++) {
       const r = idx[i];
       if (!(r >= 0 && r < rows)) {
-        (backend as WasmBackendLike).disposeData(out.dataId);
+        (backend as WasmBackend).disposeData(out.dataId);
         throw new Error(`GatherV2: the index value ${r} is not in [0, ${rows - 1}]`);
       }
       dst.set(src.subarray(r * rowSize, (r + 1) * rowSize), i * rowSize);
@@ -297,7 +289,7 @@ function maxPoolGrad(original: KernelFunc): KernelFunc {
     if (input.dtype !== "float32" || info.dilationHeight !== 1 || info.dilationWidth !== 1) return original({ inputs, backend, attrs });
     const { batchSize: N, inHeight: H, inWidth: W, inChannels: C, outHeight: OH, outWidth: OW, filterHeight: KH, filterWidth: KW, strideHeight: SH, strideWidth: SW } = info;
     const { top, left } = info.padInfo;
-    const b = backend as HeapBackend;
+    const b = backend as WasmBackend;
     const out = b.makeOutput(input.shape, "float32");
     const x = b.typedArrayFromHeap(input) as Float32Array;
     const g = b.typedArrayFromHeap(dy) as Float32Array;
@@ -365,7 +357,7 @@ function leadingSum(original: KernelFunc): KernelFunc {
     const rest = x.shape.slice(axes.length);
     const cols = tf.util.sizeFromShape(rest);
     const rows = tf.util.sizeFromShape(x.shape) / Math.max(cols, 1);
-    const b = backend as HeapBackend;
+    const b = backend as WasmBackend;
     const out = b.makeOutput(keepDims ? [...axes.map(() => 1), ...rest] : rest, "float32");
     const src = b.typedArrayFromHeap(x) as Float32Array;
     const acc = new Float64Array(cols);
@@ -385,7 +377,7 @@ function channelBatchNorm(fallback: KernelFunc): KernelFunc {
     const c = channelsOf(args.inputs);
     if (c === undefined) return fallback(args);
     const { x, mean, variance, offset, scale } = args.inputs;
-    const backend = args.backend as HeapBackend;
+    const backend = args.backend as WasmBackend;
     const s = new Scratch(backend);
     const a = s.track(backend.makeOutput([c], "float32"));
     const b = s.track(backend.makeOutput([c], "float32"));

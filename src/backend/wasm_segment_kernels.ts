@@ -5,13 +5,9 @@
 //
 // One pass over the rows of x, adding each into its segment's row, on views of the wasm heap.
 import tf from "../tfjs.cjs";
+import type { WasmBackend } from "./wasm_backend.js";
 
 type TensorInfo = tf.TensorInfo;
-
-interface HeapBackend {
-  typedArrayFromHeap(t: TensorInfo): Float32Array | Int32Array | Uint8Array;
-  makeOutput(shape: number[], dtype: tf.DataType): TensorInfo;
-}
 
 function unsortedSegmentSum({ inputs, backend, attrs }: { inputs: Record<string, TensorInfo>; backend: unknown; attrs: Record<string, unknown> }): TensorInfo {
   const { x, segmentIds } = inputs;
@@ -21,7 +17,7 @@ function unsortedSegmentSum({ inputs, backend, attrs }: { inputs: Record<string,
   if (idsRank === 0 || segmentIds.shape.some((d, i) => d !== x.shape[i])) {
     throw new Error(`UnsortedSegmentSum: segmentIds of shape [${segmentIds.shape}] must be a prefix of x's shape [${x.shape}]`);
   }
-  const b = backend as HeapBackend;
+  const b = backend as WasmBackend;
   const rowSize = tf.util.sizeFromShape(x.shape.slice(idsRank));
   const out = b.makeOutput([numSegments, ...x.shape.slice(idsRank)], x.dtype);
   const dst = b.typedArrayFromHeap(out) as Float32Array | Int32Array;
