@@ -100,6 +100,7 @@ async function fitOverhead(steps: number) {
     tf.dispose([xs, ys]);
     return (performance.now() - t0) / steps;
   };
+  // Run after trainFromMemory, so V8 has optimised the step's code already; once more each way before measuring.
   await bare();
   await viaFit();
   const bareMs = Math.min(await bare(), await bare());
