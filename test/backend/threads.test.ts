@@ -35,7 +35,8 @@ function report(env: Record<string, string>, prefix: string[] = []) {
   return JSON.parse(r.stdout.trim().split("\n").pop()!) as { threads: number; source: string; wasmThreads: number | null; nativeThreads: number | null; text: string };
 }
 
-const native = existsSync(NATIVE_ADDON);
+// Under TSDL_NATIVE=0 (the whole suite run without the addon) the children inherit it: no native cases.
+const native = existsSync(NATIVE_ADDON) && process.env.TSDL_NATIVE !== "0";
 
 test("TSDL_THREADS=1: the budget, oneDNN's OpenMP pool and XNNPACK's pthread pool are all 1", { timeout: 200_000 }, () => {
   if (native) {
