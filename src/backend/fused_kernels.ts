@@ -311,7 +311,8 @@ function writable(b: WasmBackend, variables: tf.Tensor[]): number[] | undefined 
 }
 
 function readable(b: WasmBackend, t: tf.Tensor, size: number): number | undefined {
-  return t.dtype === "float32" && t.size === size && dataOf(b, t) ? floatOffset(b, t) : undefined;
+  const d = t.dtype === "float32" && t.size === size ? dataOf(b, t) : undefined;
+  return d && d.memoryOffset / 4;
 }
 
 /** target <- target - (target - value) * weight, in place. */

@@ -16,7 +16,6 @@ export interface WasmTensorData {
 export interface WasmBackend {
   wasm: {
     HEAPF32: Float32Array;
-    HEAPU8: Uint8Array;
     tfjs: { registerTensor(id: number, size: number, memoryOffset: number): void; disposeData(id: number): void };
   };
   /** tfjs' DataStorage: `get` of an id it does not hold moves the data from another backend, so ask `has` first. */
