@@ -13,9 +13,9 @@ const EPSILON = 1e-7;
 /** Keras' NEG_INF: the threshold of Precision/Recall with topK, and the score of entries outside the top k. */
 const NEG_INF = -1e10;
 
-type Cell = "tp" | "fp" | "tn" | "fn";
+export type Cell = "tp" | "fp" | "tn" | "fn";
 
-interface ConfusionOptions {
+export interface ConfusionOptions {
   thresholds: number[];
   evenly: boolean;
   topK?: number;
@@ -23,7 +23,7 @@ interface ConfusionOptions {
 }
 
 /** Keras' `is_evenly_distributed_thresholds`: at least 3, equal to i / (n - 1) within epsilon. */
-function evenlyDistributed(thresholds: number[]): boolean {
+export function evenlyDistributed(thresholds: number[]): boolean {
   const n = thresholds.length;
   if (n < 3) return false;
   return thresholds.every((t, i) => Math.abs(t - Math.fround(i / (n - 1))) <= EPSILON + 1e-5 * Math.abs(Math.fround(i / (n - 1))));
@@ -38,7 +38,7 @@ function filterTopK(x: tf.Tensor, k: number): tf.Tensor {
 }
 
 /** Keras' `update_confusion_matrix_variables` (one label per entry, not multi-label): the counts of `cells`, one per threshold. */
-function confusionCounts(yTrue: tf.Tensor, yPred: tf.Tensor, sampleWeight: tf.Tensor | undefined, o: ConfusionOptions, cells: Cell[]): tf.Tensor[] {
+export function confusionCounts(yTrue: tf.Tensor, yPred: tf.Tensor, sampleWeight: tf.Tensor | undefined, o: ConfusionOptions, cells: Cell[]): tf.Tensor[] {
   return tf.tidy(() => {
     let y = tf.cast(yTrue, "float32");
     let p = tf.cast(yPred, "float32");
@@ -82,7 +82,7 @@ function confusionCounts(yTrue: tf.Tensor, yPred: tf.Tensor, sampleWeight: tf.Te
   });
 }
 
-function thresholdList(where: string, thresholds: number | number[] | undefined, fallback: number): number[] {
+export function thresholdList(where: string, thresholds: number | number[] | undefined, fallback: number): number[] {
   if (thresholds === undefined || thresholds === null) return [fallback];
   const list = Array.isArray(thresholds) ? thresholds : [thresholds];
   const bad = list.filter((t) => typeof t !== "number" || !(t >= 0 && t <= 1));

@@ -6,6 +6,7 @@ import { snakeCase } from "../naming.js";
 import { binaryOrSparse } from "../losses/index.js";
 import * as acc from "./accuracy.js";
 import * as conf from "./confusion.js";
+import * as counts from "./condition_counts.js";
 import * as fscore from "./f_score.js";
 import * as iou from "./iou.js";
 import * as regr from "./regression.js";
@@ -18,6 +19,7 @@ export {
   type BinaryAccuracyOptions, type TopKOptions,
 } from "./accuracy.js";
 export { Precision, Recall, AUC, PrecisionMetric, RecallMetric, AUCMetric, type PrecisionRecallOptions, type AUCOptions } from "./confusion.js";
+export { TruePositives, FalsePositives, TrueNegatives, FalseNegatives, ConditionCountMetric, type ConditionCountOptions } from "./condition_counts.js";
 export { F1Score, FBetaScore, FBetaScoreMetric, type FBetaScoreOptions } from "./f_score.js";
 export { MeanIoU, MeanIoUMetric, type MeanIoUOptions } from "./iou.js";
 export {
@@ -37,6 +39,10 @@ const CLASSES: Record<string, () => Metric> = {
   AUC: conf.AUC,
   Precision: conf.Precision,
   Recall: conf.Recall,
+  TruePositives: counts.TruePositives,
+  FalsePositives: counts.FalsePositives,
+  TrueNegatives: counts.TrueNegatives,
+  FalseNegatives: counts.FalseNegatives,
   F1Score: fscore.F1Score,
   FBetaScore: fscore.FBetaScore,
   MeanSquaredError: regr.MeanSquaredError,

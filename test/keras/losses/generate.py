@@ -194,6 +194,14 @@ METRICS = {
     "recall_sw": ("Recall", {}, "binary", True),
     "recall_top_k_class": ("Recall", {"top_k": 2, "class_id": 3}, "onehot_scores", False),
     "recall_thresholds": ("Recall", {"thresholds": [0.3, 0.6]}, "binary", True),
+    "true_positives": ("TruePositives", {}, "binary", False),
+    "true_positives_thresholds_sw": ("TruePositives", {"thresholds": [0.15, 0.5, 0.9]}, "binary", True),
+    "false_positives_sw": ("FalsePositives", {}, "binary", True),
+    "false_positives_even_thresholds": ("FalsePositives", {"thresholds": [0.0, 0.25, 0.5, 0.75, 1.0]}, "binary", False),
+    "true_negatives": ("TrueNegatives", {"thresholds": 0.3}, "binary", False),
+    "true_negatives_sw": ("TrueNegatives", {}, "onehot_scores", True),
+    "false_negatives": ("FalseNegatives", {}, "binary", False),
+    "false_negatives_thresholds_sw": ("FalseNegatives", {"thresholds": [0.2, 0.6]}, "binary", True),
     "f1_none": ("F1Score", {}, "onehot_scores", False),
     "f1_macro_sw": ("F1Score", {"average": "macro"}, "onehot_scores", True),
     "f1_micro_threshold": ("F1Score", {"average": "micro", "threshold": 0.5}, "binary", False),
@@ -236,7 +244,7 @@ def metric_cases():
         out.append({"name": name, "class": cls, "config": config, "keras_name": m.name, "batches": batches})
     # Automatic names in one session: Keras counts every object of a prefix.
     keras.backend.clear_session()
-    names = [M.AUC().name, M.AUC().name, M.Precision().name, M.Recall().name, M.MeanIoU(3).name, M.MeanIoU(2).name, M.F1Score().name, M.Precision().name]
+    names = [M.AUC().name, M.AUC().name, M.Precision().name, M.Recall().name, M.MeanIoU(3).name, M.MeanIoU(2).name, M.F1Score().name, M.Precision().name, M.TruePositives().name, M.FalseNegatives().name, M.TruePositives().name, M.FalsePositives().name, M.TrueNegatives().name]
     return out, names
 
 

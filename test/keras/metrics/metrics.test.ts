@@ -40,7 +40,7 @@ for (const c of kerasTraining().metrics) {
 
 test("automatic names as Keras 3 counts them (one counter per prefix, reset by clearSession)", () => {
   keras.backend.clearSession();
-  const names = [metrics.AUC().name, metrics.AUC().name, metrics.Precision().name, metrics.Recall().name, metrics.MeanIoU(3).name, metrics.MeanIoU(2).name, metrics.F1Score().name, metrics.Precision().name];
+  const names = [metrics.AUC().name, metrics.AUC().name, metrics.Precision().name, metrics.Recall().name, metrics.MeanIoU(3).name, metrics.MeanIoU(2).name, metrics.F1Score().name, metrics.Precision().name, metrics.TruePositives().name, metrics.FalseNegatives().name, metrics.TruePositives().name, metrics.FalsePositives().name, metrics.TrueNegatives().name];
   assert.deepEqual(names, kerasTraining().metric_auto_names);
 });
 
@@ -59,6 +59,8 @@ test("compile's metric strings resolve as Keras 3: accuracy by shapes, class nam
   assert.deepEqual(cls("auc"), ["AUC", "auc"]);
   assert.deepEqual(cls("AUC"), ["AUC", "AUC"]);
   assert.deepEqual(cls("precision"), ["Precision", "precision"]);
+  assert.deepEqual(cls("true_positives"), ["TruePositives", "true_positives"]);
+  assert.deepEqual(cls("FalseNegatives"), ["FalseNegatives", "FalseNegatives"]);
   assert.deepEqual(cls("mse"), ["MeanSquaredError", "mse"]);
   assert.deepEqual(cls("MSE"), ["MeanSquaredError", "MSE"]);
   assert.deepEqual(cls("mean_absolute_error"), ["MeanAbsoluteError", "mean_absolute_error"]);
@@ -77,6 +79,7 @@ test("bad metric options name the option", () => {
   assert.throws(() => metrics.AUC({ summationMethod: "trapezoid" as never }), /AUC: summationMethod must be "interpolation", "minoring" or "majoring", got "trapezoid"/);
   assert.throws(() => metrics.AUC({ numThresholds: 1 }), /AUC: numThresholds must be a number >= 2, got 1/);
   assert.throws(() => metrics.Precision({ thresholds: [0.5, 1.5] }), /Precision: thresholds must be numbers in \[0, 1\], got \[0.5,1.5\]/);
+  assert.throws(() => metrics.TruePositives({ thresholds: -0.1 }), /TruePositives: thresholds must be numbers in \[0, 1\], got -0.1/);
   assert.throws(() => metrics.Recall({ topK: 0 }), /Recall: topK must be an integer >= 1, got 0/);
   assert.throws(() => metrics.F1Score({ average: "mean" as never }), /F1Score: average must be null, "micro", "macro" or "weighted", got "mean"/);
   assert.throws(() => metrics.F1Score({ threshold: 0 }), /F1Score: threshold must be in \(0, 1\], got 0/);
