@@ -1,5 +1,6 @@
-// ipywidgets' widgets are made by calling their class (`widgets.IntSlider(value=3)`), and tsdl's layers
-// are called without `new` too (`layers.Dense(10)`): each widget class is exported so that both
+// Python makes objects by calling their class (`widgets.IntSlider(value=3)`,
+// `keras.callbacks.EarlyStopping(patience=2)`), and tsdl's layers are called without `new` too
+// (`layers.Dense(10)`): widget and callback classes are exported so that both
 // `widgets.IntSlider({ value: 3 })` and `new widgets.IntSlider({ value: 3 })` make one. The class itself
 // is unchanged (instanceof, subclassing and its type work as before).
 

@@ -4,17 +4,21 @@ import * as fashionMnistModule from "./datasets/fashion_mnist.js";
 import * as cifar10 from "./datasets/cifar10.js";
 import * as catsVsDogs from "./datasets/cats_vs_dogs.js";
 import * as standInModule from "./stand_in.js";
-import { ImageDataGenerator } from "./image_data_generator.js";
+import { newless } from "../newless.js";
+import { ImageDataGenerator as ImageDataGeneratorClass } from "./image_data_generator.js";
 import { imageDatasetFromDirectory } from "./image_dataset.js";
 
 export const datasets = { mnist, fashionMnist: fashionMnistModule, fashion_mnist: fashionMnistModule, cifar10, catsVsDogs };
 
-/** Keras' `preprocessing.image.ImageDataGenerator`. */
+/** Keras' `preprocessing.image.ImageDataGenerator`, callable with or without `new` as in Keras (`ImageDataGenerator({ rescale: 1 / 255 })`). */
+export const ImageDataGenerator = newless(ImageDataGeneratorClass);
+export type ImageDataGenerator = ImageDataGeneratorClass;
+
 export const preprocessing = { image: { ImageDataGenerator }, imageDatasetFromDirectory };
 
 /** Generated files in the real formats, for tests and for notebooks whose dataset is not on this machine. Not real data. */
 export const standIn = standInModule;
-export { ImageDataGenerator, DirectoryIterator, ArrayIterator, type ImageDataGeneratorOptions, type FlowFromDirectoryOptions, type FlowOptions, type ClassMode } from "./image_data_generator.js";
+export { DirectoryIterator, ArrayIterator, type ImageDataGeneratorOptions, type FlowFromDirectoryOptions, type FlowOptions, type ClassMode } from "./image_data_generator.js";
 export type { SmallData, SmallDataOptions } from "./datasets/cats_vs_dogs.js";
 export type { Dataset } from "./datasets/dataset.js";
 export type { LoadOptions } from "./datasets/fetch_files.js";

@@ -29,7 +29,7 @@ export { interact, interactive, widgetFromAbbrev } from "./interact.js";
 import { Interactive as InteractiveClass } from "./interact.js";
 export { FitControls } from "./training_controls.js";
 
-import { newless } from "./newless.js";
+import { newless } from "../newless.js";
 
 // Each class callable without `new`, as in ipywidgets (newless.ts); its type under the same name.
 export const Layout = newless(LayoutClass);
