@@ -162,7 +162,11 @@ test("history figures: one panel per metric, train solid and validation dashed; 
 test("progress: Keras' line format, and the notebook bundle with a bar", () => {
   assert.equal(progressLine(1875, 1875, 5.2, { loss: 0.24931, accuracy: 0.92884 }, 1, true), "1875/1875 [==============================] - 5s 3ms/step - loss: 0.2493 - accuracy: 0.9288");
   assert.equal(progressLine(32, 1875, 1, { loss: 0.5 }, 1, false), "  32/1875 [..............................] - ETA: 58s - loss: 0.5000");
-  assert.equal(progressLine(1407, 1407, 39, { loss: 1.3825 }, 2, true), "1407/1407 - 39s - loss: 1.3825");
+  assert.equal(progressLine(1407, 1407, 39, { loss: 1.3825 }, 2, true), "1407/1407 - 39s - 28ms/step - loss: 1.3825");
+  // The values as Keras 3.15's Progbar wrote these same ones (verbose 1, then 2: it compares the signed value there).
+  const logs = { fn: 0, loss: 8.871041791280732e-5, neg: -0.25, tiny: -1e-7, one: 0.001, big: 12345.678949 };
+  assert.ok(progressLine(8, 8, 0.5, logs, 1, true).endsWith(" - fn: 0.0000e+00 - loss: 8.8710e-05 - neg: -0.2500 - tiny: -1.0000e-07 - one: 1.0000e-03 - big: 12345.6789"));
+  assert.ok(progressLine(8, 8, 0.5, logs, 2, true).endsWith(" - fn: 0.0000e+00 - loss: 8.8710e-05 - neg: -2.5000e-01 - tiny: -1.0000e-07 - one: 1.0000e-03 - big: 12345.6789"));
   const b = progressBundle(["Epoch 1/2"], "3/10 [<x>]", { current: 3, target: 10 });
   assert.match(b["text/html"] as string, /<progress value="3" max="10"/);
   assert.ok((b["text/html"] as string).includes("3/10 [&lt;x&gt;]"));

@@ -1,7 +1,8 @@
 // ProgbarLogger: Keras' training progress, as text (`\r`-updated line on a terminal and in Jupyter's
 // stream output), throttled so that it costs nothing measurable.
 //   verbose 1:  "1875/1875 [==============================] - 5s 2ms/step - loss: 0.2493 - accuracy: 0.9288"
-//   verbose 2:  "1875/1875 - 5s - loss: 0.2493 - accuracy: 0.9288 - val_loss: ..." once per epoch
+//   verbose 2:  "1875/1875 - 5s - 2ms/step - loss: 0.2493 - accuracy: 0.9288 - val_loss: ..." once per epoch
+import { formatValue } from "./format.js";
 import { Callback, type Logs } from "./callback.js";
 
 export interface ProgressSink {
@@ -38,32 +39,42 @@ export function formatDuration(seconds: number): string {
   return `${Math.round(seconds)}s`;
 }
 
-export function formatLogs(logs: Logs | undefined, keys?: string[]): string {
+/**
+ * The metrics of a progress line as Keras 3's Progbar writes them: 4 decimals above 1e-3, else
+ * scientific with a two-digit exponent (`0.0000e+00`, `8.8710e-05`). With verbose 1 Keras compares
+ * the absolute value, with verbose 2 the signed one (so a negative value is scientific there).
+ */
+export function formatLogs(logs: Logs | undefined, keys?: string[], verbose: 1 | 2 = 1): string {
   if (!logs) return "";
   return (keys ?? Object.keys(logs))
     .filter((k) => logs[k] !== undefined)
-    .map((k) => ` - ${k}: ${formatValue(logs[k])}`)
+    .map((k) => ` - ${k}: ${logValue(logs[k], verbose)}`)
     .join("");
 }
 
-function formatValue(v: number): string {
-  return Math.abs(v) >= 1e-3 || v === 0 ? v.toFixed(4) : v.toExponential(4);
+function logValue(v: number, verbose: 1 | 2): string {
+  return formatValue(v, (verbose === 1 ? Math.abs(v) : v) > 1e-3 ? ".4f" : ".4e", "ProgbarLogger");
+}
+
+/** Keras' `_format_time`: the time per step in s, ms or us. */
+function perStepText(seconds: number): string {
+  return seconds >= 1 || seconds === 0 ? `${seconds.toFixed(0)}s/step` : seconds >= 1e-3 ? `${Math.round(seconds * 1e3)}ms/step` : `${Math.round(seconds * 1e6)}us/step`;
 }
 
 /** The bar line for `current` of `target` steps (target unknown: no bar). */
 export function progressLine(current: number, target: number | undefined, elapsed: number, logs: Logs | undefined, verbose: 1 | 2, done: boolean): string {
   const digits = target !== undefined ? String(target).length : 0;
   let line = target !== undefined ? `${String(current).padStart(digits)}/${target}` : `${current}`;
-  if (verbose === 2) return `${line} - ${formatDuration(elapsed)}${formatLogs(logs)}`;
+  const perStep = current > 0 ? elapsed / current : 0;
+  // Keras 3's verbose 2: "8/8 - 1s - 28ms/step - loss: ...", the elapsed time always in seconds.
+  if (verbose === 2) return `${line} - ${elapsed.toFixed(0)}s - ${perStepText(perStep)}${formatLogs(logs, undefined, 2)}`;
   if (target !== undefined) {
     const filled = Math.floor((WIDTH * current) / target);
     const bar = filled > 0 ? "=".repeat(filled - 1) + (current < target ? ">" : "=") : "";
     line += ` [${bar.padEnd(WIDTH, ".")}]`;
   }
-  const perStep = current > 0 ? elapsed / current : 0;
   if (done || target === undefined) {
-    const step = perStep >= 1 ? `${perStep.toFixed(0)}s/step` : perStep >= 1e-3 ? `${Math.round(perStep * 1e3)}ms/step` : `${Math.round(perStep * 1e6)}us/step`;
-    line += ` - ${formatDuration(elapsed)} ${step}`;
+    line += ` - ${formatDuration(elapsed)} ${perStepText(perStep)}`;
   } else {
     line += ` - ETA: ${formatDuration(perStep * (target - current))}`;
   }
