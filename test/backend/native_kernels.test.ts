@@ -375,3 +375,31 @@ test("tf.relu's gradient on wasm is one TsdlReluGrad pass (not Step, Cast, Multi
   const kernels = (await tf.profile(() => void tf.dispose(f()))).kernels.map((k) => k.name);
   assert.ok(kernels.includes("TsdlReluGrad") && !kernels.includes("Step"), kernels.join(", "));
 });
+
+test("denormals: native kernels flush them to zero (as TensorFlow does), the optimizers' state never holds one, and JavaScript and wasm keep IEEE arithmetic", async () => {
+  await ready();
+  const FLT_MIN = 1.1754943508222875e-38;
+  // 1e-20 · 1e-20 = 1e-40, a float32 denormal: 0 from oneDNN under flush-to-zero.
+  const a = tf.fill([4, 8], 1e-20);
+  const p = tf.matMul(a, a, false, true);
+  const got = await p.data();
+  if (native) assert.ok(got.every((v) => v === 0), `native product of 1e-20s: ${got[0]}`);
+  else assert.ok(got.every((v) => Math.abs(v - 8e-40) < 1e-44), `stock wasm product of 1e-20s: ${got[0]}`);
+  // The caller's floating-point mode is put back: double and float32 denormals still come out of
+  // JavaScript and of the stock wasm kernels after a native call.
+  assert.equal(Number.MIN_VALUE * 2, 1e-323);
+  assert.equal(Math.fround(1e-40) > 0, true);
+  const d = tf.mul(tf.scalar(1e-20), tf.scalar(1e-20));
+  assert.ok((await d.data())[0] > 0, "wasm's Multiply keeps a denormal result");
+  // Adam's first moment of a weight whose gradient is 0 shrinks by beta1 a step: it reaches 0 without
+  // passing through the denormal range.
+  const model = keras.Sequential([keras.Input([1]), layers.Dense(1, { useBias: false, kernelInitializer: "zeros" })]);
+  model.compile({ optimizer: optimizers.Adam({ learningRate: 1e-3 }), loss: "mse" });
+  await model.fit(tf.ones([1, 1]), tf.ones([1, 1]), { epochs: 1, verbose: 0 });
+  await model.fit(tf.zeros([1, 1]), tf.zeros([1, 1]), { epochs: 900, verbose: 0 }); // gradient 0 from here
+  const slots = (model.optimizer as unknown as { slotsOf(v: unknown): Record<string, tf.Variable> }).slotsOf(model.trainableWeights[0])!;
+  assert.deepEqual(Object.keys(slots), ["momentum", "velocity"]);
+  const [m] = await slots.momentum.data();
+  assert.ok(m === 0 || Math.abs(m) >= FLT_MIN, `Adam's momentum ${m} is a denormal`);
+  tf.dispose([a, p, d]);
+});
