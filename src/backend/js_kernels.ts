@@ -259,9 +259,9 @@ function accuracy(heap: ArrayBuffer, p: Float64Array): void {
 
 /**
  * The smallest normal float32. The optimizers' state is flushed to 0 below it, as the native kernels
- * (and TensorFlow) flush denormals: a momentum whose gradient stays 0 shrinks through the denormal range
- * for a hundred steps, and every float32 denormal read or written costs an Intel core a microcode assist
- * (seed 004's MLP trained 40% slower after 2,000 steps without this).
+ * (and TensorFlow) flush denormals, so that both backends keep the same state: a momentum whose
+ * gradient stays 0 shrinks through the denormal range for about 150 steps, and each float32 denormal
+ * read or written there costs an Intel core a microcode assist (native/addon.cc).
  */
 const FLT_MIN = 1.1754943508222875e-38;
 
