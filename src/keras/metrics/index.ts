@@ -20,6 +20,7 @@ export {
 } from "./accuracy.js";
 export { Precision, Recall, AUC, PrecisionMetric, RecallMetric, AUCMetric, type PrecisionRecallOptions, type AUCOptions } from "./confusion.js";
 export { TruePositives, FalsePositives, TrueNegatives, FalseNegatives, ConditionCountMetric, type ConditionCountOptions } from "./condition_counts.js";
+export { SensitivityAtSpecificity, SpecificityAtSensitivity, PrecisionAtRecall, RecallAtPrecision, AtConstraintMetric, type AtConstraintOptions } from "./at_constraint.js";
 export { F1Score, FBetaScore, FBetaScoreMetric, type FBetaScoreOptions } from "./f_score.js";
 export { MeanIoU, MeanIoUMetric, type MeanIoUOptions } from "./iou.js";
 export {
@@ -73,6 +74,9 @@ for (const [alias, cls] of Object.entries({ bce: "BinaryCrossentropy", mse: "Mea
 }
 /** Classes that cannot be made without arguments (Keras fails on them as strings too). */
 const NEEDS_ARGUMENTS: Record<string, string> = { MeanIoU: "metrics.MeanIoU(numClasses)", mean_io_u: "metrics.MeanIoU(numClasses)" };
+for (const [cls, arg] of [["SensitivityAtSpecificity", "specificity"], ["SpecificityAtSensitivity", "sensitivity"], ["PrecisionAtRecall", "recall"], ["RecallAtPrecision", "precision"]]) {
+  NEEDS_ARGUMENTS[cls] = NEEDS_ARGUMENTS[snakeCase(cls)] = `metrics.${cls}(${arg})`;
+}
 
 /** What compile takes as a metric: Keras' name, a Metric object, or a function (yTrue, yPred) -> values per sample. */
 export type MetricIdentifier = string | Metric | MetricFunction;

@@ -202,6 +202,14 @@ METRICS = {
     "true_negatives_sw": ("TrueNegatives", {}, "onehot_scores", True),
     "false_negatives": ("FalseNegatives", {}, "binary", False),
     "false_negatives_thresholds_sw": ("FalseNegatives", {"thresholds": [0.2, 0.6]}, "binary", True),
+    "sensitivity_at_specificity": ("SensitivityAtSpecificity", {"specificity": 0.5}, "binary", False),
+    "sensitivity_at_specificity_sw": ("SensitivityAtSpecificity", {"specificity": 0.8, "num_thresholds": 7}, "binary", True),
+    "specificity_at_sensitivity": ("SpecificityAtSensitivity", {"sensitivity": 0.6}, "binary", True),
+    "specificity_at_sensitivity_one": ("SpecificityAtSensitivity", {"sensitivity": 0.4, "num_thresholds": 1}, "binary", False),
+    "precision_at_recall": ("PrecisionAtRecall", {"recall": 0.7}, "binary", False),
+    "precision_at_recall_class": ("PrecisionAtRecall", {"recall": 0.5, "class_id": 2, "num_thresholds": 20}, "onehot_scores", True),
+    "recall_at_precision": ("RecallAtPrecision", {"precision": 0.6}, "binary", True),
+    "recall_at_precision_unreachable": ("RecallAtPrecision", {"precision": 1.0, "num_thresholds": 11}, "binary", False),
     "f1_none": ("F1Score", {}, "onehot_scores", False),
     "f1_macro_sw": ("F1Score", {"average": "macro"}, "onehot_scores", True),
     "f1_micro_threshold": ("F1Score", {"average": "micro", "threshold": 0.5}, "binary", False),
@@ -244,7 +252,7 @@ def metric_cases():
         out.append({"name": name, "class": cls, "config": config, "keras_name": m.name, "batches": batches})
     # Automatic names in one session: Keras counts every object of a prefix.
     keras.backend.clear_session()
-    names = [M.AUC().name, M.AUC().name, M.Precision().name, M.Recall().name, M.MeanIoU(3).name, M.MeanIoU(2).name, M.F1Score().name, M.Precision().name, M.TruePositives().name, M.FalseNegatives().name, M.TruePositives().name, M.FalsePositives().name, M.TrueNegatives().name]
+    names = [M.AUC().name, M.AUC().name, M.Precision().name, M.Recall().name, M.MeanIoU(3).name, M.MeanIoU(2).name, M.F1Score().name, M.Precision().name, M.TruePositives().name, M.FalseNegatives().name, M.TruePositives().name, M.FalsePositives().name, M.TrueNegatives().name, M.PrecisionAtRecall(0.5).name, M.PrecisionAtRecall(0.5).name, M.SensitivityAtSpecificity(0.5).name]
     return out, names
 
 

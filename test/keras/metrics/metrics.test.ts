@@ -40,7 +40,7 @@ for (const c of kerasTraining().metrics) {
 
 test("automatic names as Keras 3 counts them (one counter per prefix, reset by clearSession)", () => {
   keras.backend.clearSession();
-  const names = [metrics.AUC().name, metrics.AUC().name, metrics.Precision().name, metrics.Recall().name, metrics.MeanIoU(3).name, metrics.MeanIoU(2).name, metrics.F1Score().name, metrics.Precision().name, metrics.TruePositives().name, metrics.FalseNegatives().name, metrics.TruePositives().name, metrics.FalsePositives().name, metrics.TrueNegatives().name];
+  const names = [metrics.AUC().name, metrics.AUC().name, metrics.Precision().name, metrics.Recall().name, metrics.MeanIoU(3).name, metrics.MeanIoU(2).name, metrics.F1Score().name, metrics.Precision().name, metrics.TruePositives().name, metrics.FalseNegatives().name, metrics.TruePositives().name, metrics.FalsePositives().name, metrics.TrueNegatives().name, metrics.PrecisionAtRecall(0.5).name, metrics.PrecisionAtRecall({ recall: 0.5 }).name, metrics.SensitivityAtSpecificity(0.5).name];
   assert.deepEqual(names, kerasTraining().metric_auto_names);
 });
 
@@ -72,6 +72,7 @@ test("compile's metric strings resolve as Keras 3: accuracy by shapes, class nam
   assert.equal(fn.name, "binary_accuracy");
   assert.throws(() => metrics.getMetric("f1", shapes([null], [null])), /unknown metric "f1"; expected one of accuracy, acc, .*binary_accuracy.*auc.*precision.*recall.*f1_score.*mean_squared_error.*root_mean_squared_error.*, mse, mae/);
   assert.throws(() => metrics.getMetric("mean_io_u", shapes([null], [null])), /metric "mean_io_u" needs arguments; pass metrics.MeanIoU\(numClasses\)/);
+  assert.throws(() => metrics.getMetric("precision_at_recall", shapes([null], [null])), /metric "precision_at_recall" needs arguments; pass metrics.PrecisionAtRecall\(recall\)/);
 });
 
 test("bad metric options name the option", () => {
@@ -80,6 +81,8 @@ test("bad metric options name the option", () => {
   assert.throws(() => metrics.AUC({ numThresholds: 1 }), /AUC: numThresholds must be a number >= 2, got 1/);
   assert.throws(() => metrics.Precision({ thresholds: [0.5, 1.5] }), /Precision: thresholds must be numbers in \[0, 1\], got \[0.5,1.5\]/);
   assert.throws(() => metrics.TruePositives({ thresholds: -0.1 }), /TruePositives: thresholds must be numbers in \[0, 1\], got -0.1/);
+  assert.throws(() => metrics.SensitivityAtSpecificity(1.5), /SensitivityAtSpecificity: specificity must be in \[0, 1\], got 1.5/);
+  assert.throws(() => metrics.RecallAtPrecision(0.5, { numThresholds: 0 }), /RecallAtPrecision: numThresholds must be an integer > 0, got 0/);
   assert.throws(() => metrics.Recall({ topK: 0 }), /Recall: topK must be an integer >= 1, got 0/);
   assert.throws(() => metrics.F1Score({ average: "mean" as never }), /F1Score: average must be null, "micro", "macro" or "weighted", got "mean"/);
   assert.throws(() => metrics.F1Score({ threshold: 0 }), /F1Score: threshold must be in \(0, 1\], got 0/);
