@@ -12,6 +12,7 @@ import { Model, Sequential, KerasModel, SequentialModel } from "./models/model.j
 import { Input } from "./layers/input.js";
 import { loadModel } from "./models/saving.js";
 import { setRandomSeed, toCategorical } from "./utils.js";
+import { padSequences } from "./pad_sequences.js";
 import { resetNames } from "./naming.js";
 import { datasets, preprocessing, imageDatasetFromDirectory } from "../data/index.js";
 import { plotModel, modelToDot } from "../display/plot_model.js";
@@ -22,7 +23,8 @@ export type { CallableModel, ModelArgs, ModelOptions, SymbolicStructure, Sequent
 
 export { datasets, preprocessing };
 export const models = { Model, Sequential, loadModel };
-export const utils = { toCategorical, setRandomSeed, imageDatasetFromDirectory, plotModel, modelToDot };
+export const utils = { toCategorical, padSequences, setRandomSeed, imageDatasetFromDirectory, plotModel, modelToDot };
+export type { PadSequencesOptions } from "./pad_sequences.js";
 export const backend = {
   /** Resets Keras' automatic layer names (`dense`, `dense_1`, ...), as `keras.backend.clear_session()`. */
   clearSession: resetNames,
