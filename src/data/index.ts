@@ -3,12 +3,13 @@ import * as mnist from "./datasets/mnist.js";
 import * as fashionMnistModule from "./datasets/fashion_mnist.js";
 import * as cifar10 from "./datasets/cifar10.js";
 import * as catsVsDogs from "./datasets/cats_vs_dogs.js";
+import * as imdb from "./datasets/imdb.js";
 import * as standInModule from "./stand_in.js";
 import { newless } from "../newless.js";
 import { ImageDataGenerator as ImageDataGeneratorClass } from "./image_data_generator.js";
 import { imageDatasetFromDirectory } from "./image_dataset.js";
 
-export const datasets = { mnist, fashionMnist: fashionMnistModule, fashion_mnist: fashionMnistModule, cifar10, catsVsDogs };
+export const datasets = { mnist, fashionMnist: fashionMnistModule, fashion_mnist: fashionMnistModule, cifar10, imdb, catsVsDogs };
 
 /** Keras' `preprocessing.image.ImageDataGenerator`, callable with or without `new` as in Keras (`ImageDataGenerator({ rescale: 1 / 255 })`). */
 export const ImageDataGenerator = newless(ImageDataGeneratorClass);
@@ -21,6 +22,7 @@ export const standIn = standInModule;
 export { DirectoryIterator, ArrayIterator, type ImageDataGeneratorOptions, type FlowFromDirectoryOptions, type FlowOptions, type ClassMode } from "./image_data_generator.js";
 export type { SmallData, SmallDataOptions } from "./datasets/cats_vs_dogs.js";
 export type { Dataset } from "./datasets/dataset.js";
+export type { ImdbDataset, ImdbOptions } from "./datasets/imdb.js";
 export type { LoadOptions } from "./datasets/fetch_files.js";
 export { download, DownloadError } from "./download.js";
 export { tsdlHome } from "./home.js";

@@ -1,10 +1,14 @@
-// NumPy's .npy arrays and .npz archives (Keras' mnist.npz): uint8/int/float arrays, C order.
+// NumPy's .npy arrays and .npz archives (Keras' mnist.npz): uint8/int/float arrays, C order, and
+// object arrays (Keras' imdb.npz: lists of word indices), whose elements NumPy stores as a pickle.
 import { readZip } from "./zip.js";
+import { unpickle, type PickledArray } from "./pickle.js";
 
 export interface NpyArray {
   shape: number[];
   dtype: string;
   data: Uint8Array | Int32Array | Float32Array | Float64Array | BigInt64Array;
+  /** For dtype object ("|O"): the elements, C order (`data` is then empty). */
+  objects?: unknown[];
 }
 
 const TYPES: Record<string, [new (b: ArrayBuffer, o: number, n: number) => NpyArray["data"], number]> = {
@@ -28,6 +32,11 @@ export function parseNpy(buf: Buffer, file: string): NpyArray {
   if (!descr || shapeText === undefined) throw new Error(`${file}: unreadable .npy header ${JSON.stringify(header.trim())}`);
   if (fortran) throw new Error(`${file}: Fortran-ordered arrays are not supported`);
   const shape = shapeText.split(",").map((s) => s.trim()).filter(Boolean).map(Number);
+  if (descr === "|O") {
+    const v = unpickle(buf.subarray(start), file) as PickledArray;
+    if (typeof v !== "object" || v === null || v.kind !== "ndarray" || !v.objects) throw new Error(`${file}: an object array whose pickle is not a NumPy object array`);
+    return { shape, dtype: descr, data: new Uint8Array(0), objects: v.objects };
+  }
   const type = TYPES[descr];
   if (!type) throw new Error(`${file}: unsupported dtype ${descr} (supported: ${Object.keys(TYPES).join(", ")})`);
   const [Ctor, bytes] = type;
