@@ -325,17 +325,31 @@ const GLOBAL_BLOCKS_KEPT =
 const PREV_NAME = "                if (decl.getSourceFile() === declsFile) {";
 const GLOBALS_STAY = "                if (decl.getSourceFile() === declsFile && !ts.findAncestor(decl, (n) => ts.isModuleDeclaration(n) && ts.isGlobalScopeAugmentation(n))) {";
 
+// A shorthand property naming an earlier cell's variable (`{ maxlen }`, `({ a } = o)`) is rewritten to
+// `{ maxlen: exports.maxlen }`: tslab rewrote only plain identifiers, and the checker gives a shorthand's
+// name the property's symbol, so it stayed `{ maxlen }` and failed with "maxlen is not defined".
+const WRAP_START = "        function wrapPrevIdentifier(node) {\n            var _a, _b;\n            if (!ts.isIdentifier(node)) {";
+const WRAP_SHORTHAND =
+  "        function wrapPrevIdentifier(node) {\n            var _a, _b;\n" +
+  "            if (ts.isShorthandPropertyAssignment(node) && !node.objectAssignmentInitializer) {\n" +
+  "                const value = checker.getShorthandAssignmentValueSymbol(node);\n" +
+  "                if (value && (value.declarations || []).some((d) => d.getSourceFile() === declsFile && !ts.findAncestor(d, (n) => ts.isModuleDeclaration(n) && ts.isGlobalScopeAugmentation(n)))) {\n" +
+  "                    return ts.factory.createPropertyAssignment(ts.idText(node.name), ts.factory.createPropertyAccessExpression(ts.factory.createIdentifier(\"exports\"), ts.idText(node.name)));\n" +
+  "                }\n" +
+  "            }\n" +
+  "            if (!ts.isIdentifier(node)) {";
+
 /** tslab's converter module, with convert's one program a cell where its code is as expected (`onePass`). */
 function loadConverter(): { conv: ConverterModule; onePass: boolean } {
   const file = tslab.resolve("./dist/converter.js");
   const text = fs.readFileSync(file, "utf8");
-  const expected = [TWO_PROGRAMS, KEPT_DECLS, PREV_NAME].every((part) => text.split(part).length === 2);
+  const expected = [TWO_PROGRAMS, KEPT_DECLS, PREV_NAME, WRAP_START].every((part) => text.split(part).length === 2);
   if (process.env.TSDL_TSLAB_ONE_PASS === "0" || !expected) return { conv: tslab.require("./dist/converter.js") as ConverterModule, onePass: false };
   const dir = path.dirname(file);
   // Its own relative requires through tslab's (so tspath and util are tslab's), Node's built-ins through this file's.
   const req = (id: string): unknown => (Module.isBuiltin(id) ? require(id) : tslab.require(id.startsWith(".") ? `./${path.posix.join("dist", id)}` : id));
   const mod = { exports: {} as unknown };
-  new Function("exports", "require", "module", "__filename", "__dirname", text.replace(TWO_PROGRAMS, ONE_PROGRAM).replace(KEPT_DECLS, GLOBAL_BLOCKS_KEPT).replace(PREV_NAME, GLOBALS_STAY))(mod.exports, req, mod, file, dir);
+  new Function("exports", "require", "module", "__filename", "__dirname", text.replace(TWO_PROGRAMS, ONE_PROGRAM).replace(KEPT_DECLS, GLOBAL_BLOCKS_KEPT).replace(PREV_NAME, GLOBALS_STAY).replace(WRAP_START, WRAP_SHORTHAND))(mod.exports, req, mod, file, dir);
   return { conv: mod.exports as ConverterModule, onePass: true };
 }
 

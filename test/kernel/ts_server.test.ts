@@ -114,6 +114,31 @@ test("cells declaring a name with two leading underscores, or a `declare global`
   assert.match(tslabs.results[2].diagnostics[0].messageText, /Cannot find name '__global'/);
 });
 
+test("an earlier cell's variable in a shorthand property ({ a }, ({ b } = o)) is read from and written to the cell's exports (tslab's convert left it unbound)", async () => {
+  const cells = [
+    "const a = 1;\nlet b = 2;",
+    "const o = { a, b, c: 3 };\no.a + o.b + o.c",
+    "({ b } = { b: 5 });\nb",
+    "const f = ({ a }: { a: number }) => a;\nconst local = 4;\nconst p = { local, a };\nf({ a: 7 }) + p.local + p.a",
+  ];
+  const ours = await convertWith(cells, false);
+  for (const r of ours.results) assert.deepEqual(r.diagnostics, []);
+  assert.match(ours.results[1].output!, /\{ a: exports\.a, b: exports\.b, c: 3 \}/);
+  assert.match(ours.results[2].output!, /\(\{ b: exports\.b \} = \{ b: 5 \}\)/);
+  assert.match(ours.results[3].output!, /\(\{ a \}\) => a/, "a parameter's own binding stays as it is");
+  assert.match(ours.results[3].output!, /\{ local, a: exports\.a \}/, "this cell's own name stays, an earlier cell's is read from exports");
+  // Run as the kernel runs them, one exports object for all cells.
+  const exports: Record<string, unknown> = {};
+  const values = ours.results.map((r) => {
+    new Function("exports", "require", r.output!)(exports, () => ({}));
+    return r.lastExpressionVar ? exports[r.lastExpressionVar] : undefined;
+  });
+  assert.deepEqual(values, [undefined, 6, 5, 12]);
+  assert.equal(exports.b, 5, "the destructuring assignment wrote the earlier cell's variable");
+  const tslabs = await convertWith(cells.slice(0, 2), true);
+  assert.match(tslabs.results[1].output!, /\{ a, b, c: 3 \}/, "tslab's own convert leaves the shorthand unbound");
+});
+
 test("a TypeScript process that dies is replaced, and the next request is answered", async () => {
   const server = new TypeScriptServer({ cwd, log: (s) => logs.push(s), snapshot: false });
   servers.push(server);
