@@ -130,8 +130,17 @@ export async function startJupyter(frontend: Frontend, dir: string, options: Sta
     env,
     log: () => log,
     async stop() {
+      // SIGTERM, then SIGKILL after 15 s: a JupyterLab 4.6 server was seen to stop serving and then never
+      // exit, its main thread in threading._shutdown joining an idle anyio worker thread (gdb's py-bt),
+      // which held the whole tier until CI's limit.
+      const exited = new Promise((r) => (proc.exitCode !== null || proc.signalCode !== null ? r(null) : proc.once("exit", r)));
       proc.kill("SIGTERM");
-      await new Promise((r) => (proc.exitCode !== null ? r(null) : proc.once("exit", r)));
+      const killer = setTimeout(() => {
+        console.warn(`${frontend} server (pid ${proc.pid}) did not exit 15 s after SIGTERM; killing it`);
+        proc.kill("SIGKILL");
+      }, 15_000);
+      await exited;
+      clearTimeout(killer);
       rmSync(tmp, { recursive: true, force: true });
     },
   };

@@ -105,9 +105,10 @@ export async function extensionLoaded(page: Page): Promise<boolean> {
 
 /** Ends the notebook's kernel session (REST, as the running-sessions panel does), freeing its memory. */
 export async function shutDownKernel(s: JupyterServer, name: string): Promise<void> {
-  const r = await fetch(`${s.url}/api/sessions?token=${s.token}`);
+  // With a deadline: a server that stopped answering must not hold the tier's teardown forever.
+  const r = await fetch(`${s.url}/api/sessions?token=${s.token}`, { signal: AbortSignal.timeout(15_000) });
   const sessions = (await r.json()) as { id: string; path: string }[];
-  for (const session of sessions.filter((x) => x.path === name)) await fetch(`${s.url}/api/sessions/${session.id}?token=${s.token}`, { method: "DELETE" });
+  for (const session of sessions.filter((x) => x.path === name)) await fetch(`${s.url}/api/sessions/${session.id}?token=${s.token}`, { method: "DELETE", signal: AbortSignal.timeout(15_000) });
 }
 
 /** A screenshot of the page scrolled to the notebook's last figure (or its top when it has none). */
