@@ -131,6 +131,42 @@ test("Slice (contiguous and strided, float32/int32/bool) matches the JS backend"
   await tf.setBackend("wasm");
 });
 
+test("Unpack (tf.unstack: every axis, float32/int32/bool) matches the JS backend, frees what it makes, and its gradient is the stack of the parts", async () => {
+  await ready();
+  const cases: [number[], number, tf.DataType][] = [
+    [[6, 3, 4], 0, "float32"],
+    [[3, 7, 4], 1, "float32"],
+    [[3, 4, 5], -1, "int32"],
+    [[2, 5], 1, "bool"],
+    [[4], 0, "float32"],
+  ];
+  for (const [shape, axis, dtype] of cases) {
+    const values = Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, i) => (dtype === "bool" ? i % 3 === 0 : i * 1.5 - 7));
+    const out: unknown[] = [];
+    for (const b of ["wasm", "cpu"]) {
+      await tf.setBackend(b);
+      const t = tf.tensor(values as number[], shape, dtype);
+      const before = tf.memory().numTensors;
+      const parts = tf.unstack(t, axis);
+      out.push(await Promise.all(parts.map((p) => p.array())));
+      tf.dispose(parts);
+      assert.equal(tf.memory().numTensors, before, `${b}: unstack leaves nothing behind`);
+      t.dispose();
+    }
+    assert.deepEqual(out[0], out[1], `${shape} axis ${axis} ${dtype}`);
+  }
+  const grads: unknown[] = [];
+  for (const b of ["wasm", "cpu"]) {
+    await tf.setBackend(b);
+    const x = tf.tensor(Array.from({ length: 24 }, (_, i) => i / 7), [2, 3, 4]);
+    const g = tf.grad((v: tf.Tensor) => tf.addN(tf.unstack(v, 1).map((p, i) => tf.sum(tf.mul(p, i + 1)))))(x);
+    grads.push(await g.array());
+    tf.dispose([x, g]);
+  }
+  assert.deepEqual(grads[0], grads[1]);
+  await tf.setBackend("wasm");
+});
+
 test("a Slice past the end is the JS backend's error on wasm too (it read whatever lay in the heap), contiguous or strided", async () => {
   await ready();
   for (const [shape, begin, size] of [[[2000, 12], [1984, 0], [64, 12]], [[2000, 12], [1984, 2], [64, 3]], [[10], [8], [4]], [[4, 5], [0, 3], [4, 3]]] as const) {
