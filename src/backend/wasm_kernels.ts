@@ -210,8 +210,10 @@ function once(seen: Set<number>, backend: unknown, t: TensorInfo): boolean {
 
 /**
  * Slice in tfjs-backend-wasm 4.22 reads the whole input out of the wasm heap (a copy) before taking
- * its part: 31 ms for 32 rows of a 10,000-image tensor. A contiguous slice (rows of a batch, the
- * common case in fit/evaluate/predict) is a copy between two views of the heap.
+ * its part: 31 ms for 32 rows of a 10,000-image tensor, and tf.unstack, which slices once per output,
+ * became quadratic (2.2 of the 2.3 s keras.io's IMDB bidirectional LSTM took to predict a batch). Here
+ * a slice is copied between two views of the heap: in one piece when it is contiguous (rows of a batch,
+ * the common case in fit/evaluate/predict), else one piece per run along the last axis.
  * Neither checks its bounds: x.slice(1984, 64) of 2000 rows gave 64 rows, the last 48 whatever lay in
  * the heap. Both now throw tfjs' own error, as the CPU backend does ("Error in slice2D: begin[0] +
  * size[0] (2048) would overflow input.shape[0] (2000)").
@@ -223,43 +225,49 @@ function heapSlice(original: KernelFunc): KernelFunc {
     const [begin_, size_] = tf.slice_util.parseSliceParams(x as tf.Tensor, begin, size);
     tf.slice_util.assertParamsValid(x as tf.Tensor, begin_, size_);
     if (x.dtype === "string") return original({ inputs, backend, attrs });
-    if (!tf.slice_util.isSliceContinous(x.shape, begin_, size_)) return original({ inputs, backend, attrs });
     const b = backend as WasmBackend;
     const out = b.makeOutput(size_, x.dtype);
-    const offset = tf.slice_util.computeFlatOffset(begin_, tf.util.computeStrides(x.shape));
+    const strides = tf.util.computeStrides(x.shape);
     const n = tf.util.sizeFromShape(size_);
-    b.typedArrayFromHeap(out).set(b.typedArrayFromHeap(x).subarray(offset, offset + n));
+    const src = b.typedArrayFromHeap(x);
+    const dst = b.typedArrayFromHeap(out); // both views after makeOutput, which may grow the heap
+    if (tf.slice_util.isSliceContinous(x.shape, begin_, size_)) {
+      const offset = tf.slice_util.computeFlatOffset(begin_, strides);
+      dst.set(src.subarray(offset, offset + n));
+      return out;
+    }
+    // Strided: runs of the last axis (contiguous in x), the indices of the axes before it counted up.
+    const last = size_.length - 1;
+    const run = size_[last];
+    const at = new Array<number>(last).fill(0);
+    for (let o = 0; o < n; o += run) {
+      let offset = begin_[last];
+      for (let d = 0; d < last; d++) offset += (begin_[d] + at[d]) * strides[d];
+      if (run < 16) for (let j = 0; j < run; j++) dst[o + j] = src[offset + j]; // short runs: a view each costs more
+      else dst.set(src.subarray(offset, offset + run), o);
+      for (let d = last - 1; d >= 0 && ++at[d] === size_[d]; d--) at[d] = 0;
+    }
     return out;
   };
 }
 
 /**
  * Unpack (tf.unstack: the time steps of every RNN layer) as one slice per output through the Slice
- * kernel registered now (heapSlice), after moving the axis first with one Transpose when it is not.
- * The stock kernel slices with its own slice, which reads the whole input out of the heap (a copy)
- * for every output: quadratic, 2.2 s of the 2.3 s a batch of keras.io's bidirectional LSTM on IMDB
- * (32 x 200 steps x 128) took to predict.
+ * kernel registered now (heapSlice). The stock kernel slices with its own slice, which copies the whole
+ * input out of the heap for every output.
  */
 function sliceUnpack(original: KernelFunc): KernelFunc {
   return ({ inputs, backend, attrs }) => {
     const value = inputs.value;
     if (value.dtype === "string") return original({ inputs, backend, attrs });
-    const rank = value.shape.length;
     const axis = tf.util.parseAxisParam((attrs as { axis: number }).axis, value.shape)[0];
     const slice = kernel("Slice");
-    let src = value;
-    if (axis !== 0) {
-      const perm = [axis, ...Array.from({ length: rank }, (_, i) => i).filter((i) => i !== axis)];
-      src = kernel("Transpose")({ inputs: { x: value }, backend, attrs: { perm } });
-    }
-    const rest = src.shape.slice(1);
-    const outs: TensorInfo[] = [];
-    for (let i = 0; i < src.shape[0]; i++) {
-      const s = slice({ inputs: { x: src }, backend, attrs: { begin: [i, ...rest.map(() => 0)], size: [1, ...rest] } });
-      outs.push({ dataId: s.dataId, dtype: s.dtype, shape: rest });
-    }
-    if (src !== value) (backend as WasmBackend).disposeData(src.dataId);
-    return outs as unknown as TensorInfo;
+    const size = value.shape.map((d, i) => (i === axis ? 1 : d));
+    const shape = value.shape.filter((_, i) => i !== axis);
+    return Array.from({ length: value.shape[axis] }, (_, k) => {
+      const s = slice({ inputs: { x: value }, backend, attrs: { begin: value.shape.map((_, i) => (i === axis ? k : 0)), size } });
+      return { dataId: s.dataId, dtype: s.dtype, shape };
+    }) as unknown as TensorInfo;
   };
 }
 

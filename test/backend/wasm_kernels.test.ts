@@ -116,6 +116,9 @@ test("Slice (contiguous and strided, float32/int32/bool) matches the JS backend"
     [[50, 4, 3], [7, 1, 0], [5, 2, 3], "float32"],
     [[20, 6], [3, 0], [4, -1], "int32"],
     [[10], [2], [5], "bool"],
+    [[6, 5, 20], [1, 2, 3], [3, 2, 17], "float32"], // strided, runs of 17 (copied as views)
+    [[4, 3, 5, 2], [1, 0, 2, 1], [2, 3, 2, 1], "int32"], // strided, runs of 1, rank 4
+    [[6, 4], [1, 1], [3, 2], "bool"],
   ];
   for (const [shape, begin, size, dtype] of cases) {
     const values = Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, i) => (dtype === "bool" ? i % 3 === 0 : i * 1.5));
