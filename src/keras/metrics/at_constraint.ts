@@ -3,7 +3,7 @@
 // true/false positives/negatives at numThresholds thresholds spread over [0, 1], then take the best
 // value of one rate among the thresholds where the other rate reaches the given value (0 if none does).
 import tf from "../../tfjs.cjs";
-import { confusionCounts, type ConfusionOptions } from "./confusion.js";
+import { confusionCounts, optionalIndex, type ConfusionOptions } from "./confusion.js";
 import { divideNoNan, Metric, type MetricUpdate } from "./metric.js";
 
 export interface AtConstraintOptions {
@@ -41,13 +41,11 @@ export class AtConstraintMetric extends Metric {
     if (typeof value !== "number" || !(value >= 0 && value <= 1)) throw new Error(`${className}: ${spec.constrained} must be in [0, 1], got ${JSON.stringify(value)}`);
     const n = options.numThresholds ?? 200;
     if (!Number.isInteger(n) || n < 1) throw new Error(`${className}: numThresholds must be an integer > 0, got ${JSON.stringify(options.numThresholds)}`);
-    if (options.classId !== undefined && options.classId !== null && (!Number.isInteger(options.classId) || options.classId < 0)) {
-      throw new Error(`${className}: classId must be an integer >= 0, got ${JSON.stringify(options.classId)}`);
-    }
+    const classId = optionalIndex(className, "classId", options.classId, 0);
     super(className, options.name, "up");
     this.spec = spec;
     this.numThresholds = n;
-    this.classId = options.classId ?? undefined;
+    this.classId = classId;
     const thresholds = n === 1 ? [0.5] : [0, ...Array.from({ length: n - 2 }, (_, i) => (i + 1) / (n - 1)), 1];
     this.o = { thresholds, evenly: n > 1, classId: this.classId };
   }
@@ -78,10 +76,14 @@ export class AtConstraintMetric extends Metric {
 
 type Factory<K extends string> = (value: number | (AtConstraintOptions & Record<K, number>), options?: AtConstraintOptions) => AtConstraintMetric;
 
-function factory<K extends Rate>(className: keyof typeof SPECS, key: K): Factory<K> {
+/** What each class needs as its first argument (compile's strings cannot give it). */
+export const AT_CONSTRAINT_ARGUMENTS: [string, Rate][] = Object.entries(SPECS).map(([cls, spec]) => [cls, spec.constrained]);
+
+function factory<K extends Rate>(className: keyof typeof SPECS): Factory<K> {
+  const key = SPECS[className].constrained;
   return (value, options = {}) => {
     if (typeof value === "object" && value !== null) {
-      const { [key]: v, ...rest } = value as AtConstraintOptions & Record<K, number>;
+      const { [key]: v, ...rest } = value as AtConstraintOptions & Record<Rate, number>;
       return new AtConstraintMetric(className, v, rest);
     }
     return new AtConstraintMetric(className, value, options);
@@ -89,10 +91,10 @@ function factory<K extends Rate>(className: keyof typeof SPECS, key: K): Factory
 }
 
 /** `metrics.SensitivityAtSpecificity(specificity, { numThresholds, classId, name })` (or `({ specificity, ... })`). */
-export const SensitivityAtSpecificity = factory("SensitivityAtSpecificity", "specificity");
+export const SensitivityAtSpecificity = factory<"specificity">("SensitivityAtSpecificity");
 /** `metrics.SpecificityAtSensitivity(sensitivity, { numThresholds, classId, name })` (or `({ sensitivity, ... })`). */
-export const SpecificityAtSensitivity = factory("SpecificityAtSensitivity", "sensitivity");
+export const SpecificityAtSensitivity = factory<"sensitivity">("SpecificityAtSensitivity");
 /** `metrics.PrecisionAtRecall(recall, { numThresholds, classId, name })` (or `({ recall, ... })`). */
-export const PrecisionAtRecall = factory("PrecisionAtRecall", "recall");
+export const PrecisionAtRecall = factory<"recall">("PrecisionAtRecall");
 /** `metrics.RecallAtPrecision(precision, { numThresholds, classId, name })` (or `({ precision, ... })`). */
-export const RecallAtPrecision = factory("RecallAtPrecision", "precision");
+export const RecallAtPrecision = factory<"precision">("RecallAtPrecision");

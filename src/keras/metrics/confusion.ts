@@ -90,7 +90,7 @@ export function thresholdList(where: string, thresholds: number | number[] | und
   return list;
 }
 
-function optionalIndex(where: string, option: string, v: unknown, min: number): number | undefined {
+export function optionalIndex(where: string, option: string, v: unknown, min: number): number | undefined {
   if (v === undefined || v === null) return undefined;
   if (!Number.isInteger(v) || (v as number) < min) throw new Error(`${where}: ${option} must be an integer >= ${min}, got ${JSON.stringify(v)}`);
   return v as number;

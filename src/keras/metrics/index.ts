@@ -7,6 +7,7 @@ import { binaryOrSparse } from "../losses/index.js";
 import * as acc from "./accuracy.js";
 import * as conf from "./confusion.js";
 import * as counts from "./condition_counts.js";
+import { AT_CONSTRAINT_ARGUMENTS } from "./at_constraint.js";
 import * as fscore from "./f_score.js";
 import * as iou from "./iou.js";
 import * as regr from "./regression.js";
@@ -74,7 +75,7 @@ for (const [alias, cls] of Object.entries({ bce: "BinaryCrossentropy", mse: "Mea
 }
 /** Classes that cannot be made without arguments (Keras fails on them as strings too). */
 const NEEDS_ARGUMENTS: Record<string, string> = { MeanIoU: "metrics.MeanIoU(numClasses)", mean_io_u: "metrics.MeanIoU(numClasses)" };
-for (const [cls, arg] of [["SensitivityAtSpecificity", "specificity"], ["SpecificityAtSensitivity", "sensitivity"], ["PrecisionAtRecall", "recall"], ["RecallAtPrecision", "precision"]]) {
+for (const [cls, arg] of AT_CONSTRAINT_ARGUMENTS) {
   NEEDS_ARGUMENTS[cls] = NEEDS_ARGUMENTS[snakeCase(cls)] = `metrics.${cls}(${arg})`;
 }
 
