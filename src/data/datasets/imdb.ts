@@ -10,6 +10,7 @@ import tf from "../../tfjs.cjs";
 import { readNpz, type NpyArray } from "../npz.js";
 import { MT19937 } from "../numpy_random.js";
 import { locate, type LoadOptions } from "./fetch_files.js";
+import { asDataset, type LoadedFrom } from "./dataset.js";
 
 const BASE = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/";
 export const IMDB_FILE = { name: "imdb.npz", url: `${BASE}imdb.npz`, sha256: "69664113be75683a8fe16e3ed0ab59fda8886cb3cd7ada244f7d9544e4676b9f" };
@@ -33,7 +34,7 @@ export interface ImdbOptions extends LoadOptions {
 }
 
 /** `[[xTrain, yTrain], [xTest, yTest]]`: reviews as lists of word indices, labels 0/1 as int32 tensors. */
-export type ImdbDataset = [[number[][], tf.Tensor1D], [number[][], tf.Tensor1D]] & { readonly source: string; readonly name: string };
+export type ImdbDataset = [[number[][], tf.Tensor1D], [number[][], tf.Tensor1D]] & LoadedFrom;
 
 function intOption(option: string, v: unknown, min: number, nullable: boolean): number | null | undefined {
   if (v === undefined || (nullable && v === null)) return v as null | undefined;
@@ -62,8 +63,8 @@ export async function loadData(options: ImdbOptions = {}): Promise<ImdbDataset> 
   const skipTop = intOption("skipTop", options.skipTop, 0, false) ?? 0;
   const maxlen = intOption("maxlen", options.maxlen, 1, true);
   const seed = intOption("seed", options.seed, 0, false) ?? 113;
-  const startChar = options.startChar === undefined ? 1 : intOption("startChar", options.startChar, 0, true);
-  const oovChar = options.oovChar === undefined ? 2 : intOption("oovChar", options.oovChar, 0, true);
+  const startChar = options.startChar === undefined ? 1 : (intOption("startChar", options.startChar, 0, true) as number | null);
+  const oovChar = options.oovChar === undefined ? 2 : (intOption("oovChar", options.oovChar, 0, true) as number | null);
   const indexFrom = intOption("indexFrom", options.indexFrom, 0, false) ?? 3;
   const { files, source } = await locate("imdb", "imdb.loadData", [IMDB_FILE], options);
   const file = source === options.path ? source : IMDB_FILE.name;
@@ -75,7 +76,7 @@ export async function loadData(options: ImdbOptions = {}): Promise<ImdbDataset> 
     const order = rng.shuffle(Array.from({ length: x.length }, (_, i) => i));
     let xs = order.map((i) => x[i]);
     const ys = order.map((i) => y[i]);
-    xs = xs.map((r) => (startChar !== null && startChar !== undefined ? [startChar, ...r.map((w) => w + indexFrom)] : r.map((w) => w + indexFrom)));
+    xs = xs.map((r) => (startChar === null ? r.map((w) => w + indexFrom) : [startChar, ...r.map((w) => w + indexFrom)]));
     if (maxlen) {
       const keep = xs.map((r) => r.length < maxlen);
       const kept: [number[][], number[]] = [xs.filter((_, i) => keep[i]), ys.filter((_, i) => keep[i])];
@@ -91,15 +92,8 @@ export async function loadData(options: ImdbOptions = {}): Promise<ImdbDataset> 
     words = 0;
     for (const r of [...xTrain, ...xTest]) for (const w of r) if (w > words) words = w;
   }
-  const cut = (r: number[]) => (oovChar !== null && oovChar !== undefined ? r.map((w) => (w >= skipTop && w < words! ? w : oovChar)) : r.filter((w) => w >= skipTop && w < words!));
-  const out = [
-    [xTrain.map(cut), tf.tensor1d(yTrain, "int32")],
-    [xTest.map(cut), tf.tensor1d(yTest, "int32")],
-  ] as ImdbDataset;
-  Object.defineProperty(out, "source", { value: source, enumerable: false });
-  Object.defineProperty(out, "name", { value: "IMDB", enumerable: false });
-  console.log(`IMDB: ${xTrain.length} training and ${xTest.length} test reviews from ${source}`);
-  return out;
+  const cut = (r: number[]) => (oovChar === null ? r.filter((w) => w >= skipTop && w < words!) : r.map((w) => (w >= skipTop && w < words! ? w : oovChar)));
+  return asDataset([[xTrain.map(cut), tf.tensor1d(yTrain, "int32")], [xTest.map(cut), tf.tensor1d(yTest, "int32")]], "IMDB", source, false, "reviews");
 }
 
 /** Keras' `imdb.get_word_index()`: word -> its frequency rank (before loadData's indexFrom offset). */
