@@ -106,7 +106,7 @@ async function fitOverhead(steps: number) {
     tf.dispose([xs, ys]);
     return (performance.now() - t0) / steps;
   };
-  // Run after trainFromMemory, so V8 has optimised the step's code already; each way more before measuring.
+  // Run after trainFromMemory, so V8 has optimised the step's code already; three rounds each way before measuring.
   model.compile({ ...withAccuracy, metrics: [] });
   for (let i = 0; i < 3; i++) await bare(), await viaFit();
   const bareMs = Math.min(await bare(), await bare(), await bare());
