@@ -13,6 +13,7 @@
 #include <cstdio>
 #include <exception>
 #include "heap.h"
+#include "spin_pool.h"
 
 namespace {
 
@@ -128,6 +129,7 @@ int max_threads = omp_get_max_threads();
 // products of a batch of 32 are faster on one thread than paying OpenMP's wake-ups (measured).
 void use_threads(bool all) {
   const int n = all ? max_threads : 1;
+  if (all) park_pool();  // its spinning threads would take OpenMP's cores
   if (n != current_threads) omp_set_num_threads(current_threads = n);
 }
 

@@ -7,6 +7,7 @@
 #include <vector>
 #include "heap.h"
 #include "onednn.h"
+#include "spin_pool.h"
 
 using namespace dnnl;
 using dt = memory::data_type;
@@ -27,9 +28,11 @@ memory::desc operand(int64_t batch, int64_t rows, int64_t cols, bool transposed)
   return memory::desc(dims, dt::f32, strides);
 }
 
-MatMulPlan& plan(bool ta, bool tb, int64_t m, int64_t n, int64_t k, int64_t batchA, int64_t batchB, bool bias, bool relu) {
+// The plan of a product, or of one part of a split one (part > 0: each part has a primitive and a
+// scratchpad of its own, as the parts run at once).
+MatMulPlan& plan(bool ta, bool tb, int64_t m, int64_t n, int64_t k, int64_t batchA, int64_t batchB, bool bias, bool relu, int64_t part = 0) {
   static std::map<std::vector<int64_t>, MatMulPlan> plans;
-  std::vector<int64_t> key{ta, tb, m, n, k, batchA, batchB, bias, relu};
+  std::vector<int64_t> key{ta, tb, m, n, k, batchA, batchB, bias, relu, part};
   auto found = plans.find(key);
   if (found != plans.end()) return found->second;
   MatMulPlan p;
@@ -93,10 +96,42 @@ bool skinny(bool ta, bool tb, int64_t m, int64_t n, int64_t k, const float* a, c
   return true;
 }
 
+void execute(MatMulPlan& pl, float* a, float* b, float* c, float* bias) {
+  std::unordered_map<int, memory> args{{DNNL_ARG_SRC, memory(pl.a, cpu(), a)}, {DNNL_ARG_WEIGHTS, memory(pl.b, cpu(), b)}, {DNNL_ARG_DST, memory(pl.c, cpu(), c)}};
+  if (bias) args.emplace(DNNL_ARG_BIAS, memory(pl.bias, cpu(), bias));
+  args.emplace(DNNL_ARG_SCRATCHPAD, memory(pl.scratch_md, cpu(), pl.scratch.data()));
+  pl.prim.execute(queue(), args);
+  queue().wait();
+}
+
+// Products of inference (predict's, which ask for it) from SPLIT_MIN multiply-adds up to where OpenMP's
+// threads take over: A's rows (the samples) in blocks, one a core, on spin_pool.h's threads, each block
+// times all of B (the weights, which stay in every core's cache from batch to batch; split by B's
+// columns instead, each core had to fetch the whole new batch from the other's cache, and seed 004's
+// first layer got slower). Seed 003's 32 x 784 x 300: 150 -> 100 µs a batch inside predict; OpenMP's
+// sleeping threads gained nothing there (a wake-up a call), and spinning ones cost training 10%
+// (measured). Training's products stay on one core: their weights change every step.
+constexpr int64_t SPLIT_MIN = (int64_t)1 << 20;
+constexpr int64_t THREADS_MIN = (int64_t)1 << 24;
+
+bool split_product(bool tb, int64_t m, int64_t n, int64_t k, float* a, float* b, float* c, float* bias, bool relu) {
+  const int64_t macs = m * n * k;
+  const int parts = (int)std::min<int64_t>(max_threads, m / 8);
+  if (macs < SPLIT_MIN || macs >= THREADS_MIN || parts < 2) return false;
+  std::vector<int64_t> lo(parts + 1, m);
+  for (int i = 0; i < parts; i++) lo[i] = m * i / parts;
+  std::vector<MatMulPlan*> plans;
+  for (int i = 0; i < parts; i++) plans.push_back(&plan(false, tb, lo[i + 1] - lo[i], n, k, 1, 1, bias != nullptr, relu, i + 1));
+  use_threads(false);
+  split(parts, [&](int i) { execute(*plans[i], a + lo[i] * k, b, c + lo[i] * n, bias); });
+  return true;
+}
+
 }  // namespace
 
 // Dense's forward pass adds a bias row and applies relu in the same primitive.
-// params: transA, transB, m, n, k, aOffset, bOffset, cOffset, batchA, batchB, biasOffset (-1: none), relu
+// params: transA, transB, m, n, k, aOffset, bOffset, cOffset, batchA, batchB, biasOffset (-1: none), relu,
+// [split: 1 for an inference product that may use the other cores (split_product)]
 void sgemm(const Heap& h, const Params& p) {
   const bool ta = p.i(0) != 0, tb = p.i(1) != 0;
   const int64_t m = p.i(2), n = p.i(3), k = p.i(4), batchA = p.i(8), batchB = p.i(9);
@@ -122,13 +157,9 @@ void sgemm(const Heap& h, const Params& p) {
       return;
     }
   }
+  if (p.n > 12 && p.i(12) != 0 && batch == 1 && !ta && split_product(tb, m, n, k, a, b, c, bias, relu)) return;
   // Threads for a large product, and for a long thin one (seed 000's logistic model: x·W, [10, 150528]·[150528, 2]),
   // which is bound by reading its operands.
-  use_threads(batch * m * n * k >= (int64_t)1 << 24 || batchA * m * k + batchB * k * n >= (int64_t)1 << 20);
-  MatMulPlan& pl = plan(ta, tb, m, n, k, batchA, batchB, bias != nullptr, relu);
-  std::unordered_map<int, memory> args{{DNNL_ARG_SRC, memory(pl.a, cpu(), a)}, {DNNL_ARG_WEIGHTS, memory(pl.b, cpu(), b)}, {DNNL_ARG_DST, memory(pl.c, cpu(), c)}};
-  if (bias) args.emplace(DNNL_ARG_BIAS, memory(pl.bias, cpu(), bias));
-  args.emplace(DNNL_ARG_SCRATCHPAD, memory(pl.scratch_md, cpu(), pl.scratch.data()));
-  pl.prim.execute(queue(), args);
-  queue().wait();
+  use_threads(batch * m * n * k >= THREADS_MIN || batchA * m * k + batchB * k * n >= (int64_t)1 << 20);
+  execute(plan(ta, tb, m, n, k, batchA, batchB, bias != nullptr, relu), a, b, c, bias);
 }

@@ -7,7 +7,8 @@ inline dnnl::engine& cpu() {
   return e;
 }
 
+// One a thread: spin_pool.h's threads run primitives beside the main one.
 inline dnnl::stream& queue() {
-  static dnnl::stream s(cpu());
+  static thread_local dnnl::stream s(cpu());
   return s;
 }

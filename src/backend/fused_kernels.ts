@@ -19,6 +19,7 @@ import tf from "../tfjs.cjs";
 import type { Addon } from "./native_kernels.js";
 import { dataOf, floatOffset, heap, type WasmBackend } from "./wasm_backend.js";
 import { Scratch } from "./wasm_kernels.js";
+import { params } from "./native_params.js";
 import { isView } from "./row_view.js";
 
 /**
@@ -55,7 +56,7 @@ function batchNormKernel(args: { inputs: Record<string, TensorInfo>; backend: un
   const y = b.makeOutput(x.shape, "float32");
   const mean = b.makeOutput([c], "float32");
   const variance = b.makeOutput([c], "float32");
-  addon!.batchNormTrain(heap(b), Float64Array.of(rows, c, args.attrs.epsilon as number, floatOffset(b, x), floatOffset(b, gamma), floatOffset(b, beta), floatOffset(b, y), floatOffset(b, mean), floatOffset(b, variance)));
+  addon!.batchNormTrain(heap(b), params(rows, c, args.attrs.epsilon as number, floatOffset(b, x), floatOffset(b, gamma), floatOffset(b, beta), floatOffset(b, y), floatOffset(b, mean), floatOffset(b, variance)));
   return [y, mean, variance];
 }
 
@@ -66,7 +67,7 @@ function batchNormGradKernel(args: { inputs: Record<string, TensorInfo>; backend
   const dx = b.makeOutput(x.shape, "float32");
   const dgamma = b.makeOutput([c], "float32");
   const dbeta = b.makeOutput([c], "float32");
-  addon!.batchNormGrad(heap(b), Float64Array.of(rows, c, args.attrs.epsilon as number, floatOffset(b, x), floatOffset(b, dy), floatOffset(b, gamma), floatOffset(b, mean), floatOffset(b, variance), floatOffset(b, dx), floatOffset(b, dgamma), floatOffset(b, dbeta)));
+  addon!.batchNormGrad(heap(b), params(rows, c, args.attrs.epsilon as number, floatOffset(b, x), floatOffset(b, dy), floatOffset(b, gamma), floatOffset(b, mean), floatOffset(b, variance), floatOffset(b, dx), floatOffset(b, dgamma), floatOffset(b, dbeta)));
   return [dx, dgamma, dbeta];
 }
 
@@ -75,7 +76,7 @@ function dropoutMaskKernel(args: { inputs: Record<string, TensorInfo>; backend: 
   const b = args.backend as WasmBackend;
   const shape = args.attrs.shape as number[];
   const mask = b.makeOutput(shape, "float32");
-  addon!.dropout(heap(b), Float64Array.of(tf.util.sizeFromShape(shape), args.attrs.rate as number, args.attrs.seed as number, -1, -1, floatOffset(b, mask)));
+  addon!.dropout(heap(b), params(tf.util.sizeFromShape(shape), args.attrs.rate as number, args.attrs.seed as number, -1, -1, floatOffset(b, mask)));
   return mask;
 }
 
@@ -90,14 +91,14 @@ function crossEntropyParams(b: WasmBackend, inputs: Record<string, TensorInfo>, 
 function crossEntropyKernel(args: { inputs: Record<string, TensorInfo>; backend: unknown; attrs: Record<string, unknown> }): TensorInfo {
   const b = args.backend as WasmBackend;
   const out = b.makeOutput(args.inputs.p.shape.slice(0, -1), "float32");
-  addon!.crossEntropy(heap(b), Float64Array.of(...crossEntropyParams(b, args.inputs, args.attrs as XentAttrs), floatOffset(b, out)));
+  addon!.crossEntropy(heap(b), params(...crossEntropyParams(b, args.inputs, args.attrs as XentAttrs), floatOffset(b, out)));
   return out;
 }
 
 function crossEntropyGradKernel(args: { inputs: Record<string, TensorInfo>; backend: unknown; attrs: Record<string, unknown> }): TensorInfo {
   const b = args.backend as WasmBackend;
   const dp = b.makeOutput(args.inputs.p.shape, "float32");
-  addon!.crossEntropyGrad(heap(b), Float64Array.of(...crossEntropyParams(b, args.inputs, args.attrs as XentAttrs), floatOffset(b, args.inputs.dy), floatOffset(b, dp)));
+  addon!.crossEntropyGrad(heap(b), params(...crossEntropyParams(b, args.inputs, args.attrs as XentAttrs), floatOffset(b, args.inputs.dy), floatOffset(b, dp)));
   return dp;
 }
 
@@ -106,7 +107,7 @@ function accuracyKernel(args: { inputs: Record<string, TensorInfo>; backend: unk
   const { p, labels } = args.inputs;
   const c = p.shape[p.shape.length - 1];
   const out = b.makeOutput(p.shape.slice(0, -1), "float32");
-  addon!.accuracy(heap(b), Float64Array.of(tf.util.sizeFromShape(p.shape) / c, c, +(args.attrs as XentAttrs).sparse, floatOffset(b, p), floatOffset(b, labels), floatOffset(b, out)));
+  addon!.accuracy(heap(b), params(tf.util.sizeFromShape(p.shape) / c, c, +(args.attrs as XentAttrs).sparse, floatOffset(b, p), floatOffset(b, labels), floatOffset(b, out)));
   return out;
 }
 
@@ -114,7 +115,7 @@ function reluGradKernel(args: { inputs: Record<string, TensorInfo>; backend: unk
   const b = args.backend as WasmBackend;
   const { dy, y } = args.inputs;
   const out = b.makeOutput(dy.shape, "float32");
-  addon!.binary!(heap(b), Float64Array.of(4, tf.util.sizeFromShape(dy.shape), 0, floatOffset(b, dy), floatOffset(b, y), floatOffset(b, out)));
+  addon!.binary!(heap(b), params(4, tf.util.sizeFromShape(dy.shape), 0, floatOffset(b, dy), floatOffset(b, y), floatOffset(b, out)));
   return out;
 }
 
@@ -321,7 +322,7 @@ export function lerpInPlace(target: tf.Variable, value: tf.Tensor, weight: numbe
   const w = b && writable(b, [target]);
   const v = b && readable(b, value, target.size);
   if (!b || !w || v === undefined) return false;
-  addon!.lerpInto(heap(b), Float64Array.of(target.size, weight, w[0], v));
+  addon!.lerpInto(heap(b), params(target.size, weight, w[0], v));
   rekey(b, [target]);
   fusedCalls.lerp++;
   return true;
@@ -334,7 +335,7 @@ export function accumulateInPlace(target: tf.Tensor, values: tf.Tensor[], weight
   const v = b && values.map((x) => readable(b, x, 1));
   if (!b || !t || !v || v.some((o) => o === undefined) || target.size !== values.length) return false;
   // w -= lr * g with lr = -weight: the momentum-free SGD step is an axpy.
-  v.forEach((o, i) => addon!.sgdUpdate(heap(b), Float64Array.of(1, -weights[i], 0, 0, t[0] + i, -1, o!)));
+  v.forEach((o, i) => addon!.sgdUpdate(heap(b), params(1, -weights[i], 0, 0, t[0] + i, -1, o!)));
   rekey(b, [target]);
   return true;
 }
@@ -345,7 +346,7 @@ export function sgdInPlace(variable: tf.Variable, velocity: tf.Variable | undefi
   const w = b && writable(b, velocity ? [variable, velocity] : [variable]);
   const g = b && readable(b, grad, variable.size);
   if (!b || !w || g === undefined) return false;
-  addon!.sgdUpdate(heap(b), Float64Array.of(variable.size, lr, momentum, +nesterov, w[0], w[1] ?? -1, g));
+  addon!.sgdUpdate(heap(b), params(variable.size, lr, momentum, +nesterov, w[0], w[1] ?? -1, g));
   rekey(b, velocity ? [variable, velocity] : [variable]);
   fusedCalls.sgd++;
   return true;
@@ -358,7 +359,7 @@ export function adamInPlace(variable: tf.Variable, m: tf.Variable, v: tf.Variabl
   const g = b && readable(b, grad, variable.size);
   if (!b || !w || g === undefined) return false;
   // 1 - beta in double, as Keras and tfjs compute it (the kernel would round beta to float first).
-  addon!.adamUpdate(heap(b), Float64Array.of(variable.size, o.lr, o.beta1, o.beta2, o.epsilon, o.c1, o.c2, w[0], w[1], w[2], g, 1 - o.beta1, 1 - o.beta2));
+  addon!.adamUpdate(heap(b), params(variable.size, o.lr, o.beta1, o.beta2, o.epsilon, o.c1, o.c2, w[0], w[1], w[2], g, 1 - o.beta1, 1 - o.beta2));
   rekey(b, [variable, m, v]);
   fusedCalls.adam++;
   return true;

@@ -16,6 +16,7 @@ import { registerFusedKernels } from "./fused_kernels.js";
 import { jsKernels } from "./js_kernels.js";
 import { applyThreadBudget, threadBudget } from "./threads.js";
 import { floatOffset, heap, type WasmBackend } from "./wasm_backend.js";
+import { params } from "./native_params.js";
 
 type TensorInfo = tf.TensorInfo;
 type NativeKernel = (heap: ArrayBuffer, params: Float64Array) => void;
@@ -75,7 +76,7 @@ function load(): { addon?: Addon; reason?: string } {
  * C = op(A)·op(B) (+ bias row, relu) for float32 operands of any batch rank (batches equal, or one side
  * unbatched) as one oneDNN matmul; undefined for what it does not cover.
  */
-function product(addon: Addon, args: Parameters<KernelFunc>[0], bias: TensorInfo | undefined, relu: boolean): TensorInfo | undefined {
+function product(addon: Addon, args: Parameters<KernelFunc>[0], bias: TensorInfo | undefined, relu: boolean, split = false): TensorInfo | undefined {
   const { a, b } = args.inputs;
   const { transposeA, transposeB } = args.attrs as { transposeA?: boolean; transposeB?: boolean };
   if (a.dtype !== "float32" || b.dtype !== "float32" || a.shape.length < 2 || b.shape.length < 2) return undefined;
@@ -95,7 +96,7 @@ function product(addon: Addon, args: Parameters<KernelFunc>[0], bias: TensorInfo
   const backend = args.backend as WasmBackend;
   const batchShape = batchShapeA.length >= batchShapeB.length ? batchShapeA : batchShapeB;
   const out = backend.makeOutput([...batchShape, m, n], "float32");
-  addon.sgemm(heap(backend), Float64Array.of(+!!transposeA, +!!transposeB, m, n, k, floatOffset(backend, a), floatOffset(backend, b), floatOffset(backend, out), batchA, batchB, bias ? floatOffset(backend, bias) : -1, +relu));
+  addon.sgemm(heap(backend), params(+!!transposeA, +!!transposeB, m, n, k, floatOffset(backend, a), floatOffset(backend, b), floatOffset(backend, out), batchA, batchB, bias ? floatOffset(backend, bias) : -1, +relu, +split));
   return out;
 }
 
@@ -106,17 +107,24 @@ function nativeMatMul(addon: Addon, fallback: KernelFunc): KernelFunc {
 const ACTIVATION_KERNEL: Record<string, string | undefined> = { relu: "Relu", relu6: "Relu6", elu: "Elu", sigmoid: "Sigmoid", leakyrelu: "LeakyRelu", prelu: "Prelu", linear: undefined };
 
 /**
+ * Inference only (predict's plan): _FusedMatMul's inputs and attributes, and a product of the size of
+ * an MLP's layer on a batch of 32 may use every core (native/matmul.cc's split_product, on threads that
+ * stay awake between such calls). No gradient: the plan runs it off the tape.
+ */
+export const MATMUL_INFERENCE = "TsdlMatMulInference";
+
+/**
  * Dense's forward pass: one oneDNN matmul with the bias and relu fused in; other activations run after
  * the native product.
  */
-function nativeFusedMatMul(addon: Addon, fallback: KernelFunc): KernelFunc {
+function nativeFusedMatMul(addon: Addon, fallback: KernelFunc, split = false): KernelFunc {
   return (args) => {
     const { a, b, bias, preluActivationWeights } = args.inputs;
     const { activation, leakyreluAlpha, transposeA, transposeB } = args.attrs as { activation?: string; leakyreluAlpha?: number; transposeA?: boolean; transposeB?: boolean };
     const act = activation ?? "linear";
     if (!(act in ACTIVATION_KERNEL) || a.dtype !== "float32") return fallback(args);
     if (act === "linear" || act === "relu") {
-      const out = product(addon, args, bias, act === "relu");
+      const out = product(addon, args, bias, act === "relu", split);
       if (out) return out;
     }
     const s = new Scratch(args.backend);
@@ -137,7 +145,7 @@ function nativeFusedBatchNorm(addon: Addon, fallback: KernelFunc): KernelFunc {
     const backend = args.backend as WasmBackend;
     const out = backend.makeOutput(x.shape, "float32");
     const at = (t: TensorInfo | undefined) => (t ? floatOffset(backend, t) : -1);
-    addon.batchNormInfer(heap(backend), Float64Array.of(tf.util.sizeFromShape(x.shape) / c, c, (args.attrs as { varianceEpsilon: number }).varianceEpsilon, at(x), at(mean), at(variance), at(offset), at(scale), at(out)));
+    addon.batchNormInfer(heap(backend), params(tf.util.sizeFromShape(x.shape) / c, c, (args.attrs as { varianceEpsilon: number }).varianceEpsilon, at(x), at(mean), at(variance), at(offset), at(scale), at(out)));
     return out;
   };
 }
@@ -179,7 +187,7 @@ function nativeConv2D(addon: Addon, fallback: KernelFunc, fused: boolean): Kerne
     if (fused && bias !== undefined && !hasBias) return fallback(args); // a bias of another shape: broadcast by tfjs
     const backend = args.backend as WasmBackend;
     const out = backend.makeOutput([g[0], g[4], g[5], g[6]], "float32");
-    addon.conv2d(heap(backend), Float64Array.of(0, ...g, +hasBias, +(act === "relu"), floatOffset(backend, x), floatOffset(backend, filter), hasBias ? floatOffset(backend, bias) : -1, floatOffset(backend, out)));
+    addon.conv2d(heap(backend), params(0, ...g, +hasBias, +(act === "relu"), floatOffset(backend, x), floatOffset(backend, filter), hasBias ? floatOffset(backend, bias) : -1, floatOffset(backend, out)));
     return out;
   };
 }
@@ -211,7 +219,7 @@ function nativeConv2DInference(addon: Addon): KernelFunc {
     const out = backend.makeOutput([g[0], g[4], g[5], g[6]], "float32");
     const at = (t: TensorInfo) => floatOffset(backend, t);
     const affine = scale !== undefined && shift !== undefined;
-    addon.conv2d(heap(backend), Float64Array.of(0, ...g, bias ? 1 : 0, +(act === "relu"), at(x), at(filter), bias ? at(bias) : -1, at(out), affine ? at(scale) : -1, affine ? at(shift) : -1));
+    addon.conv2d(heap(backend), params(0, ...g, bias ? 1 : 0, +(act === "relu"), at(x), at(filter), bias ? at(bias) : -1, at(out), affine ? at(scale) : -1, affine ? at(shift) : -1));
     return out;
   };
 }
@@ -225,7 +233,7 @@ function nativeConv2DBackpropInput(addon: Addon, fallback: KernelFunc): KernelFu
     if (!g) return fallback(args);
     const backend = args.backend as WasmBackend;
     const out = backend.makeOutput(a.inputShape, "float32");
-    addon.conv2d(heap(backend), Float64Array.of(1, ...g, 0, 0, floatOffset(backend, out), floatOffset(backend, filter), -1, floatOffset(backend, dy)));
+    addon.conv2d(heap(backend), params(1, ...g, 0, 0, floatOffset(backend, out), floatOffset(backend, filter), -1, floatOffset(backend, dy)));
     return out;
   };
 }
@@ -239,7 +247,7 @@ function nativeConv2DBackpropFilter(addon: Addon, fallback: KernelFunc): KernelF
     if (!g) return fallback(args);
     const backend = args.backend as WasmBackend;
     const out = backend.makeOutput(a.filterShape, "float32");
-    addon.conv2d(heap(backend), Float64Array.of(2, ...g, 0, 0, floatOffset(backend, x), floatOffset(backend, out), -1, floatOffset(backend, dy)));
+    addon.conv2d(heap(backend), params(2, ...g, 0, 0, floatOffset(backend, x), floatOffset(backend, out), -1, floatOffset(backend, dy)));
     return out;
   };
 }
@@ -264,7 +272,7 @@ function nativeMaxPool(addon: Addon, fallback: KernelFunc): KernelFunc {
     if (!g) return fallback(args);
     const backend = args.backend as WasmBackend;
     const out = backend.makeOutput([g[0], g[4], g[5], g[3]], "float32");
-    addon.maxPool(heap(backend), Float64Array.of(...g, floatOffset(backend, x), floatOffset(backend, out)));
+    addon.maxPool(heap(backend), params(...g, floatOffset(backend, x), floatOffset(backend, out)));
     return out;
   };
 }
@@ -277,7 +285,7 @@ function nativeMaxPoolGrad(addon: Addon, fallback: KernelFunc): KernelFunc {
     if (!g) return fallback(args);
     const backend = args.backend as WasmBackend;
     const out = backend.makeOutput(input.shape, "float32");
-    addon.maxPoolGrad(heap(backend), Float64Array.of(...g, floatOffset(backend, input), floatOffset(backend, dy), floatOffset(backend, out)));
+    addon.maxPoolGrad(heap(backend), params(...g, floatOffset(backend, input), floatOffset(backend, dy), floatOffset(backend, out)));
     return out;
   };
 }
@@ -293,7 +301,7 @@ function nativeSum(addon: Addon, fallback: KernelFunc): KernelFunc {
     const rest = x.shape.slice(axes.length);
     const backend = args.backend as WasmBackend;
     const out = backend.makeOutput(keepDims ? [...axes.map(() => 1), ...rest] : rest, "float32");
-    addon.sumRows(heap(backend), Float64Array.of(tf.util.sizeFromShape(x.shape.slice(0, axes.length)), tf.util.sizeFromShape(rest), floatOffset(backend, x), floatOffset(backend, out)));
+    addon.sumRows(heap(backend), params(tf.util.sizeFromShape(x.shape.slice(0, axes.length)), tf.util.sizeFromShape(rest), floatOffset(backend, x), floatOffset(backend, out)));
     return out;
   };
 }
@@ -310,7 +318,7 @@ function nativeBinary(addon: Addon, op: number, fallback: KernelFunc): KernelFun
     if (a.dtype !== "float32" || b.dtype !== "float32" || n < ELEMENTWISE_MIN || !(scalar || tf.util.arraysEqual(a.shape, b.shape))) return fallback(args);
     const backend = args.backend as WasmBackend;
     const out = backend.makeOutput(a.shape, "float32");
-    addon.binary(heap(backend), Float64Array.of(op, n, +scalar, floatOffset(backend, a), floatOffset(backend, b), floatOffset(backend, out)));
+    addon.binary(heap(backend), params(op, n, +scalar, floatOffset(backend, a), floatOffset(backend, b), floatOffset(backend, out)));
     return out;
   };
 }
@@ -322,7 +330,7 @@ function nativeUnary(addon: Addon, op: number, fallback: KernelFunc): KernelFunc
     if (x.dtype !== "float32" || n < ELEMENTWISE_MIN) return fallback(args);
     const backend = args.backend as WasmBackend;
     const out = backend.makeOutput(x.shape, "float32");
-    addon.unary(heap(backend), Float64Array.of(op, n, ((args.attrs as { alpha?: number } | undefined)?.alpha ?? 0), floatOffset(backend, x), floatOffset(backend, out)));
+    addon.unary(heap(backend), params(op, n, ((args.attrs as { alpha?: number } | undefined)?.alpha ?? 0), floatOffset(backend, x), floatOffset(backend, out)));
     return out;
   };
 }
@@ -336,6 +344,7 @@ export function registerNativeKernels(): { registered: boolean; description: str
   }
   replaceWasmKernel("BatchMatMul", nativeMatMul(addon, kernel("BatchMatMul")));
   replaceWasmKernel("_FusedMatMul", nativeFusedMatMul(addon, kernel("_FusedMatMul")));
+  replaceWasmKernel(MATMUL_INFERENCE, nativeFusedMatMul(addon, kernel("_FusedMatMul"), true));
   replaceWasmKernel("FusedBatchNorm", nativeFusedBatchNorm(addon, kernel("FusedBatchNorm")));
   replaceWasmKernel("Conv2D", nativeConv2D(addon, kernel("Conv2D"), false));
   replaceWasmKernel("FusedConv2D", nativeConv2D(addon, kernel("FusedConv2D"), true));

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import * as tf from "@tensorflow/tfjs";
 import { ready } from "../../src/backend/backend.ts";
-import { CONV_INFERENCE, NATIVE_ADDON } from "../../src/backend/native_kernels.ts";
+import { CONV_INFERENCE, MATMUL_INFERENCE, NATIVE_ADDON } from "../../src/backend/native_kernels.ts";
 import { accuracy, batchNormTraining, conv2dBiasRelu, crossEntropy, dropoutTraining, fusedCalls } from "../../src/backend/fused_kernels.ts";
 import { layers, keras, optimizers } from "../../src/index.ts";
 import { maxRelativeError } from "./relative_error.ts";
@@ -103,6 +103,51 @@ for (const c of [
     tf.dispose([ref, ...Object.values(v)]);
     await tf.setBackend("wasm");
     assertClose([got], [expected], ["y"]);
+  });
+}
+
+// The inference product of predict's plan (native only): _FusedMatMul's inputs and attributes; from 2^20
+// multiply-adds its rows are split over the cores (native/matmul.cc's split_product), into blocks of
+// uneven size when the rows do not divide. Against the composed ops on the JS backend, twice in a row
+// (the second call finds the split's threads awake).
+for (const c of [
+  { m: 32, k: 784, n: 300, transposeB: false, bias: true, act: "relu" }, // seed 003's first layer: split
+  { m: 33, k: 300, n: 200, transposeB: false, bias: true, act: "linear" }, // split 16 + 17
+  { m: 17, k: 784, n: 128, transposeB: true, bias: false, act: "relu" }, // split 8 + 9, B stored transposed
+  { m: 32, k: 64, n: 10, transposeB: false, bias: true, act: "linear" }, // too small to split
+  { m: 8, k: 2048, n: 256, transposeB: false, bias: true, act: "relu" }, // too few rows to split
+  { m: 32, k: 1024, n: 1024, transposeB: false, bias: true, act: "relu" }, // OpenMP's threads
+  { m: 32, k: 300, n: 200, transposeB: false, bias: true, act: "elu" }, // activation after the product
+] as const) {
+  test(`inference product ${native ? "(oneDNN) " : "(not registered without the addon) "}[${c.m}, ${c.k}] x [${c.k}, ${c.n}]${c.transposeB ? " (B transposed)" : ""}, ${c.bias ? "bias" : "no bias"}, ${c.act}`, async () => {
+    await ready();
+    assert.equal(!!tf.getKernel(MATMUL_INFERENCE, "wasm"), native);
+    if (!native) return;
+    const attrs = { transposeA: false, transposeB: c.transposeB, activation: c.act, leakyreluAlpha: 0 };
+    const make = () => ({
+      a: tf.randomNormal([1, c.m, c.k], 0, 1, "float32", 1),
+      b: tf.randomNormal(c.transposeB ? [1, c.n, c.k] : [1, c.k, c.n], 0, 0.1, "float32", 2),
+      bias: tf.randomNormal([c.n], 0, 1, "float32", 3),
+    });
+    await tf.setBackend("wasm");
+    const w = make();
+    const inputs: Record<string, tf.Tensor> = c.bias ? w : { a: w.a, b: w.b };
+    const before = tf.memory().numTensors;
+    const ys = [0, 1].map(() => tf.engine().runKernel(MATMUL_INFERENCE, inputs, attrs) as tf.Tensor);
+    assert.equal(tf.memory().numTensors, before + 2);
+    const got = (await Promise.all(ys.map((y) => y.data()))) as Float32Array[];
+    tf.dispose([...ys, ...Object.values(w)]);
+    await tf.setBackend("cpu");
+    const v = make();
+    const ref = tf.tidy(() => {
+      let r: tf.Tensor = tf.matMul(v.a, v.b, false, c.transposeB);
+      if (c.bias) r = tf.add(r, v.bias);
+      return c.act === "relu" ? tf.relu(r) : c.act === "elu" ? tf.elu(r) : r;
+    });
+    const expected = (await ref.data()) as Float32Array;
+    tf.dispose([ref, ...Object.values(v)]);
+    await tf.setBackend("wasm");
+    assertClose(got, [expected, expected], ["first call", "second call"]);
   });
 }
 

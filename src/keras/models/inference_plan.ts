@@ -27,7 +27,7 @@ import type { TfBatchNorm } from "../layers/batch_normalization.js";
 import type { TfDense } from "../layers/dense.js";
 import type { TfConv } from "../layers/convolutional/base_conv.js";
 import { fusedActivation } from "../layers/convolutional/conv_layer.js";
-import { CONV_INFERENCE } from "../../backend/native_kernels.js";
+import { CONV_INFERENCE, MATMUL_INFERENCE } from "../../backend/native_kernels.js";
 
 type Layer = tf.layers.Layer;
 type Activation = { getClassName(): string; apply(x: tf.Tensor): tf.Tensor };
@@ -321,11 +321,12 @@ function denseStep(layers: Layer[], at: number, kernel: tf.Tensor2D, bias: tf.Te
   const k3 = tf.reshape(k, [1, ...k.shape]);
   made.push(k3);
   const attrs = { transposeA: false, transposeB: false, activation, leakyreluAlpha: 0 };
+  const kernelName = tf.getKernel(MATMUL_INFERENCE, tf.getBackend()) ? MATMUL_INFERENCE : "_FusedMatMul";
   return {
     next,
     step: (h) => {
       const a = rows.has(h) ? h : tf.reshape(h, [1, ...h.shape]);
-      let y = tf.engine().runKernel("_FusedMatMul", b ? { a, b: k3, bias: b } : { a, b: k3 }, attrs) as tf.Tensor;
+      let y = tf.engine().runKernel(kernelName, b ? { a, b: k3, bias: b } : { a, b: k3 }, attrs) as tf.Tensor;
       if (softmax) y = tf.softmax(y);
       else if (other) y = other.apply(y);
       rows.add(y);
