@@ -96,8 +96,8 @@ type DecodeJpeg = (file: string, out: Float32Array, height: number, width: numbe
  *
  * JPEGs resized by nearest neighbour (Keras' default) to RGB or grey go through tsdl's native decoder
  * when it is built (native/jpeg.cc: libjpeg-turbo, the library PIL decodes with, and PIL's nearest
- * sampling), which gives exactly the pixels of Keras' load_img, on libuv's threads, straight into the
- * batch's array. Everything else, and any file it refuses (CMYK, corrupt), goes through sharp.
+ * sampling), which gives exactly the pixels of Keras' load_img, on its own threads at idle priority
+ * (they decode on cores the training leaves free), straight into the batch's array. Everything else, and any file it refuses (CMYK, corrupt), goes through sharp.
  */
 export async function decodeInto(file: string, o: DecodeOptions, out: Float32Array, scale = 1): Promise<void> {
   const jpeg = (loadNative().addon as { decodeJpeg?: DecodeJpeg } | undefined)?.decodeJpeg;

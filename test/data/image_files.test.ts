@@ -5,7 +5,7 @@
 import { test, before } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import sharp from "sharp";
@@ -72,3 +72,27 @@ for (const [colorMode, h, w] of [["rgb", 224, 224], ["rgb", 150, 333], ["graysca
     });
   });
 }
+
+// The native decoder's own threads (native/jpeg.cc): at SCHED_IDLE, so that they decode only on a core
+// the training leaves idle; a file that is not a JPEG, or not there, rejects with its reason (and
+// flowFromDirectory then decodes it another way); many decodes at once all settle, each into its own array.
+test("native JPEG decodes run on idle-priority threads of their own, reject what they cannot decode, and settle every promise", { skip: !native && "the native decoder is not built" }, async () => {
+  type Decode = (path: string, out: Float32Array, h: number, w: number, c: number, scale: number) => Promise<void>;
+  const decodeJpeg = (loadNative().addon as unknown as { decodeJpeg: Decode }).decodeJpeg;
+  const outs = Array.from({ length: 24 }, () => new Float32Array(64 * 48 * 3));
+  await Promise.all(outs.map((o, i) => decodeJpeg(files[i % 4], o, 64, 48, 3, 1)));
+  for (const [i, o] of outs.entries()) assert.deepEqual(o, outs[i % 4], `decode ${i}`);
+  assert.ok(outs[0].some((v) => v > 0) && outs[0].every((v) => v >= 0 && v <= 255));
+  // Linux: the 40th field of /proc/<pid>/task/<tid>/stat is the scheduling policy (5: SCHED_IDLE).
+  const policies = readdirSync("/proc/self/task").map((t) => {
+    const stat = readFileSync(`/proc/self/task/${t}/stat`, "utf8");
+    return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[38]);
+  });
+  assert.ok(policies.filter((p) => p === 5).length >= 1, `thread policies: ${policies}`);
+  assert.equal(policies[0], 0, "the main thread keeps its policy");
+  const notJpeg = join(dir, "not.jpg");
+  writeFileSync(notJpeg, "not a JPEG at all");
+  await assert.rejects(decodeJpeg(notJpeg, outs[0], 64, 48, 3, 1), /Not a JPEG file/);
+  await assert.rejects(decodeJpeg(join(dir, "missing.jpg"), outs[0], 64, 48, 3, 1), /cannot open .*missing\.jpg/);
+  await assert.rejects(decodeJpeg(files[0], new Float32Array(10), 64, 48, 3, 1), /the output array is too small/);
+});
