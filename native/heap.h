@@ -44,8 +44,10 @@ void cross_entropy(const Heap& h, const Params& p);
 void cross_entropy_grad(const Heap& h, const Params& p);
 void accuracy(const Heap& h, const Params& p);
 // Elementwise passes over at least this many floats split across the OpenMP threads (they are bound
-// by memory bandwidth, which one core does not saturate).
-constexpr int64_t PARALLEL_MIN = 1 << 20;
+// by memory bandwidth, which one core does not saturate). From 2^19 rather than 2^20: seed 002's CNN
+// trains 925 -> 1,000 samples/s (its first two convolutions' outputs, 921,600 floats a batch, go
+// through relu's gradient, dropout and batch norm); from 2^17, seed 003's SGD updates were slower.
+constexpr int64_t PARALLEL_MIN = 1 << 19;
 
 // OpenMP threads for oneDNN: all of them for convolutions, one for small products (see addon.cc).
 void use_threads(bool all);
