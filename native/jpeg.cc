@@ -12,6 +12,11 @@
 // measured on libuv's pool; libuv's threads could not have been given the priority back afterwards,
 // which needs CAP_SYS_NICE). It rejects with libjpeg's message for anything it does not decode (not
 // a JPEG, CMYK, corrupt or truncated data), and the caller decodes that file another way.
+//
+// decodeJpegUrgent(waiting: boolean): the caller waits (true) or no longer waits (false) for a decode.
+// While anyone waits, threads at normal priority decode too: when other programs keep every core busy
+// (another notebook training on the same machine), an idle-priority thread gets almost no time, and
+// the batch would wait for it for ever.
 #include <node_api.h>
 #include <pthread.h>
 #include <sched.h>
@@ -165,22 +170,27 @@ void settle(napi_env env, napi_value, void*, void* data);
 
 struct Decoder {
   std::mutex m;
-  std::condition_variable wake;
+  std::condition_variable wake;    // idle-priority threads: a job is queued
+  std::condition_variable rescue;  // normal-priority threads: a job is queued and someone waits
   std::deque<Job*> queue;
+  int waiting = 0;  // callers waiting for a decode (decodeJpegUrgent)
   int threads = 0;
 
-  void work() {
+  void work(bool idle) {
     sigset_t all;  // process signals go to Node's threads, never to a decode
     sigfillset(&all);
     for (int s : {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP, SIGABRT}) sigdelset(&all, s);
     pthread_sigmask(SIG_BLOCK, &all, nullptr);
-    sched_param none{};
-    sched_setscheduler(0, SCHED_IDLE, &none);
+    if (idle) {
+      sched_param none{};
+      sched_setscheduler(0, SCHED_IDLE, &none);
+    }
     for (;;) {
       Job* job;
       {
         std::unique_lock<std::mutex> lock(m);
-        wake.wait(lock, [&] { return !queue.empty(); });
+        if (idle) wake.wait(lock, [&] { return !queue.empty(); });
+        else rescue.wait(lock, [&] { return waiting > 0 && !queue.empty(); });
         job = queue.front();
         queue.pop_front();
       }
@@ -209,11 +219,23 @@ struct Decoder {
     if (c->out++ == 0) napi_ref_threadsafe_function(env, c->settle);
     {
       std::lock_guard<std::mutex> lock(m);
-      for (; threads < std::max(1, max_threads); threads++) std::thread([this] { work(); }).detach();
+      for (; threads < std::max(1, max_threads); threads++) {
+        std::thread([this] { work(true); }).detach();
+        std::thread([this] { work(false); }).detach();
+      }
       queue.push_back(job);
     }
     wake.notify_one();
+    rescue.notify_one();
     return true;
+  }
+
+  void urgent(bool on) {
+    {
+      std::lock_guard<std::mutex> lock(m);
+      waiting = std::max(0, waiting + (on ? 1 : -1));
+    }
+    if (on) rescue.notify_all();
   }
 };
 
@@ -243,6 +265,18 @@ void settle(napi_env env, napi_value, void*, void* data) {
 }
 
 }  // namespace
+
+napi_value decode_jpeg_urgent(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  bool on = false;
+  if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok || argc != 1 || napi_get_value_bool(env, argv[0], &on) != napi_ok) {
+    napi_throw_type_error(env, nullptr, "tsdl_native.decodeJpegUrgent: expected (waiting: boolean)");
+    return nullptr;
+  }
+  decoder().urgent(on);
+  return nullptr;
+}
 
 napi_value decode_jpeg(napi_env env, napi_callback_info info) {
   size_t argc = 6;

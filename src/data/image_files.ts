@@ -139,11 +139,21 @@ export function pixelsToTensor(images: Buffer[], height: number, width: number, 
 }
 
 /**
+ * Tells the native decoder that the caller waits for its decodes (true) or no longer does (false):
+ * while anyone waits, it decodes at normal priority too, not only on idle cores (native/jpeg.cc).
+ */
+function waitingForDecodes(waiting: boolean): void {
+  (loadNative().addon as { decodeJpegUrgent?: (waiting: boolean) => void } | undefined)?.decodeJpegUrgent?.(waiting);
+}
+
+/**
  * Keeps up to `depth` results of `produce` in flight. `produce` returns undefined when there is nothing
- * more to make; `release` frees results that were made but never taken.
+ * more to make; `release` frees results that were made but never taken. A take that has to wait for
+ * its result says so to the native decoder (waitingForDecodes).
  */
 export class PrefetchQueue<T> {
   private readonly queue: Promise<T>[] = [];
+  private readonly settled = new WeakSet<Promise<T>>();
   private exhausted = false;
 
   constructor(
@@ -159,7 +169,10 @@ export class PrefetchQueue<T> {
         this.exhausted = true;
         break;
       }
-      p.catch(() => {}); // reported when taken
+      p.then(
+        () => this.settled.add(p),
+        () => this.settled.add(p), // the failure is reported when taken
+      );
       this.queue.push(p);
     }
   }
@@ -169,7 +182,14 @@ export class PrefetchQueue<T> {
     this.fill();
     const next = this.queue.shift();
     this.fill();
-    return next === undefined ? undefined : await next;
+    if (next === undefined) return undefined;
+    if (this.settled.has(next)) return await next;
+    waitingForDecodes(true);
+    try {
+      return await next;
+    } finally {
+      waitingForDecodes(false);
+    }
   }
 
   /** Frees what is in flight and makes no more. */
