@@ -30,6 +30,8 @@ export function toCategorical(y: tf.Tensor | ArrayLike<number>, numClasses?: num
     let t = y instanceof tf.Tensor ? y : tf.tensor1d(host as number[], "int32");
     if (t.rank === 2 && t.shape[1] === 1) t = t.reshape([t.shape[0]]);
     if (t.rank !== 1) throw new Error(`toCategorical: labels must have shape [n] or [n, 1], got [${t.shape.join(", ")}]`);
+    // tf.oneHot wants a depth of 2 or more; Keras' one class is a column of ones
+    if (classes === 1) return tf.equal(t.toInt(), 0).toFloat().reshape([t.shape[0], 1]) as tf.Tensor2D;
     return tf.oneHot(t.toInt(), classes!).toFloat() as tf.Tensor2D;
   });
 }

@@ -182,6 +182,10 @@ test("utils.toCategorical", async () => {
   const cifarLike = utils.toCategorical(tf.tensor2d([[6], [9]], [2, 1], "int32"));
   assert.deepEqual(cifarLike.shape, [2, 10]);
   assert.throws(() => utils.toCategorical([0, 3], 3), /label 3 does not fit numClasses=3/);
+  // one class (a flowFromDirectory over one folder, categorical): Keras 3 gives a column of ones
+  assert.deepEqual(await utils.toCategorical([0, 0, 0]).array(), [[1], [1], [1]]);
+  assert.deepEqual(await utils.toCategorical(tf.tensor1d([0, 0], "int32"), 1).array(), [[1], [1]]);
+  assert.throws(() => utils.toCategorical([0, 1], 1), /label 1 does not fit numClasses=1/);
 });
 
 test("interrupting fit stops at the next batch with KeyboardInterrupt; the model trains again after", async () => {
