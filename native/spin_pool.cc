@@ -32,10 +32,11 @@ struct Pool {
   std::mutex m;
   std::condition_variable wake;
 
-  void work(int index) {
+  // `seen`: the generation when the thread was made, so that it waits for the next job (a thread added
+  // to the pool later must not take the generation it was born in for a job of its own).
+  void work(int index, unsigned long seen) {
     _mm_setcsr(_mm_getcsr() | 0x8040);  // FTZ, DAZ: as every kernel runs (addon.cc)
     omp_set_num_threads(1);
-    unsigned long seen = 0;
     for (;;) {
       const auto since = Clock::now();
       unsigned spins = 0;
@@ -59,7 +60,7 @@ struct Pool {
   }
 
   void start(int n) {
-    for (; threads < n; threads++) std::thread([this, i = threads + 1] { work(i); }).detach();
+    for (; threads < n; threads++) std::thread([this, i = threads + 1, g = generation.load()] { work(i, g); }).detach();
   }
 };
 

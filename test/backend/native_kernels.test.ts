@@ -151,6 +151,30 @@ for (const c of [
   });
 }
 
+test("inference product: the split's pool grows when the thread budget does (addon.threads), and the parts stay right", { skip: !native && "native only" }, async () => {
+  await ready();
+  const { loadNative } = await import("../../src/backend/native_kernels.ts");
+  const addon = loadNative().addon!;
+  const budget = addon.threads();
+  const attrs = { transposeA: false, transposeB: false, activation: "relu", leakyreluAlpha: 0 };
+  try {
+    for (const threads of [2, 4, 3]) {
+      addon.threads(threads);
+      const [got, expected] = await onBoth(() => {
+        const a = tf.randomNormal([1, 40, 500], 0, 1, "float32", threads);
+        const b = tf.randomNormal([1, 500, 100], 0, 0.1, "float32", 9);
+        const bias = tf.randomNormal([100], 0, 1, "float32", 10);
+        const y = tf.getBackend() === "wasm" ? (tf.engine().runKernel(MATMUL_INFERENCE, { a, b, bias }, attrs) as tf.Tensor) : tf.relu(tf.add(tf.matMul(a, b), bias));
+        tf.dispose([a, b, bias]);
+        return [y];
+      });
+      assertClose(got, expected, [`${threads} threads`]);
+    }
+  } finally {
+    addon.threads(budget);
+  }
+});
+
 for (const c of [
   { x: [2, 7, 7, 3], f: [3, 3, 3, 4], strides: 1, pad: "same" },
   { x: [3, 11, 10, 5], f: [3, 3, 5, 6], strides: 2, pad: "same" },
