@@ -8,6 +8,7 @@ import * as standInModule from "./stand_in.js";
 import { newless } from "../newless.js";
 import { ImageDataGenerator as ImageDataGeneratorClass } from "./image_data_generator.js";
 import { imageDatasetFromDirectory } from "./image_dataset.js";
+import { timeseriesDatasetFromArray } from "./timeseries_dataset.js";
 
 export const datasets = { mnist, fashionMnist: fashionMnistModule, fashion_mnist: fashionMnistModule, cifar10, imdb, catsVsDogs };
 
@@ -15,7 +16,7 @@ export const datasets = { mnist, fashionMnist: fashionMnistModule, fashion_mnist
 export const ImageDataGenerator = newless(ImageDataGeneratorClass);
 export type ImageDataGenerator = ImageDataGeneratorClass;
 
-export const preprocessing = { image: { ImageDataGenerator }, imageDatasetFromDirectory };
+export const preprocessing = { image: { ImageDataGenerator }, imageDatasetFromDirectory, timeseriesDatasetFromArray };
 
 /** Generated files in the real formats, for tests and for notebooks whose dataset is not on this machine. Not real data. */
 export const standIn = standInModule;
@@ -26,5 +27,6 @@ export type { ImdbDataset, ImdbOptions } from "./datasets/imdb.js";
 export type { LoadOptions } from "./datasets/fetch_files.js";
 export { download, DownloadError } from "./download.js";
 export { tsdlHome } from "./home.js";
+export { timeseriesDatasetFromArray, type TimeseriesDatasetOptions } from "./timeseries_dataset.js";
 export { imageDatasetFromDirectory, IMAGE_DATASET_FORMATS, type ImageDatasetOptions, type ImageDatasetResult, type LabelMode, type Interpolation } from "./image_dataset.js";
 export { BatchDataset, type Element, type DatasetInfo } from "./batch_dataset.js";

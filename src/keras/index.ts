@@ -14,7 +14,7 @@ import { loadModel } from "./models/saving.js";
 import { setRandomSeed, toCategorical } from "./utils.js";
 import { padSequences } from "./pad_sequences.js";
 import { resetNames } from "./naming.js";
-import { datasets, preprocessing, imageDatasetFromDirectory } from "../data/index.js";
+import { datasets, preprocessing, imageDatasetFromDirectory, timeseriesDatasetFromArray } from "../data/index.js";
 import { plotModel, modelToDot } from "../display/plot_model.js";
 
 export { regularizers, constraints, initializers };
@@ -23,7 +23,7 @@ export type { CallableModel, ModelArgs, ModelOptions, SymbolicStructure, Sequent
 
 export { datasets, preprocessing };
 export const models = { Model, Sequential, loadModel };
-export const utils = { toCategorical, padSequences, setRandomSeed, imageDatasetFromDirectory, plotModel, modelToDot };
+export const utils = { toCategorical, padSequences, setRandomSeed, imageDatasetFromDirectory, timeseriesDatasetFromArray, plotModel, modelToDot };
 export type { PadSequencesOptions } from "./pad_sequences.js";
 export const backend = {
   /** Resets Keras' automatic layer names (`dense`, `dense_1`, ...), as `keras.backend.clear_session()`. */
