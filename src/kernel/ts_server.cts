@@ -382,10 +382,41 @@ function inspect(prevDecl: string, src: string, position: number): string | unde
   return [signature, doc, tags].filter(Boolean).join("\n\n");
 }
 
+interface AstNode {
+  kind: number;
+  awaitModifier?: unknown;
+}
+const astApi = ts as unknown as {
+  SyntaxKind: { ForOfStatement: number };
+  forEachChild<T>(node: AstNode, visit: (child: AstNode) => T | undefined): T | undefined;
+  isFunctionLike(node: AstNode): boolean;
+  isClassLike(node: AstNode): boolean;
+};
+
+/**
+ * Whether a cell has a `for await` outside any function or class. TypeScript reports a top-level
+ * `await` (tslab then runs the cell as an async function) but not a top-level `for await`, so such a
+ * cell ran as a plain function and failed with "Unexpected reserved word" (keras.io's
+ * `for batch in dataset.take(1)`, written `for await (const batch of dataset.take(1))`).
+ */
+function hasTopLevelForAwait(src: string): boolean {
+  if (!/\bfor\s+await\b/.test(src)) return false;
+  const file = ts.createSourceFile("cell.ts", src, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS) as unknown as AstNode;
+  const visit = (node: AstNode): true | undefined => {
+    if (astApi.isFunctionLike(node) || astApi.isClassLike(node)) return undefined;
+    if (node.kind === astApi.SyntaxKind.ForOfStatement && node.awaitModifier) return true;
+    return astApi.forEachChild(node, visit);
+  };
+  return visit(file) === true;
+}
+
 function handle(req: Request): unknown {
   switch (req.op) {
-    case "convert":
-      return converter.convert(req.prevDecl, req.src);
+    case "convert": {
+      const r = converter.convert(req.prevDecl, req.src);
+      if (!r.hasToplevelAwait && r.output !== undefined && hasTopLevelForAwait(req.src)) r.hasToplevelAwait = true;
+      return r;
+    }
     case "complete": {
       const r = converter.complete(req.prevDecl, req.src, req.position);
       return { matches: r.candidates, cursor_start: r.start, cursor_end: r.end };

@@ -139,6 +139,27 @@ test("an earlier cell's variable in a shorthand property ({ a }, ({ b } = o)) is
   assert.match(tslabs.results[1].output!, /\{ a, b, c: 3 \}/, "tslab's own convert leaves the shorthand unbound");
 });
 
+test("a cell with a top-level `for await` runs as an async function, as one with a top-level await does (TypeScript reports only the latter)", async () => {
+  const cells = [
+    "async function* batches() { yield 1; yield 2; }\nlet total = 0;\nfor await (const b of batches()) total += b;\ntotal",
+    "const f = async () => { for await (const b of batches()) total += b; };\n1",
+    "if (total > 0) { for await (const b of [Promise.resolve(10)]) total += b; }\ntotal",
+  ];
+  const ours = await convertWith(cells, false);
+  for (const r of ours.results) assert.deepEqual(r.diagnostics, []);
+  const flags = ours.results.map((r) => (r as Converted & { hasToplevelAwait?: boolean }).hasToplevelAwait ?? false);
+  assert.deepEqual(flags, [true, false, true], "only a for await outside any function makes the cell async");
+  // Run as the kernel runs them (typescript_engine.ts wraps an async cell in an async function).
+  const exports: Record<string, unknown> = {};
+  const values: unknown[] = [];
+  for (const [i, r] of ours.results.entries()) {
+    const body = flags[i] ? `return (async () => {\n${r.output}\n})()` : r.output!;
+    await new Function("exports", "require", body)(exports, () => ({}));
+    values.push(r.lastExpressionVar ? exports[r.lastExpressionVar] : undefined);
+  }
+  assert.deepEqual(values, [3, 1, 13]);
+});
+
 test("a TypeScript process that dies is replaced, and the next request is answered", async () => {
   const server = new TypeScriptServer({ cwd, log: (s) => logs.push(s), snapshot: false });
   servers.push(server);
