@@ -23,6 +23,7 @@ import { randomState, setRandomState } from "../random_seed.js";
 import { Optimizer as KerasOptimizer } from "../optimizers/index.js";
 import { decodeTensors, encodeTensors, setAllWeights } from "../models/weights_io.js";
 import { setInitialEpoch } from "../models/training.js";
+import { pathArgument } from "./path_argument.js";
 
 export interface BackupAndRestoreOptions {
   /** "epoch" (default): back up after each epoch; a number: every that many batches. */
@@ -55,14 +56,17 @@ export class BackupAndRestore extends Callback {
   private epochRandomState: number[] | undefined;
   private saves = 0;
 
-  constructor(backupDir: string, options: BackupAndRestoreOptions = {}) {
+  /** `BackupAndRestore(backupDir, options)`, or Keras' keyword form `BackupAndRestore({ backupDir, ...options })`. */
+  constructor(backupDir: string | (BackupAndRestoreOptions & { backupDir: string }), options?: BackupAndRestoreOptions) {
     super();
-    if (typeof backupDir !== "string" || !backupDir) throw new Error(`BackupAndRestore: backupDir must be a non-empty folder name, got ${JSON.stringify(backupDir)}`);
+    const [dir, opts] = pathArgument("BackupAndRestore", "backupDir", backupDir, options);
+    if (typeof dir !== "string" || !dir) throw new Error(`BackupAndRestore: backupDir must be a non-empty folder name, got ${JSON.stringify(dir)}`);
+    options = opts;
     const freq = options.saveFreq ?? "epoch";
     if (freq !== "epoch" && !(Number.isInteger(freq) && (freq as number) > 0)) {
       throw new Error(`BackupAndRestore: saveFreq must be "epoch" or a positive integer (batches), got ${JSON.stringify(options.saveFreq)}`);
     }
-    this.backupDir = resolve(backupDir);
+    this.backupDir = resolve(dir);
     this.saveFreq = freq;
     this.deleteCheckpoint = options.deleteCheckpoint ?? true;
   }

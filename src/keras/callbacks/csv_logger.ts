@@ -6,6 +6,7 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } fr
 import { dirname } from "node:path";
 import { Callback, type Logs } from "./callback.js";
 import { floatRepr } from "./format.js";
+import { pathArgument } from "./path_argument.js";
 
 export interface CSVLoggerOptions {
   /** Default ",". */
@@ -20,9 +21,15 @@ export class CSVLogger extends Callback {
   private keys: string[] | undefined;
   private appendHeader = true;
 
-  constructor(readonly filename: string, options: CSVLoggerOptions = {}) {
+  readonly filename: string;
+
+  /** `CSVLogger(filename, options)`, or Keras' keyword form `CSVLogger({ filename, ...options })`. */
+  constructor(filename: string | (CSVLoggerOptions & { filename: string }), options?: CSVLoggerOptions) {
     super();
-    if (typeof filename !== "string" || !filename) throw new Error(`CSVLogger: filename must be a non-empty string, got ${JSON.stringify(filename)}`);
+    const [path, opts] = pathArgument("CSVLogger", "filename", filename, options);
+    if (typeof path !== "string" || !path) throw new Error(`CSVLogger: filename must be a non-empty string, got ${JSON.stringify(path)}`);
+    this.filename = path;
+    options = opts;
     this.separator = options.separator ?? ",";
     if (typeof this.separator !== "string" || this.separator.length !== 1) throw new Error(`CSVLogger: separator must be one character, got ${JSON.stringify(options.separator)}`);
     this.append = options.append ?? false;

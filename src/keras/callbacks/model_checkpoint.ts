@@ -8,6 +8,7 @@
 import type { Logs } from "./callback.js";
 import { formatTemplate, type FormatValue } from "./format.js";
 import { MonitorCallback, type Mode } from "./monitor_callback.js";
+import { pathArgument } from "./path_argument.js";
 
 export interface ModelCheckpointOptions {
   /** The logs key saveBestOnly watches. Default "val_loss". */
@@ -35,9 +36,15 @@ export class ModelCheckpoint extends MonitorCallback {
   private batchesSinceSave = 0;
   private lastBatch: number | undefined;
 
-  constructor(readonly filepath: string, options: ModelCheckpointOptions = {}) {
-    super("ModelCheckpoint", options, options.initialValueThreshold);
-    if (typeof filepath !== "string" || !filepath) throw new Error(`ModelCheckpoint: filepath must be a non-empty string, got ${JSON.stringify(filepath)}`);
+  readonly filepath: string;
+
+  /** `ModelCheckpoint(filepath, options)`, or Keras' keyword form `ModelCheckpoint({ filepath, ...options })`. */
+  constructor(filepath: string | (ModelCheckpointOptions & { filepath: string }), options?: ModelCheckpointOptions) {
+    const [path, opts] = pathArgument("ModelCheckpoint", "filepath", filepath, options);
+    super("ModelCheckpoint", opts, opts.initialValueThreshold);
+    if (typeof path !== "string" || !path) throw new Error(`ModelCheckpoint: filepath must be a non-empty string, got ${JSON.stringify(path)}`);
+    this.filepath = path;
+    options = opts;
     this.saveBestOnly = options.saveBestOnly ?? false;
     this.saveWeightsOnly = options.saveWeightsOnly ?? false;
     const freq = options.saveFreq ?? "epoch";

@@ -105,3 +105,21 @@ test("CSVLogger as Keras 3: sorted keys, val_ columns with NA between validation
   assert.throws(() => new callbacks.CSVLogger(file, { separator: ";;" }), /CSVLogger: separator must be one character, got ";;"/);
   tf.dispose([x, y]);
 });
+
+test("ModelCheckpoint, CSVLogger and BackupAndRestore take Keras' keyword form too: the path inside the options object", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "tsdl-ckpt-kw-"));
+  const { x, y } = data();
+  const model = keras.Sequential([layers.Input([3]), layers.Dense(1)]);
+  model.compile({ optimizer: optimizers.SGD({ learningRate: 0.05 }), loss: "mse" });
+  const best = callbacks.ModelCheckpoint({ filepath: join(dir, "best", "e{epoch}"), monitor: "loss", saveBestOnly: true, saveWeightsOnly: true });
+  const csv = callbacks.CSVLogger({ filename: join(dir, "log.csv"), separator: ";" });
+  const backup = callbacks.BackupAndRestore({ backupDir: join(dir, "backup"), deleteCheckpoint: false });
+  await model.fit(x, y, { epochs: 3, batchSize: 8, shuffle: false, verbose: 0, callbacks: [best, csv, backup] });
+  assert.equal(best.filepath, join(dir, "best", "e{epoch}"));
+  assert.ok(best.saveBestOnly && best.saveWeightsOnly);
+  assert.deepEqual(readdirSync(join(dir, "best")).sort(), ["e1", "e2", "e3"], "the loss fell every epoch");
+  assert.match(readFileSync(join(dir, "log.csv"), "utf8"), /^epoch;loss;val_loss\r\n0;/, "the separator taken from the options");
+  assert.ok(existsSync(join(dir, "backup")));
+  assert.throws(() => callbacks.ModelCheckpoint({ monitor: "loss" } as never), /ModelCheckpoint: filepath must be a non-empty string, got undefined/);
+  assert.throws(() => callbacks.CSVLogger({ filename: "a.csv" }, { append: true }), /CSVLogger: give the options once/);
+});
