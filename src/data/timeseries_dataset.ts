@@ -36,6 +36,9 @@ type Series = tf.Tensor | number[] | number[][] | number[][][] | Float32Array | 
  * Windows over `data` ([timesteps, ...features]) with their targets (`targets[t]` for the window that
  * starts at t; null: a dataset of windows alone), as batches [batch, sequenceLength, ...features].
  */
+export function timeseriesDatasetFromArray(data: Series, targets: Series, sequenceLength: number, options?: TimeseriesDatasetOptions): BatchDataset<[tf.Tensor, tf.Tensor]>;
+export function timeseriesDatasetFromArray(data: Series, targets: null, sequenceLength: number, options?: TimeseriesDatasetOptions): BatchDataset<[tf.Tensor]>;
+export function timeseriesDatasetFromArray(data: Series, targets: Series | null, sequenceLength: number, options?: TimeseriesDatasetOptions): BatchDataset<[tf.Tensor, tf.Tensor]> | BatchDataset<[tf.Tensor]>;
 export function timeseriesDatasetFromArray(data: Series, targets: Series | null, sequenceLength: number, options: TimeseriesDatasetOptions = {}): BatchDataset<Element> {
   const x = asTensor(data, "data");
   const y = targets === null || targets === undefined ? undefined : asTensor(targets, "targets");

@@ -26,7 +26,7 @@ const CASES: { targets: "all" | "short" | null; sequenceLength: number; options:
 ];
 
 type Batches = { x: number[][][][]; y: number[][] | null }[];
-let keras3: Batches;
+let keras3: Batches[];
 
 const targetsOf = (c: (typeof CASES)[number]) => (c.targets === "all" ? targets : c.targets === "short" ? targets.slice(0, 20) : null);
 
@@ -61,7 +61,7 @@ for (const [i, c] of CASES.entries()) {
     const before = tf.memory().numTensors;
     const ds = keras.utils.timeseriesDatasetFromArray(tf.tensor2d(series), targetsOf(c), c.sequenceLength, c.options);
     const ours: Batches = [];
-    for await (const e of ds) {
+    for await (const e of ds as AsyncIterable<tf.Tensor[]>) {
       ours.push({ x: (await e[0].array()) as number[][][][], y: e.length > 1 ? ((await e[1].array()) as number[][]) : null });
       tf.dispose(e);
     }
