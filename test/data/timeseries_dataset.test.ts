@@ -5,12 +5,8 @@
 // on it, and Keras' errors.
 import { test, before } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
-import { join } from "node:path";
 import { keras, layers, ready, tf } from "../../src/index.ts";
-
-const ROOT = join(import.meta.dirname, "..", "..");
+import { runKeras } from "../keras/keras_oracle.ts";
 const T = 60;
 const series = Array.from({ length: T }, (_, t) => [t, 100 + t, 0 - t / 4]); // 0 - 0 is +0, as JSON carries it
 const targets = Array.from({ length: T }, (_, t) => 1000 + t);
@@ -32,8 +28,6 @@ const targetsOf = (c: (typeof CASES)[number]) => (c.targets === "all" ? targets 
 
 before(async () => {
   await ready();
-  const python = join(ROOT, ".venv", "bin", "python");
-  assert.ok(existsSync(python), `${python} is missing; run bash scripts/setup-python.sh (npm test does)`);
   const script = [
     "import json, sys, numpy as np",
     "from keras.utils import timeseries_dataset_from_array",
@@ -50,10 +44,7 @@ before(async () => {
     "    out.append(batches)",
     "print(json.dumps(out))",
   ].join("\n");
-  const input = JSON.stringify(CASES.map((c) => ({ ...c, series, targets: targetsOf(c) })));
-  const r = spawnSync(python, ["-c", script], { input, encoding: "utf8", env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: "3", KERAS_BACKEND: "tensorflow" }, maxBuffer: 1 << 26 });
-  assert.equal(r.status, 0, r.stderr);
-  keras3 = JSON.parse(r.stdout.trim().split("\n").at(-1)!);
+  keras3 = runKeras(script, CASES.map((c) => ({ ...c, series, targets: targetsOf(c) })));
 });
 
 for (const [i, c] of CASES.entries()) {

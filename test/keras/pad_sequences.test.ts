@@ -4,12 +4,8 @@
 // sequences of vectors; then errors.
 import { test, before } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
-import { join } from "node:path";
 import { keras, ready, tf } from "../../src/index.ts";
-
-const ROOT = join(import.meta.dirname, "..", "..");
+import { runKeras } from "./keras_oracle.ts";
 
 const SEQS = [[1, 2, 3, 4, 5], [6, 7], [], [8, 9, 10], [11]];
 const CASES: { sequences: unknown[]; options: Record<string, unknown> }[] = [
@@ -28,8 +24,6 @@ let keras3: { shape: number[]; data: number[] }[];
 
 before(async () => {
   await ready();
-  const python = join(ROOT, ".venv", "bin", "python");
-  assert.ok(existsSync(python), `${python} is missing; run bash scripts/setup-python.sh (npm test does)`);
   const script = [
     "import json, sys, numpy as np",
     "from keras.utils import pad_sequences",
@@ -39,9 +33,7 @@ before(async () => {
     "    out.append({'shape': list(x.shape), 'data': x.astype('float64').ravel().tolist()})",
     "print(json.dumps(out))",
   ].join("\n");
-  const r = spawnSync(python, ["-c", script], { input: JSON.stringify(CASES), encoding: "utf8", env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: "3" } });
-  assert.equal(r.status, 0, r.stderr);
-  keras3 = JSON.parse(r.stdout.trim().split("\n").at(-1)!);
+  keras3 = runKeras(script, CASES);
 });
 
 test("padSequences gives Keras 3's pad_sequences arrays, option by option", async () => {
