@@ -98,8 +98,7 @@ int current_threads = -1;
 
 }  // namespace
 
-napi_value decode_jpeg(napi_env env, napi_callback_info info);         // jpeg.cc
-napi_value decode_jpeg_urgent(napi_env env, napi_callback_info info);  // jpeg.cc
+napi_value decode_jpeg(napi_env env, napi_callback_info info);  // jpeg.cc
 
 namespace {
 
@@ -156,7 +155,6 @@ NAPI_MODULE_INIT() {
   add(env, exports, "accuracy", call<accuracy>);
 #ifdef TSDL_JPEG
   add(env, exports, "decodeJpeg", decode_jpeg);  // with Debian's libjpeg62-turbo-dev
-  add(env, exports, "decodeJpegUrgent", decode_jpeg_urgent);
 #endif
   return exports;
 }

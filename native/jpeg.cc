@@ -5,27 +5,11 @@
 // (the generator's rescale) and written straight into the batch's Float32Array.
 //
 // decodeJpeg(path, out: Float32Array, height, width, channels (1 | 3), scale) -> Promise<undefined>
-// runs on decode threads of the addon's own, one a core, at the lowest priority there is (SCHED_IDLE):
-// the model trains on every core (OpenMP's threads), and a decode that took a core from one of them
-// held the whole parallel region up, so that seed 000's deep model trained 15-22% slower a step from
-// its JPEGs than from memory; decoding only on a core that would be idle, 5-12% (3 runs each,
-// measured on libuv's pool; libuv's threads could not have been given the priority back afterwards,
-// which needs CAP_SYS_NICE). It rejects with libjpeg's message for anything it does not decode (not
-// a JPEG, CMYK, corrupt or truncated data), and the caller decodes that file another way.
-//
-// decodeJpegUrgent(waiting: boolean): the caller waits (true) or no longer waits (false) for a decode.
-// While anyone waits, threads at normal priority decode too: when other programs keep every core busy
-// (another notebook training on the same machine), an idle-priority thread gets almost no time, and
-// the batch would wait for it for ever.
+// runs on libuv's thread pool (several files decode at once, over every core); it rejects with
+// libjpeg's message for anything it does not decode (not a JPEG, CMYK, corrupt or truncated data),
+// and the caller decodes that file another way.
 #include <node_api.h>
-#include <pthread.h>
-#include <sched.h>
-#include <signal.h>
 #include <algorithm>
-#include <condition_variable>
-#include <deque>
-#include <mutex>
-#include <thread>
 #include <cerrno>
 #include <csetjmp>
 #include <cstdio>
@@ -34,8 +18,6 @@
 #include <vector>
 // jpeglib.h needs FILE and size_t first
 #include <jpeglib.h>
-
-extern int max_threads;  // addon.cc: the process' thread budget
 
 namespace {
 
@@ -66,14 +48,7 @@ struct Job {
   std::string error;
   napi_ref buffer;
   napi_deferred deferred;
-  struct Completion* completion;  // of the environment (main thread or worker) that asked
-};
-
-// Per Node environment: the function that settles its jobs' promises on its thread, referenced (it
-// keeps that event loop alive) while any of its jobs is out.
-struct Completion {
-  napi_threadsafe_function settle = nullptr;
-  int out = 0;
+  napi_async_work work;
 };
 
 // Decodes job.path into job.out; returns false with job.error set.
@@ -157,7 +132,8 @@ bool decode(Job& job) {
   return true;
 }
 
-void run(Job& job) {
+void execute(napi_env, void* data) {
+  Job& job = *static_cast<Job*>(data);
   if ((size_t)job.height * job.width * job.channels > job.floats) {
     job.error = "the output array is too small";
     return;
@@ -165,89 +141,8 @@ void run(Job& job) {
   decode(job);
 }
 
-// On the main thread, for each finished job: settles its promise.
-void settle(napi_env env, napi_value, void*, void* data);
-
-struct Decoder {
-  std::mutex m;
-  std::condition_variable wake;    // idle-priority threads: a job is queued
-  std::condition_variable rescue;  // normal-priority threads: a job is queued and someone waits
-  std::deque<Job*> queue;
-  int waiting = 0;  // callers waiting for a decode (decodeJpegUrgent)
-  int threads = 0;
-
-  void work(bool idle) {
-    sigset_t all;  // process signals go to Node's threads, never to a decode
-    sigfillset(&all);
-    for (int s : {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP, SIGABRT}) sigdelset(&all, s);
-    pthread_sigmask(SIG_BLOCK, &all, nullptr);
-    if (idle) {
-      sched_param none{};
-      sched_setscheduler(0, SCHED_IDLE, &none);
-    }
-    for (;;) {
-      Job* job;
-      {
-        std::unique_lock<std::mutex> lock(m);
-        if (idle) wake.wait(lock, [&] { return !queue.empty(); });
-        else rescue.wait(lock, [&] { return waiting > 0 && !queue.empty(); });
-        job = queue.front();
-        queue.pop_front();
-      }
-      run(*job);
-      napi_call_threadsafe_function(job->completion->settle, job, napi_tsfn_blocking);
-    }
-  }
-
-  // Queues a job (on its environment's thread), starting the threads on the first.
-  bool submit(napi_env env, Job* job) {
-    void* data = nullptr;
-    napi_get_instance_data(env, &data);
-    Completion* c = static_cast<Completion*>(data);
-    if (!c) {
-      napi_value name;
-      napi_create_string_utf8(env, "tsdl.decodeJpeg", NAPI_AUTO_LENGTH, &name);
-      c = new Completion;
-      if (napi_create_threadsafe_function(env, nullptr, nullptr, name, 0, 1, nullptr, nullptr, nullptr, settle, &c->settle) != napi_ok) {
-        delete c;
-        return false;
-      }
-      napi_unref_threadsafe_function(env, c->settle);
-      napi_set_instance_data(env, c, [](napi_env, void* d, void*) { delete static_cast<Completion*>(d); }, nullptr);
-    }
-    job->completion = c;
-    if (c->out++ == 0) napi_ref_threadsafe_function(env, c->settle);
-    {
-      std::lock_guard<std::mutex> lock(m);
-      for (; threads < std::max(1, max_threads); threads++) {
-        std::thread([this] { work(true); }).detach();
-        std::thread([this] { work(false); }).detach();
-      }
-      queue.push_back(job);
-    }
-    wake.notify_one();
-    rescue.notify_one();
-    return true;
-  }
-
-  void urgent(bool on) {
-    {
-      std::lock_guard<std::mutex> lock(m);
-      waiting = std::max(0, waiting + (on ? 1 : -1));
-    }
-    if (on) rescue.notify_all();
-  }
-};
-
-// Never destroyed: its threads are detached and last as long as the process.
-Decoder& decoder() {
-  static Decoder* d = new Decoder;
-  return *d;
-}
-
-void settle(napi_env env, napi_value, void*, void* data) {
+void complete(napi_env env, napi_status, void* data) {
   Job* job = static_cast<Job*>(data);
-  if (env == nullptr) return;  // the environment is going away
   if (job->error.empty()) {
     napi_value undefined;
     napi_get_undefined(env, &undefined);
@@ -259,24 +154,11 @@ void settle(napi_env env, napi_value, void*, void* data) {
     napi_reject_deferred(env, job->deferred, error);
   }
   napi_delete_reference(env, job->buffer);
-  Completion* c = job->completion;
+  napi_delete_async_work(env, job->work);
   delete job;
-  if (--c->out == 0) napi_unref_threadsafe_function(env, c->settle);
 }
 
 }  // namespace
-
-napi_value decode_jpeg_urgent(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
-  bool on = false;
-  if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok || argc != 1 || napi_get_value_bool(env, argv[0], &on) != napi_ok) {
-    napi_throw_type_error(env, nullptr, "tsdl_native.decodeJpegUrgent: expected (waiting: boolean)");
-    return nullptr;
-  }
-  decoder().urgent(on);
-  return nullptr;
-}
 
 napi_value decode_jpeg(napi_env env, napi_callback_info info) {
   size_t argc = 6;
@@ -305,13 +187,10 @@ napi_value decode_jpeg(napi_env env, napi_callback_info info) {
   job->height = h, job->width = w, job->channels = c;
   job->scale = (float)scale;
   napi_create_reference(env, argv[1], 1, &job->buffer);  // the array lives until the decode is done
-  napi_value promise;
+  napi_value promise, name;
   napi_create_promise(env, &job->deferred, &promise);
-  if (!decoder().submit(env, job)) {
-    napi_delete_reference(env, job->buffer);
-    delete job;
-    napi_throw_error(env, nullptr, "tsdl_native.decodeJpeg: could not start the decode threads");
-    return nullptr;
-  }
+  napi_create_string_utf8(env, "tsdl.decodeJpeg", NAPI_AUTO_LENGTH, &name);
+  napi_create_async_work(env, nullptr, name, execute, complete, job, &job->work);
+  napi_queue_async_work(env, job->work);
   return promise;
 }

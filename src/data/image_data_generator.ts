@@ -1,7 +1,6 @@
 // preprocessing.image.ImageDataGenerator: Keras' image batches from folders (flowFromDirectory) or from
-// tensors (flow), with rescaling and random augmentation. Images are decoded and resized off the main
-// thread (tsdl's native JPEG decoder, at idle priority, or sharp on libuv's threads) while the model
-// trains: the next batches are always in flight.
+// tensors (flow), with rescaling and random augmentation. Images are decoded and resized by sharp on
+// libuv's threads while the model trains on the main thread: the next batches are always in flight.
 import { readdirSync, statSync } from "node:fs";
 import { extname, join, relative } from "node:path";
 import tf from "../tfjs.cjs";
@@ -334,7 +333,7 @@ export class DirectoryIterator extends BatchIterator {
   }
 
   /**
-   * One batch: every image decoded at once (off the main thread) straight into the batch's float array,
+   * One batch: every image decoded at once (on libuv's threads) straight into the batch's float array,
    * rescaled as it is written when rescaling is the generator's only transformation.
    */
   protected async makeBatch(indices: number[]): Promise<[tf.Tensor, tf.Tensor]> {

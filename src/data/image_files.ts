@@ -96,8 +96,8 @@ type DecodeJpeg = (file: string, out: Float32Array, height: number, width: numbe
  *
  * JPEGs resized by nearest neighbour (Keras' default) to RGB or grey go through tsdl's native decoder
  * when it is built (native/jpeg.cc: libjpeg-turbo, the library PIL decodes with, and PIL's nearest
- * sampling), which gives exactly the pixels of Keras' load_img, on its own threads at idle priority
- * (they decode on cores the training leaves free), straight into the batch's array. Everything else, and any file it refuses (CMYK, corrupt), goes through sharp.
+ * sampling), which gives exactly the pixels of Keras' load_img, on libuv's threads, straight into the
+ * batch's array. Everything else, and any file it refuses (CMYK, corrupt), goes through sharp.
  */
 export async function decodeInto(file: string, o: DecodeOptions, out: Float32Array, scale = 1): Promise<void> {
   const jpeg = (loadNative().addon as { decodeJpeg?: DecodeJpeg } | undefined)?.decodeJpeg;
@@ -139,21 +139,11 @@ export function pixelsToTensor(images: Buffer[], height: number, width: number, 
 }
 
 /**
- * Tells the native decoder that the caller waits for its decodes (true) or no longer does (false):
- * while anyone waits, it decodes at normal priority too, not only on idle cores (native/jpeg.cc).
- */
-function waitingForDecodes(waiting: boolean): void {
-  (loadNative().addon as { decodeJpegUrgent?: (waiting: boolean) => void } | undefined)?.decodeJpegUrgent?.(waiting);
-}
-
-/**
  * Keeps up to `depth` results of `produce` in flight. `produce` returns undefined when there is nothing
- * more to make; `release` frees results that were made but never taken. A take that has to wait for
- * its result says so to the native decoder (waitingForDecodes).
+ * more to make; `release` frees results that were made but never taken.
  */
 export class PrefetchQueue<T> {
   private readonly queue: Promise<T>[] = [];
-  private readonly settled = new WeakSet<Promise<T>>();
   private exhausted = false;
 
   constructor(
@@ -169,10 +159,7 @@ export class PrefetchQueue<T> {
         this.exhausted = true;
         break;
       }
-      p.then(
-        () => this.settled.add(p),
-        () => this.settled.add(p), // the failure is reported when taken
-      );
+      p.catch(() => {}); // reported when taken
       this.queue.push(p);
     }
   }
@@ -182,14 +169,7 @@ export class PrefetchQueue<T> {
     this.fill();
     const next = this.queue.shift();
     this.fill();
-    if (next === undefined) return undefined;
-    if (this.settled.has(next)) return await next;
-    waitingForDecodes(true);
-    try {
-      return await next;
-    } finally {
-      waitingForDecodes(false);
-    }
+    return next === undefined ? undefined : await next;
   }
 
   /** Frees what is in flight and makes no more. */

@@ -5,7 +5,7 @@
 import { test, before } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync, spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import sharp from "sharp";
@@ -73,23 +73,16 @@ for (const [colorMode, h, w] of [["rgb", 224, 224], ["rgb", 150, 333], ["graysca
   });
 }
 
-// The native decoder's own threads (native/jpeg.cc): at SCHED_IDLE, so that they decode only on a core
-// the training leaves idle; a file that is not a JPEG, or not there, rejects with its reason (and
-// flowFromDirectory then decodes it another way); many decodes at once all settle, each into its own array.
-test("native JPEG decodes run on idle-priority threads of their own, reject what they cannot decode, and settle every promise", { skip: !native && "the native decoder is not built" }, async () => {
+// The native decoder (native/jpeg.cc): a file that is not a JPEG, or not there, rejects with its reason
+// (and flowFromDirectory then decodes it another way); many decodes at once all settle, each into its
+// own array.
+test("native JPEG decodes reject what they cannot decode, and settle every promise", { skip: !native && "the native decoder is not built" }, async () => {
   type Decode = (path: string, out: Float32Array, h: number, w: number, c: number, scale: number) => Promise<void>;
   const decodeJpeg = (loadNative().addon as unknown as { decodeJpeg: Decode }).decodeJpeg;
   const outs = Array.from({ length: 24 }, () => new Float32Array(64 * 48 * 3));
   await Promise.all(outs.map((o, i) => decodeJpeg(files[i % 4], o, 64, 48, 3, 1)));
   for (const [i, o] of outs.entries()) assert.deepEqual(o, outs[i % 4], `decode ${i}`);
   assert.ok(outs[0].some((v) => v > 0) && outs[0].every((v) => v >= 0 && v <= 255));
-  // Linux: the 40th field of /proc/<pid>/task/<tid>/stat is the scheduling policy (5: SCHED_IDLE).
-  const policies = readdirSync("/proc/self/task").map((t) => {
-    const stat = readFileSync(`/proc/self/task/${t}/stat`, "utf8");
-    return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[38]);
-  });
-  assert.ok(policies.filter((p) => p === 5).length >= 1, `thread policies: ${policies}`);
-  assert.equal(policies[0], 0, "the main thread keeps its policy");
   const notJpeg = join(dir, "not.jpg");
   writeFileSync(notJpeg, "not a JPEG at all");
   await assert.rejects(decodeJpeg(notJpeg, outs[0], 64, 48, 3, 1), /Not a JPEG file/);
@@ -97,10 +90,10 @@ test("native JPEG decodes run on idle-priority threads of their own, reject what
   await assert.rejects(decodeJpeg(files[0], new Float32Array(10), 64, 48, 3, 1), /the output array is too small/);
 });
 
-// Idle-priority decodes get almost no time when other programs keep every core busy (another notebook
-// training on the machine): a batch that fit waits for makes normal-priority threads decode too. With
-// a busy loop on every core, 8 batches (40 decodes, about 40 ms of work) came in 0.7 s; on the
-// idle-priority threads alone they took 10 s (measured on a 2-core machine).
+// With other programs on every core (another notebook training on the machine), decodes still get
+// their share: 8 batches (40 decodes, about 40 ms of work) in well under 2 s. Decode threads at idle
+// priority (tried, for a training's own cores) took 4 to 10 s here: they got almost no time, and one
+// preempted while holding the queue's lock held the main thread up too.
 test("with every core busy in other processes, the batches a consumer waits for still decode promptly", { skip: !native && "the native decoder is not built" }, async () => {
   const hogs = Array.from({ length: availableParallelism() }, () => spawn(process.execPath, ["-e", "for (;;) {}"], { stdio: "ignore" }));
   try {
