@@ -1,7 +1,8 @@
 // tsdl's optional native kernels (native/, built against Debian's oneDNN by scripts/build-native.mjs),
 // registered over the WebAssembly backend's kernels when the addon loads. They compute directly on the
 // wasm heap, where tfjs keeps the tensors, with AVX-512 and no copies:
-//   matrix products (oneDNN sgemm), Conv2D / FusedConv2D, predict's inference convolution and both
+//   matrix products (oneDNN sgemm; predict's, MATMUL_INFERENCE, on every core from 2^20 multiply-adds),
+//   Conv2D / FusedConv2D, predict's inference convolution and both
 //   convolution gradients (oneDNN convolution primitives on NHWC), MaxPool and its gradient, and tsdl's fused training kernels
 //   (fused_kernels.ts: batch norm forward + gradient, optimizer updates in place).
 // TSDL_NATIVE=0 turns them off. Without the addon the wasm kernels run, and the fused training kernels
