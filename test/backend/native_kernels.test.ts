@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import * as tf from "@tensorflow/tfjs";
 import { ready } from "../../src/backend/backend.ts";
-import { CONV_INFERENCE, MATMUL_INFERENCE, NATIVE_ADDON } from "../../src/backend/native_kernels.ts";
+import { CONV_INFERENCE, MATMUL_INFERENCE, NATIVE_ADDON, loadNative } from "../../src/backend/native_kernels.ts";
 import { accuracy, batchNormTraining, conv2dBiasRelu, crossEntropy, dropoutTraining, fusedCalls } from "../../src/backend/fused_kernels.ts";
 import { layers, keras, optimizers } from "../../src/index.ts";
 import { maxRelativeError } from "./relative_error.ts";
@@ -153,7 +153,6 @@ for (const c of [
 
 test("inference product: the split's pool grows when the thread budget does (addon.threads), and the parts stay right", { skip: !native && "native only" }, async () => {
   await ready();
-  const { loadNative } = await import("../../src/backend/native_kernels.ts");
   const addon = loadNative().addon!;
   const budget = addon.threads();
   const attrs = { transposeA: false, transposeB: false, activation: "relu", leakyreluAlpha: 0 };

@@ -3,15 +3,14 @@
 // with Keras' options and compared with what Keras 3's own load_data gives from the same file.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { datasets, ready, tf } from "../../src/index.ts";
 import { serve, type TestServer } from "./http_server.ts";
+import { runKeras } from "../keras/keras_oracle.ts";
 
-const ROOT = join(import.meta.dirname, "..", "..");
 const OPTIONS = [{}, { num_words: 50 }, { num_words: 30, skip_top: 3, oov_char: 2 }, { maxlen: 20, seed: 5 }, { start_char: null, index_from: 0, oov_char: null, num_words: 40 }];
 
 let server: TestServer;
@@ -26,11 +25,7 @@ before(async () => {
   process.env.TSDL_HOME = mkdtempSync(join(tmpdir(), "tsdl-home-"));
   delete process.env.TSDL_DATA_DIR;
   dir = mkdtempSync(join(tmpdir(), "tsdl-imdb-"));
-  const python = join(ROOT, ".venv", "bin", "python");
-  assert.ok(existsSync(python), `${python} is missing; run bash scripts/setup-python.sh (npm test does)`);
-  const r = spawnSync(python, [join(import.meta.dirname, "imdb_keras.py"), dir], { input: JSON.stringify(OPTIONS), encoding: "utf8", env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: "3" } });
-  assert.equal(r.status, 0, r.stderr);
-  keras3 = JSON.parse(r.stdout.trim().split("\n").at(-1)!);
+  keras3 = runKeras([join(import.meta.dirname, "imdb_keras.py"), dir], OPTIONS);
   files = Object.fromEntries(readdirSync(dir).map((f) => [f, readFileSync(join(dir, f))]));
   server = await serve(files);
 });

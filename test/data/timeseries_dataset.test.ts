@@ -44,7 +44,7 @@ before(async () => {
     "    out.append(batches)",
     "print(json.dumps(out))",
   ].join("\n");
-  keras3 = runKeras(script, CASES.map((c) => ({ ...c, series, targets: targetsOf(c) })));
+  keras3 = runKeras(["-c", script], CASES.map((c) => ({ ...c, series, targets: targetsOf(c) })));
 });
 
 for (const [i, c] of CASES.entries()) {

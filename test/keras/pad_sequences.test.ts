@@ -33,7 +33,7 @@ before(async () => {
     "    out.append({'shape': list(x.shape), 'data': x.astype('float64').ravel().tolist()})",
     "print(json.dumps(out))",
   ].join("\n");
-  keras3 = runKeras(script, CASES);
+  keras3 = runKeras(["-c", script], CASES);
 });
 
 test("padSequences gives Keras 3's pad_sequences arrays, option by option", async () => {
