@@ -10,6 +10,7 @@
 import tf from "../tfjs.cjs";
 import { BatchDataset, type Element } from "./batch_dataset.js";
 import { MT19937 } from "./numpy_random.js";
+import { toTensor } from "../keras/models/data_adapter.js";
 
 const WHERE = "timeseriesDatasetFromArray";
 
@@ -92,12 +93,12 @@ export function timeseriesDatasetFromArray(data: Series, targets: Series | null,
   return new BatchDataset<Element>(pass, count, { classNames: null, filePaths: [] });
 }
 
-/** The series as a tensor: a tensor as it is (the caller's, not disposed here), anything else converted once and kept. */
+/** The series as a tensor: a tensor as it is (the caller's, not disposed here), anything else converted once (toTensor) and kept. */
 function asTensor(s: Series, what: string): tf.Tensor {
   if (s instanceof tf.Tensor) {
     if (s.rank < 1) throw new Error(`${WHERE}: ${what} must have a time axis (rank 1 or more), got a scalar`);
     return s;
   }
   if (!(Array.isArray(s) || ArrayBuffer.isView(s)) || (s as ArrayLike<unknown>).length === 0) throw new Error(`${WHERE}: ${what} must be a tensor or a non-empty array of timesteps, got ${Array.isArray(s) ? "[]" : typeof s}`);
-  return tf.keep(tf.tensor(s as number[]));
+  return tf.keep(toTensor(s, `${WHERE}: ${what}`));
 }
