@@ -7,6 +7,7 @@ import { test, before } from "node:test";
 import assert from "node:assert/strict";
 import { keras, layers, ready, tf } from "../../src/index.ts";
 import { runKeras } from "../keras/keras_oracle.ts";
+import { seedEachTest } from "../keras/seed_each_test.ts";
 const T = 60;
 const series = Array.from({ length: T }, (_, t) => [t, 100 + t, 0 - t / 4]); // 0 - 0 is +0, as JSON carries it
 const targets = Array.from({ length: T }, (_, t) => 1000 + t);
@@ -25,6 +26,8 @@ type Batches = { x: number[][][][]; y: number[][] | null }[];
 let keras3: Batches[];
 
 const targetsOf = (c: (typeof CASES)[number]) => (c.targets === "all" ? targets : c.targets === "short" ? targets.slice(0, 20) : null);
+
+seedEachTest();
 
 before(async () => {
   await ready();

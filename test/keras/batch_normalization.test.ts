@@ -3,6 +3,9 @@
 import { test, before } from "node:test";
 import assert from "node:assert/strict";
 import { keras, layers, optimizers, ready, tf } from "../../src/index.ts";
+import { seedEachTest } from "./seed_each_test.ts";
+
+seedEachTest();
 
 before(async () => {
   await ready();

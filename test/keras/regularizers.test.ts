@@ -12,8 +12,11 @@ import { fileURLToPath } from "node:url";
 import { callbacks, constraints, keras, layers, optimizers, ready, regularizers, tf } from "../../src/index.ts";
 import type { DenseOptions } from "../../src/keras/layers/dense.ts";
 import { maxRelativeError } from "../backend/relative_error.ts";
+import { seedEachTest } from "./seed_each_test.ts";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
+
+seedEachTest();
 
 before(async () => {
   await ready();
