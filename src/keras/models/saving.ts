@@ -98,7 +98,7 @@ export async function loadModel(path: string): Promise<KerasModel> {
   registerDropout();
   registerDense();
   registerConv2D();
-  registerConvolutionalClasses(); // Conv1D, Conv2DTranspose, DepthwiseConv2D, SeparableConv2D
+  registerConvolutionalClasses(); // Conv1D, Conv1DTranspose, Conv2DTranspose, DepthwiseConv2D, SeparableConv2D
   const tfModel = await tf.loadLayersModel(
     tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs, weightData: data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) }),
   );

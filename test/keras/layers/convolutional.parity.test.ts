@@ -1,4 +1,4 @@
-// Keras parity of the convolution layers (Conv1D, Conv2D, Conv2DTranspose, DepthwiseConv2D,
+// Keras parity of the convolution layers (Conv1D, Conv2D, Conv1DTranspose, Conv2DTranspose, DepthwiseConv2D,
 // SeparableConv2D): names, shapes, parameter counts, outputs and gradients against Keras 3 itself.
 // The Keras side is test/keras/parity/cases_convolutional.py.
 import { layers } from "../../../src/index.ts";
@@ -33,6 +33,14 @@ parityTests("convolutional", {
   conv2d_transpose_even_kernel_same: { build: () => layers.Conv2DTranspose(3, 4, { strides: 2, padding: "same" }) },
   conv2d_transpose_output_padding_valid: { build: () => layers.Conv2DTranspose(3, 3, { strides: 2, outputPadding: 1 }) },
   conv2d_transpose_output_padding_same: { build: () => layers.Conv2DTranspose({ filters: 3, kernelSize: 3, strides: 3, outputPadding: [2, 1], padding: "same", useBias: false }) },
+  // Conv1DTranspose
+  conv1d_transpose_valid: { build: () => layers.Conv1DTranspose(3, 3) },
+  conv1d_transpose_same_strided_relu: { build: () => layers.Conv1DTranspose(4, 3, { strides: 2, padding: "same", activation: "relu" }) },
+  conv1d_transpose_kernel_below_stride: { build: () => layers.Conv1DTranspose(2, 2, { strides: 3 }) },
+  conv1d_transpose_even_kernel_same: { build: () => layers.Conv1DTranspose(3, 4, { strides: 2, padding: "same" }) },
+  conv1d_transpose_output_padding_valid: { build: () => layers.Conv1DTranspose(3, 3, { strides: 2, outputPadding: 1 }) },
+  conv1d_transpose_output_padding_same_no_bias: { build: () => layers.Conv1DTranspose({ filters: 2, kernelSize: 3, strides: 3, outputPadding: 2, padding: "same", useBias: false }) },
+  conv1d_transpose_channels_first: { build: () => layers.Conv1DTranspose(3, 3, { strides: 2, dataFormat: "channels_first" }) },
   // DepthwiseConv2D
   depthwise_conv2d_valid: { build: () => layers.DepthwiseConv2D(3) },
   depthwise_conv2d_multiplier_same_strided: { build: () => layers.DepthwiseConv2D([3, 2], { depthMultiplier: 2, strides: 2, padding: "same", activation: "relu" }) },
@@ -48,6 +56,7 @@ parityTests("convolutional", {
   // Small models
   conv1d_stack: { build: (x) => layers.Conv1D(2, 3, { padding: "causal" })(layers.Conv1D(4, 3, { dilationRate: 2, padding: "causal", activation: "relu" })(x)) },
   conv_autoencoder: { build: (x) => layers.Conv2DTranspose(2, 3, { strides: 2, padding: "same" })(layers.Conv2D(4, 3, { strides: 2, padding: "same", activation: "relu" })(x)) },
+  conv1d_autoencoder: { build: (x) => layers.Conv1DTranspose(2, 5, { strides: 2, padding: "same" })(layers.Conv1D(4, 5, { strides: 2, padding: "same", activation: "relu" })(x)) },
   mobilenet_block: {
     build: (x) => layers.SeparableConv2D(6, 3, { padding: "same" })(layers.Conv2D(4, 1, { activation: "relu" })(layers.DepthwiseConv2D(3, { padding: "same", activation: "relu" })(x))),
   },

@@ -55,6 +55,11 @@ const ROWS: Row[] = [
   { name: "Conv2D(4, 3, dilation [2, 3])", make: () => layers.Conv2D(4, 3, { dilationRate: [2, 3] }), input: [12, 12, 2], output: [null, convLen(12, 3, 1, 2), convLen(12, 3, 1, 3), 4], params: 9 * 2 * 4 + 4, weights: [[3, 3, 2, 4], [4]] },
   { name: "Conv2D channels_first, no bias", make: () => layers.Conv2D(4, 3, { dataFormat: "channels_first", useBias: false }), input: [2, 6, 7], output: [null, 4, 4, 5], params: 9 * 2 * 4, weights: [[3, 3, 2, 4]] },
   { name: "Conv2D, unknown size", make: () => layers.Conv2D(2, 3, { padding: "same" }), input: [null, null, 3], output: [null, null, null, 2], params: 9 * 3 * 2 + 2, weights: [[3, 3, 3, 2], [2]] },
+  // Conv1DTranspose: k * filters * cin + filters
+  { name: "Conv1DTranspose(3, 3)", make: () => layers.Conv1DTranspose(3, 3), input: [6, 2], output: [null, transposeLen(6, 3), 3], params: 3 * 3 * 2 + 3, weights: [[3, 3, 2], [3]] },
+  { name: "Conv1DTranspose(4, 3, strides 2, same)", make: () => layers.Conv1DTranspose(4, 3, { strides: 2, padding: "same" }), input: [5, 3], output: [null, 10, 4], params: 3 * 4 * 3 + 4, weights: [[3, 4, 3], [4]] },
+  { name: "Conv1DTranspose outputPadding 1, valid", make: () => layers.Conv1DTranspose(2, 3, { strides: 2, outputPadding: 1, useBias: false }), input: [4, 2], output: [null, 3 * 2 + 3 + 1, 2], params: 3 * 2 * 2, weights: [[3, 2, 2]] },
+  { name: "Conv1DTranspose dilation 2", make: () => layers.Conv1DTranspose(2, 3, { dilationRate: 2 }), input: [5, 3], output: [null, 4 + 5, 2], params: 3 * 2 * 3 + 2, weights: [[3, 2, 3], [2]] },
   // Conv2DTranspose: kh * kw * filters * cin + filters
   { name: "Conv2DTranspose(3, 3)", make: () => layers.Conv2DTranspose(3, 3), input: [5, 4, 2], output: [null, transposeLen(5, 3), transposeLen(4, 3), 3], params: 9 * 3 * 2 + 3, weights: [[3, 3, 3, 2], [3]] },
   { name: "Conv2DTranspose(4, 3, strides 2, same)", make: () => layers.Conv2DTranspose(4, 3, { strides: 2, padding: "same" }), input: [5, 6, 3], output: [null, 10, 12, 4], params: 9 * 4 * 3 + 4, weights: [[3, 3, 4, 3], [4]] },
@@ -86,15 +91,17 @@ for (const r of ROWS) {
 
 test("automatic names and variable names are Keras 3's", () => {
   keras.backend.clearSession();
-  const made = [layers.Conv1D(2, 3), layers.Conv1D(2, 3), layers.Conv2D(2, 3), layers.Conv2DTranspose(2, 3), layers.DepthwiseConv2D(3), layers.SeparableConv2D(2, 3), layers.SeparableConv2D(2, 3)];
-  assert.deepEqual(made.map((l) => l.name), ["conv1d", "conv1d_1", "conv2d", "conv2d_transpose", "depthwise_conv2d", "separable_conv2d", "separable_conv2d_1"]);
+  const made = [layers.Conv1D(2, 3), layers.Conv1D(2, 3), layers.Conv2D(2, 3), layers.Conv2DTranspose(2, 3), layers.DepthwiseConv2D(3), layers.SeparableConv2D(2, 3), layers.SeparableConv2D(2, 3), layers.Conv1DTranspose(2, 3)];
+  assert.deepEqual(made.map((l) => l.name), ["conv1d", "conv1d_1", "conv2d", "conv2d_transpose", "depthwise_conv2d", "separable_conv2d", "separable_conv2d_1", "conv1d_transpose"]);
   const x = layers.Input([6, 6, 2]);
   const [dw, sep, tr] = [made[4], made[5], made[3]];
   tr(sep(dw(x)));
   assert.deepEqual(dw.variables.map((v) => v.name), ["depthwise_conv2d/kernel:0", "depthwise_conv2d/bias:0"]);
   assert.deepEqual(sep.variables.map((v) => v.name), ["separable_conv2d/depthwise_kernel:0", "separable_conv2d/pointwise_kernel:0", "separable_conv2d/bias:0"]);
   assert.deepEqual(tr.variables.map((v) => v.name), ["conv2d_transpose/kernel:0", "conv2d_transpose/bias:0"]);
-  assert.deepEqual(made.map((l) => l.getClassName()), ["Conv1D", "Conv1D", "Conv2D", "Conv2DTranspose", "DepthwiseConv2D", "SeparableConv2D", "SeparableConv2D"]);
+  made[7](layers.Input([5, 2]));
+  assert.deepEqual(made[7].variables.map((v) => v.name), ["conv1d_transpose/kernel:0", "conv1d_transpose/bias:0"]);
+  assert.deepEqual(made.map((l) => l.getClassName()), ["Conv1D", "Conv1D", "Conv2D", "Conv2DTranspose", "DepthwiseConv2D", "SeparableConv2D", "SeparableConv2D", "Conv1DTranspose"]);
 });
 
 test("the first layer of a Sequential model takes inputShape; Keras' positional and named forms make the same layer", () => {
@@ -114,6 +121,7 @@ test("a wrong input rank names the layer, the rank expected and the shape receiv
   assert.throws(() => layers.DepthwiseConv2D(3)(layers.Input([9])), /DepthwiseConv2D "depthwise_conv2d": expected an input of rank 4 .*got shape \[null, 9\]/);
   assert.throws(() => layers.SeparableConv2D(2, 3)(layers.Input([3, 9, 9, 2])), /SeparableConv2D "separable_conv2d": expected an input of rank 4 .*got shape \[null, 3, 9, 9, 2\]/);
   assert.throws(() => layers.Conv2DTranspose(2, 3)(layers.Input([9, 2])), /Conv2DTranspose "conv2d_transpose": expected an input of rank 4 .*got shape \[null, 9, 2\]/);
+  assert.throws(() => layers.Conv1DTranspose(2, 3)(layers.Input([9, 9, 2])), /Conv1DTranspose "conv1d_transpose": expected an input of rank 3 \(\[batch, steps, channels\]\), got shape \[null, 9, 9, 2\] \(rank 4\)/);
   // Once built, another channel count is the callable's error naming the layer and both shapes.
   const conv = layers.Conv2D(2, 3);
   conv(layers.Input([8, 8, 3]));
@@ -148,7 +156,12 @@ test("strides > 1 with dilation > 1, outputPadding >= strides and windows larger
   assert.throws(() => layers.Conv2D(2, 3, { strides: 2, dilationRate: 2 }), /Conv2D\(2\): strides > 1 are not supported together with dilationRate > 1, got strides \[2,2\] and dilationRate \[2,2\]/);
   assert.throws(() => layers.Conv1D(2, 3, { strides: 2, dilationRate: 2 }), /Conv1D\(2\): strides > 1 are not supported together with dilationRate > 1/);
   assert.throws(() => layers.Conv2DTranspose(2, 3, { strides: 2, outputPadding: 2 }), /Conv2DTranspose\(2\): outputPadding must be less than strides on every axis, got outputPadding \[2,2\] with strides \[2,2\]/);
+  assert.throws(() => layers.Conv1DTranspose(2, 3, { strides: 2, outputPadding: 2 }), /Conv1DTranspose\(2\): outputPadding must be less than strides, got outputPadding \[2\] with strides \[2\]/);
+  assert.throws(() => layers.Conv1DTranspose(2, 3, { strides: 2, dilationRate: 2 }), /Conv1DTranspose\(2\): strides > 1 are not supported together with dilationRate > 1/);
+  assert.throws(() => layers.Conv1DTranspose(2, 3, { padding: "causal" as never }), /Conv1DTranspose\(2\): padding must be "valid" or "same", got "causal"/);
+  assert.throws(() => layers.Conv1DTranspose(2), /Conv1DTranspose\(2\): kernelSize is required, e.g. Conv1DTranspose\(2, 3\)/);
   keras.backend.clearSession();
+  assert.throws(() => layers.Conv1DTranspose(2, 2, { strides: 2, padding: "same", outputPadding: 0 })(layers.Input([5, 2])), /Conv1DTranspose "conv1d_transpose": the output size \[8\] \(kernelSize \[2\].* does not convolve back to the input size \[5\]/);
   assert.throws(() => layers.Conv2D(4, 5)(layers.Input([3, 3, 2])), /Conv2D "conv2d": the input \[null, 3, 3, 2\] is too small for kernelSize \[5, 5\] \(dilationRate \[1, 1\], strides \[1, 1\], padding "valid"\): the output size would be \[-1, -1\]/);
   assert.throws(() => layers.Conv1D(4, 3, { dilationRate: 4 })(layers.Input([8, 2])), /Conv1D "conv1d": the input \[null, 8, 2\] is too small for kernelSize \[3\]/);
   assert.throws(() => layers.DepthwiseConv2D(4)(layers.Input([3, 3, 2])), /DepthwiseConv2D "depthwise_conv2d": the input \[null, 3, 3, 2\] is too small/);
@@ -184,6 +197,7 @@ test("channels_first data gives the channels-last result with the channels moved
   await sameAsChannelsLast(layers.Conv2D(4, 3, { dataFormat: "channels_first", strides: 2, padding: "same", groups: 2 }), layers.Conv2D(4, 3, { strides: 2, padding: "same", groups: 2 }), [2, 7, 8]);
   await sameAsChannelsLast(layers.Conv1D(3, 3, { dataFormat: "channels_first", padding: "causal", dilationRate: 2 }), layers.Conv1D(3, 3, { padding: "causal", dilationRate: 2 }), [2, 9]);
   await sameAsChannelsLast(layers.Conv2DTranspose(3, 3, { dataFormat: "channels_first", strides: 2 }), layers.Conv2DTranspose(3, 3, { strides: 2 }), [2, 4, 5]);
+  await sameAsChannelsLast(layers.Conv1DTranspose(3, 3, { dataFormat: "channels_first", dilationRate: 2 }), layers.Conv1DTranspose(3, 3, { dilationRate: 2 }), [2, 6]);
 });
 
 test("the dilated Conv2DTranspose is the adjoint of the dilated Conv2D: <conv(x), z> = <x, convT(z)>", async () => {
@@ -203,10 +217,27 @@ test("the dilated Conv2DTranspose is the adjoint of the dilated Conv2D: <conv(x)
   tf.dispose([x, y, z, back, back2]);
 });
 
+test("the dilated Conv1DTranspose is the adjoint of the dilated Conv1D: <conv(x), z> = <x, convT(z)>", async () => {
+  keras.backend.clearSession();
+  const x = tf.randomNormal([2, 13, 3], 0, 1, "float32", 1);
+  const conv = layers.Conv1D(4, 3, { dilationRate: 3, useBias: false });
+  const y = conv(x) as tf.Tensor;
+  const z = tf.randomNormal(y.shape, 0, 1, "float32", 2);
+  const convT = layers.Conv1DTranspose(3, 3, { dilationRate: 3, useBias: false });
+  const back = convT(z) as tf.Tensor;
+  assert.deepEqual(back.shape, x.shape);
+  convT.setWeights(conv.getWeights()); // both [3, 3, 4]: [k, cin, cout] / [k, filters, channels]
+  const back2 = convT(z) as tf.Tensor;
+  const lhs = (await tf.sum(tf.mul(y, z)).data())[0];
+  const rhs = (await tf.sum(tf.mul(x, back2)).data())[0];
+  assert.ok(Math.abs(lhs - rhs) < 1e-3 * Math.abs(lhs), `<conv(x), z> = ${lhs}, <x, convT(z)> = ${rhs}`);
+  tf.dispose([x, y, z, back, back2]);
+});
+
 test("save and loadModel keep every convolution layer's options and weights", async () => {
   keras.backend.clearSession();
   const seq = layers.Input([12, 4]);
-  const a = layers.Flatten()(layers.Conv1D(4, 3, { padding: "causal", dilationRate: 2, groups: 2, activation: "relu" })(seq));
+  const a = layers.Flatten()(layers.Conv1DTranspose(2, 3, { strides: 2, outputPadding: 1, kernelRegularizer: "l2" })(layers.Conv1D(4, 3, { padding: "causal", dilationRate: 2, groups: 2, activation: "relu" })(seq)));
   const img = layers.Input([8, 8, 4]);
   let h = layers.Conv2D(4, 3, { groups: 2, dilationRate: 2, padding: "same", kernelInitializer: "he_normal", kernelRegularizer: "l2" })(img);
   h = layers.DepthwiseConv2D(3, { depthMultiplier: 2, strides: 2, padding: "same", depthwiseRegularizer: "l1", biasConstraint: "max_norm" })(h);
@@ -264,6 +295,7 @@ function data(shape: number[], seed: number) {
 const TRAINING: { name: string; shape: number[]; body: (x: tf.SymbolicTensor) => tf.SymbolicTensor }[] = [
   { name: "Conv1D (causal, dilated, grouped, strided)", shape: [16, 4], body: (x) => layers.Conv1D(4, 3, { strides: 2, groups: 2 })(layers.Conv1D(8, 3, { padding: "causal", dilationRate: 2, activation: "relu" })(x)) },
   { name: "Conv2D (grouped, dilated, same)", shape: [8, 8, 4], body: (x) => layers.Conv2D(6, 3, { groups: 2, dilationRate: 2, padding: "same", activation: "relu" })(x) },
+  { name: "Conv1DTranspose (strides 2, same)", shape: [6, 3], body: (x) => layers.Conv1DTranspose(4, 3, { strides: 2, padding: "same", activation: "relu" })(x) },
   { name: "Conv2DTranspose (strides 2, outputPadding 1)", shape: [4, 4, 3], body: (x) => layers.Conv2DTranspose(4, 3, { strides: 2, outputPadding: 1, activation: "relu" })(x) },
   { name: "DepthwiseConv2D (multiplier 2, strides 2, same)", shape: [8, 8, 3], body: (x) => layers.DepthwiseConv2D(3, { depthMultiplier: 2, strides: 2, padding: "same", activation: "relu" })(x) },
   { name: "DepthwiseConv2D (dilated)", shape: [9, 9, 2], body: (x) => layers.DepthwiseConv2D(3, { dilationRate: 2 })(x) },

@@ -1,4 +1,4 @@
-"""Parity cases of the convolution layers: Conv1D, Conv2D, Conv2DTranspose, DepthwiseConv2D, SeparableConv2D.
+"""Parity cases of the convolution layers: Conv1D, Conv2D, Conv1DTranspose, Conv2DTranspose, DepthwiseConv2D, SeparableConv2D.
 
 Strides, padding (valid, same, causal for Conv1D), dilation, groups, output padding, depth multipliers,
 channels-first data where Keras' TensorFlow backend runs it on CPU; outputs and gradients of each.
@@ -36,6 +36,14 @@ CASES = {
     "conv2d_transpose_even_kernel_same": case(lambda x: layers.Conv2DTranspose(3, 4, strides=2, padding="same"), inputs=[(2, 5, 5, 2)]),
     "conv2d_transpose_output_padding_valid": case(lambda x: layers.Conv2DTranspose(3, 3, strides=2, output_padding=1), inputs=[(2, 4, 4, 2)]),
     "conv2d_transpose_output_padding_same": case(lambda x: layers.Conv2DTranspose(3, 3, strides=3, output_padding=(2, 1), padding="same", use_bias=False), inputs=[(2, 3, 4, 2)]),
+    # Conv1DTranspose
+    "conv1d_transpose_valid": case(lambda x: layers.Conv1DTranspose(3, 3), inputs=[(2, 6, 2)]),
+    "conv1d_transpose_same_strided_relu": case(lambda x: layers.Conv1DTranspose(4, 3, strides=2, padding="same", activation="relu"), inputs=[(2, 5, 3)]),
+    "conv1d_transpose_kernel_below_stride": case(lambda x: layers.Conv1DTranspose(2, 2, strides=3), inputs=[(2, 4, 2)]),
+    "conv1d_transpose_even_kernel_same": case(lambda x: layers.Conv1DTranspose(3, 4, strides=2, padding="same"), inputs=[(2, 5, 2)]),
+    "conv1d_transpose_output_padding_valid": case(lambda x: layers.Conv1DTranspose(3, 3, strides=2, output_padding=1), inputs=[(2, 4, 2)]),
+    "conv1d_transpose_output_padding_same_no_bias": case(lambda x: layers.Conv1DTranspose(2, 3, strides=3, output_padding=2, padding="same", use_bias=False), inputs=[(2, 4, 3)]),
+    "conv1d_transpose_channels_first": case(lambda x: layers.Conv1DTranspose(3, 3, strides=2, data_format="channels_first"), inputs=[(2, 2, 5)]),
     # DepthwiseConv2D
     "depthwise_conv2d_valid": case(lambda x: layers.DepthwiseConv2D(3), inputs=[(2, 7, 7, 3)]),
     "depthwise_conv2d_multiplier_same_strided": case(lambda x: layers.DepthwiseConv2D((3, 2), depth_multiplier=2, strides=2, padding="same", activation="relu"), inputs=[(2, 8, 7, 3)]),
@@ -57,5 +65,9 @@ CASES = {
     "mobilenet_block": case(
         lambda x: layers.SeparableConv2D(6, 3, padding="same")(layers.Conv2D(4, 1, activation="relu")(layers.DepthwiseConv2D(3, padding="same", activation="relu")(x))),
         inputs=[(2, 6, 6, 3)],
+    ),
+    "conv1d_autoencoder": case(
+        lambda x: layers.Conv1DTranspose(2, 5, strides=2, padding="same")(layers.Conv1D(4, 5, strides=2, padding="same", activation="relu")(x)),
+        inputs=[(2, 12, 2)],
     ),
 }
