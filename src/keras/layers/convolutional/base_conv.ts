@@ -56,6 +56,16 @@ export function buildConv(layer: TfConv, className: string, rank: number, shape:
   layer.built = true;
 }
 
+/** Keras' weights of a transposed convolution: kernel [...kernelSize, filters, channels], then bias [filters]. */
+export function buildTransposeConv(layer: TfConv, className: string, rank: number, shape: Shape): void {
+  const channels = inputChannels(className, layer, shape, rank);
+  const add = (layer as unknown as { addWeight(...a: unknown[]): tf.LayerVariable }).addWeight.bind(layer);
+  layer.kernel = add("kernel", [...layer.kernelSize, layer.filters, channels], "float32", layer.kernelInitializer, layer.kernelRegularizer, true, layer.kernelConstraint);
+  layer.bias = layer.useBias ? add("bias", [layer.filters], "float32", layer.biasInitializer, layer.biasRegularizer, true, layer.biasConstraint) : null;
+  setInputSpec(layer, rank, channels);
+  layer.built = true;
+}
+
 /**
  * The convolution of channels-last 4-D `x` with the 4-D kernel, the bias and the activation. An
  * ungrouped, undilated relu/linear convolution with a bias is one fused kernel: in training tsdl's

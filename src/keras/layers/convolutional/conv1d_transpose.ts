@@ -5,10 +5,10 @@
 import tf from "../../../tfjs.cjs";
 import { callable, shapeText, type Callable } from "../../callable.js";
 import { layerClass } from "../common.js";
-import { checkStridesWithDilation, convArgs, intTuple, positiveInteger, type ConvCommonOptions, type KernelOptions } from "./conv_args.js";
-import { biasAndActivation, channelsLast, inputChannels, oneShape, oneTensor, setInputSpec, spatial, withChannels, type Shape } from "./conv_layer.js";
+import { checkOutputPadding, checkStridesWithDilation, convArgs, intTuple, positiveInteger, type ConvCommonOptions, type KernelOptions } from "./conv_args.js";
+import { biasAndActivation, channelsLast, oneShape, oneTensor, spatial, withChannels, type Shape } from "./conv_layer.js";
 import { checkTransposeSizes, conv2dTranspose, transposeLength, type Conv2DGeometry } from "./conv_ops.js";
-import type { TfConv } from "./base_conv.js";
+import { buildTransposeConv, type TfConv } from "./base_conv.js";
 import { convPositional } from "./conv2d.js";
 
 export interface Conv1DTransposeOptions extends ConvCommonOptions, KernelOptions {
@@ -51,13 +51,7 @@ export const conv1dTransposeClass = layerClass((): TfConv1DTransposeClass => {
       (this as { dataFormat: string }).dataFormat = (args.dataFormat as string | undefined) ?? "channelsLast"; // tfjs drops it for 1-D
     }
     build(inputShape: Shape | Shape[]): void {
-      const shape = oneShape(inputShape);
-      const channels = inputChannels("Conv1DTranspose", this, shape, 1);
-      const add = (this as unknown as { addWeight(...a: unknown[]): tf.LayerVariable }).addWeight.bind(this);
-      this.kernel = add("kernel", [this.kernelSize[0], this.filters, channels], "float32", this.kernelInitializer, this.kernelRegularizer, true, this.kernelConstraint);
-      this.bias = this.useBias ? add("bias", [this.filters], "float32", this.biasInitializer, this.biasRegularizer, true, this.biasConstraint) : null;
-      setInputSpec(this, 1, channels);
-      this.built = true;
+      buildTransposeConv(this, "Conv1DTranspose", 1, oneShape(inputShape));
     }
     computeOutputShape(inputShape: Shape | Shape[]): Shape {
       const shape = oneShape(inputShape);
@@ -114,9 +108,7 @@ export function Conv1DTranspose(
   const strides = args.strides as number[];
   checkStridesWithDilation(strides, args.dilationRate as number[], where);
   const outputPadding = intTuple(options.outputPadding ?? undefined, 1, where, "outputPadding", true);
-  if (outputPadding && outputPadding[0] >= strides[0]) {
-    throw new Error(`${where}: outputPadding must be less than strides, got outputPadding ${JSON.stringify(outputPadding)} with strides ${JSON.stringify(strides)}`);
-  }
+  checkOutputPadding(outputPadding, strides, where);
   const Cls = conv1dTransposeClass();
   return callable(new Cls({ ...args, filters, outputPadding }));
 }

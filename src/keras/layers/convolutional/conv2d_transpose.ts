@@ -4,10 +4,10 @@
 import tf from "../../../tfjs.cjs";
 import { callable, shapeText, type Callable } from "../../callable.js";
 import { layerClass } from "../common.js";
-import { checkStridesWithDilation, convArgs, intTuple, positiveInteger, type ConvCommonOptions, type KernelOptions } from "./conv_args.js";
-import { biasAndActivation, channelsLast, inputChannels, oneShape, oneTensor, setInputSpec, spatial, withChannels, type Shape } from "./conv_layer.js";
+import { checkOutputPadding, checkStridesWithDilation, convArgs, intTuple, positiveInteger, type ConvCommonOptions, type KernelOptions } from "./conv_args.js";
+import { biasAndActivation, channelsLast, oneShape, oneTensor, spatial, withChannels, type Shape } from "./conv_layer.js";
 import { checkTransposeSizes, conv2dTranspose, transposeLength, type Conv2DGeometry } from "./conv_ops.js";
-import type { TfConv } from "./base_conv.js";
+import { buildTransposeConv, type TfConv } from "./base_conv.js";
 import { convPositional } from "./conv2d.js";
 
 export interface Conv2DTransposeOptions extends ConvCommonOptions, KernelOptions {
@@ -48,13 +48,7 @@ export const conv2dTransposeClass = layerClass((): TfConv2DTransposeClass => {
       this.inputSpec = null as unknown as tf.layers.Layer["inputSpec"]; // the rank is checked in build, with Keras' information
     }
     build(inputShape: Shape | Shape[]): void {
-      const shape = oneShape(inputShape);
-      const channels = inputChannels("Conv2DTranspose", this, shape, 2);
-      const add = (this as unknown as { addWeight(...a: unknown[]): tf.LayerVariable }).addWeight.bind(this);
-      this.kernel = add("kernel", [...this.kernelSize, this.filters, channels], "float32", this.kernelInitializer, this.kernelRegularizer, true, this.kernelConstraint);
-      this.bias = this.useBias ? add("bias", [this.filters], "float32", this.biasInitializer, this.biasRegularizer, true, this.biasConstraint) : null;
-      setInputSpec(this, 2, channels);
-      this.built = true;
+      buildTransposeConv(this, "Conv2DTranspose", 2, oneShape(inputShape));
     }
     computeOutputShape(inputShape: Shape | Shape[]): Shape {
       const shape = oneShape(inputShape);
@@ -99,9 +93,7 @@ export function Conv2DTranspose(
   const strides = args.strides as number[];
   checkStridesWithDilation(strides, args.dilationRate as number[], where);
   const outputPadding = intTuple(options.outputPadding ?? undefined, 2, where, "outputPadding", true);
-  outputPadding?.forEach((p, i) => {
-    if (p >= strides[i]) throw new Error(`${where}: outputPadding must be less than strides on every axis, got outputPadding ${JSON.stringify(outputPadding)} with strides ${JSON.stringify(strides)}`);
-  });
+  checkOutputPadding(outputPadding, strides, where);
   const Cls = conv2dTransposeClass();
   return callable(new Cls({ ...args, filters, outputPadding }));
 }

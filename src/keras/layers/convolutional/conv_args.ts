@@ -89,6 +89,13 @@ export function checkStridesWithDilation(strides: number[], dilation: number[], 
   }
 }
 
+/** A transposed convolution's outputPadding: each entry less than its stride (Keras' error otherwise). */
+export function checkOutputPadding(outputPadding: number[] | undefined, strides: number[], where: string): void {
+  if (!outputPadding || outputPadding.every((p, i) => p < strides[i])) return;
+  const axes = strides.length > 1 ? " on every axis" : "";
+  throw new Error(`${where}: outputPadding must be less than strides${axes}, got outputPadding ${JSON.stringify(outputPadding)} with strides ${JSON.stringify(strides)}`);
+}
+
 export function positiveInteger(v: unknown, where: string, option: string): number {
   if (typeof v !== "number" || !Number.isInteger(v) || v <= 0) throw new Error(`${where}: ${option} must be a positive integer, got ${JSON.stringify(v)}`);
   return v;
