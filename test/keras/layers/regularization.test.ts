@@ -7,6 +7,11 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { callbacks, keras, layers, ready, tf } from "../../../src/index.ts";
+import { seedEachTest } from "../seed_each_test.ts";
+
+// The statistical checks hold for almost every draw; seeded, for every run (CI once saw SpatialDropout3D
+// drop 95 of 300 channels, 2.9 standard deviations from 120).
+seedEachTest();
 
 before(async () => {
   await ready();
