@@ -3,6 +3,8 @@
 // oneDNN's sgemm(), corrupt the heap when a signal lands mid-call: addon.cc holds signals during every
 // kernel.)
 #include <dnnl.hpp>
+#include <algorithm>
+#include <chrono>
 #include <map>
 #include <vector>
 #include "heap.h"
@@ -111,21 +113,65 @@ void execute(MatMulPlan& pl, float* a, float* b, float* c, float* bias) {
 // first layer got slower). Seed 003's 32 x 784 x 300: 150 -> 100 µs a batch inside predict; OpenMP's
 // sleeping threads gained nothing there (a wake-up a call), and spinning ones cost training 10%
 // (measured). Training's products stay on one core: their weights change every step.
+//
+// Whether a split pays depends on the machine: on one VM whose two vCPUs fetch each other's cache
+// lines slowly, seed 004's 32 x 784 x 128 took 120 µs on one core and 200 split, as the batch predict
+// had just sliced sat in the first core's cache. So each shape decides by measuring its own calls:
+// after a first call of each way (which builds the plan), TRIALS calls alternate split and unsplit,
+// and the split stays only if its median is at least 10% faster.
 constexpr int64_t SPLIT_MIN = (int64_t)1 << 20;
 constexpr int64_t THREADS_MIN = (int64_t)1 << 24;
+constexpr int TRIALS = 16;
 
-bool split_product(bool tb, int64_t m, int64_t n, int64_t k, float* a, float* b, float* c, float* bias, bool relu) {
-  const int64_t macs = m * n * k;
-  const int parts = (int)std::min<int64_t>(max_threads, m / 8);
-  if (macs < SPLIT_MIN || macs >= THREADS_MIN || parts < 2) return false;
+struct SplitChoice {
+  int calls = 0;
+  int decided = -1;  // -1 measuring, 0 one core, 1 split
+  std::vector<double> split_us, single_us;
+};
+
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v[v.size() / 2];
+}
+
+SplitChoice& split_choice(bool tb, int64_t m, int64_t n, int64_t k, bool bias, bool relu) {
+  static std::map<std::vector<int64_t>, SplitChoice> choices;
+  return choices[{tb, m, n, k, bias, relu}];
+}
+
+void run_split(int parts, bool tb, int64_t m, int64_t n, int64_t k, float* a, float* b, float* c, float* bias, bool relu) {
   std::vector<int64_t> lo(parts + 1, m);
   for (int i = 0; i < parts; i++) lo[i] = m * i / parts;
   std::vector<MatMulPlan*> plans;
   for (int i = 0; i < parts; i++) plans.push_back(&plan(false, tb, lo[i + 1] - lo[i], n, k, 1, 1, bias != nullptr, relu, i + 1));
   use_threads(false);
   split(parts, [&](int i) { execute(*plans[i], a + lo[i] * k, b, c + lo[i] * n, bias); });
+}
+
+void run_single(bool tb, int64_t m, int64_t n, int64_t k, float* a, float* b, float* c, float* bias, bool relu) {
+  use_threads(false);
+  execute(plan(false, tb, m, n, k, 1, 1, bias != nullptr, relu), a, b, c, bias);
+}
+
+// False where the product is not one to split; otherwise computes it, split or not as measured.
+bool split_product(bool tb, int64_t m, int64_t n, int64_t k, float* a, float* b, float* c, float* bias, bool relu) {
+  const int64_t macs = m * n * k;
+  const int parts = (int)std::min<int64_t>(max_threads, m / 8);
+  if (macs < SPLIT_MIN || macs >= THREADS_MIN || parts < 2) return false;
+  SplitChoice& ch = split_choice(tb, m, n, k, bias != nullptr, relu);
+  if (ch.decided >= 0) {
+    ch.decided ? run_split(parts, tb, m, n, k, a, b, c, bias, relu) : run_single(tb, m, n, k, a, b, c, bias, relu);
+    return true;
+  }
+  const bool splitting = ch.calls % 2 == 0;
+  const auto t0 = std::chrono::steady_clock::now();
+  splitting ? run_split(parts, tb, m, n, k, a, b, c, bias, relu) : run_single(tb, m, n, k, a, b, c, bias, relu);
+  const double us = std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0).count();
+  if (ch.calls++ >= 2) (splitting ? ch.split_us : ch.single_us).push_back(us);
+  if (ch.calls == TRIALS + 2) ch.decided = median(ch.split_us) < 0.9 * median(ch.single_us);
   return true;
 }
+
 
 }  // namespace
 
