@@ -1,6 +1,6 @@
 // The articles' models in tsdl, one builder per seed workload (bench/workloads.ts), compiled as the
 // articles compile them: used by bench/training.ts and the seed-000 probes (seed000_models.ts,
-// seed000_op_profile.ts).
+// op_profile.ts).
 import { keras, layers, optimizers } from "../src/index.ts";
 import type { KerasModel, tf } from "../src/index.ts";
 import type { WorkloadName } from "./workloads.ts";
