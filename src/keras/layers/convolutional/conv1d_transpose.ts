@@ -56,7 +56,7 @@ export const conv1dTransposeClass = layerClass((): TfConv1DTransposeClass => {
     computeOutputShape(inputShape: Shape | Shape[]): Shape {
       const shape = oneShape(inputShape);
       const [steps] = spatial(this, shape, 1);
-      const out = transposeLength(steps, this.kernelSize[0], this.strides[0], this.dilationRate[0], this.padding as "valid" | "same", this.outputPadding?.[0]);
+      const out = this.outputLength(steps);
       if (out !== null && out <= 0) throw new Error(`Conv1DTranspose "${this.name}": the output length would be ${out} for input ${shapeText(shape)}`);
       this.checkLength(steps, out);
       return withChannels(this, shape[0] ?? null, [out], this.filters);
@@ -65,7 +65,7 @@ export const conv1dTransposeClass = layerClass((): TfConv1DTransposeClass => {
       return tf.tidy(() =>
         channelsLast(this, oneTensor(inputs), (x) => {
           const [n, steps, c] = x.shape;
-          this.checkLength(steps, transposeLength(steps, this.kernelSize[0], this.strides[0], this.dilationRate[0], this.padding as "valid" | "same", this.outputPadding?.[0]));
+          this.checkLength(steps, this.outputLength(steps));
           const [k, filters, cin] = this.kernel.read().shape;
           const kernel4 = tf.reshape(this.kernel.read(), [1, k, filters, cin]) as tf.Tensor4D;
           const padding = this.outputPadding && [0, this.outputPadding[0]];
@@ -73,6 +73,10 @@ export const conv1dTransposeClass = layerClass((): TfConv1DTransposeClass => {
           return biasAndActivation(this, tf.squeeze(y, [1]));
         }),
       );
+    }
+    /** The output length for an input of `steps` (null: unknown). */
+    outputLength(steps: number | null): number | null {
+      return transposeLength(steps, this.kernelSize[0], this.strides[0], this.dilationRate[0], this.padding as "valid" | "same", this.outputPadding?.[0]);
     }
     /** TensorFlow's check that the output length convolves back to the input's, in 1-D terms. */
     checkLength(steps: number | null, out: number | null): void {
