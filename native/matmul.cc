@@ -5,6 +5,7 @@
 #include <dnnl.hpp>
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <map>
 #include <vector>
 #include "heap.h"
@@ -173,22 +174,11 @@ bool split_product(bool tb, int64_t m, int64_t n, int64_t k, float* a, float* b,
 }
 
 
-}  // namespace
-
-// Dense's forward pass adds a bias row and applies relu in the same primitive.
-// params: transA, transB, m, n, k, aOffset, bOffset, cOffset, batchA, batchB, biasOffset (-1: none), relu,
-// [split: 1 for an inference product that may use the other cores (split_product)]
-void sgemm(const Heap& h, const Params& p) {
-  const bool ta = p.i(0) != 0, tb = p.i(1) != 0;
-  const int64_t m = p.i(2), n = p.i(3), k = p.i(4), batchA = p.i(8), batchB = p.i(9);
-  if (m <= 0 || n <= 0 || k <= 0 || batchA <= 0 || batchB <= 0 || (batchA != batchB && batchA != 1 && batchB != 1))
-    throw std::range_error("tsdl_native.sgemm: bad shape");
+// C = op(A)·op(B) (+ bias row, relu) the way its shape runs fastest: a direct loop for a skinny
+// transposed product, the split over the cores for an inference product that measured faster so, else
+// one oneDNN primitive (on every thread from THREADS_MIN multiply-adds).
+void compute(bool ta, bool tb, int64_t m, int64_t n, int64_t k, int64_t batchA, int64_t batchB, float* a, float* b, float* c, float* bias, bool relu, bool may_split) {
   const int64_t batch = std::max(batchA, batchB);
-  float* a = h.at(p.i(5), batchA * m * k, "sgemm A");
-  float* b = h.at(p.i(6), batchB * k * n, "sgemm B");
-  float* c = h.at(p.i(7), batch * m * n, "sgemm C");
-  const bool relu = p.i(11) != 0;
-  float* bias = p.i(10) >= 0 ? h.at(p.i(10), n, "sgemm bias") : nullptr;
   if (ta && n <= 4 && k <= 64 && m * n * k >= 4096) {
     bool done = true;
     for (int64_t e = 0; e < batch && done; e++)
@@ -203,9 +193,46 @@ void sgemm(const Heap& h, const Params& p) {
       return;
     }
   }
-  if (p.n > 12 && p.i(12) != 0 && batch == 1 && !ta && split_product(tb, m, n, k, a, b, c, bias, relu)) return;
+  if (may_split && batch == 1 && !ta && split_product(tb, m, n, k, a, b, c, bias, relu)) return;
   // Threads for a large product, and for a long thin one (seed 000's logistic model: x·W, [10, 150528]·[150528, 2]),
   // which is bound by reading its operands.
   use_threads(batch * m * n * k >= THREADS_MIN || batchA * m * k + batchB * k * n >= (int64_t)1 << 20);
   execute(plan(ta, tb, m, n, k, batchA, batchB, bias != nullptr, relu), a, b, c, bias);
+}
+
+// Each of `rows` rows of `c` (`n` wide) replaced by its softmax: exp(x - max) / sum.
+void softmax_rows(float* c, int64_t rows, int64_t n) {
+  for (int64_t r = 0; r < rows; r++) {
+    float* x = c + r * n;
+    float top = x[0];
+    for (int64_t j = 1; j < n; j++) top = std::max(top, x[j]);
+    float sum = 0;
+    for (int64_t j = 0; j < n; j++) sum += (x[j] = std::exp(x[j] - top));
+    const float inv = 1.0f / sum;
+    for (int64_t j = 0; j < n; j++) x[j] *= inv;
+  }
+}
+
+}  // namespace
+
+// Dense's forward pass adds a bias row and applies relu in the same primitive; an inference product may
+// end in a softmax over each row (predict's last Dense), applied here rather than by one more op.
+// params: transA, transB, m, n, k, aOffset, bOffset, cOffset, batchA, batchB, biasOffset (-1: none),
+// activation (0 linear, 1 relu, 2 softmax over the last axis), [split: 1 for an inference product that
+// may use the other cores (split_product)]
+void sgemm(const Heap& h, const Params& p) {
+  const bool ta = p.i(0) != 0, tb = p.i(1) != 0;
+  const int64_t m = p.i(2), n = p.i(3), k = p.i(4), batchA = p.i(8), batchB = p.i(9);
+  if (m <= 0 || n <= 0 || k <= 0 || batchA <= 0 || batchB <= 0 || (batchA != batchB && batchA != 1 && batchB != 1))
+    throw std::range_error("tsdl_native.sgemm: bad shape");
+  const int64_t batch = std::max(batchA, batchB);
+  float* a = h.at(p.i(5), batchA * m * k, "sgemm A");
+  float* b = h.at(p.i(6), batchB * k * n, "sgemm B");
+  float* c = h.at(p.i(7), batch * m * n, "sgemm C");
+  const int activation = (int)p.i(11);
+  if (activation < 0 || activation > 2) throw std::range_error("tsdl_native.sgemm: bad activation");
+  const bool relu = activation == 1;
+  float* bias = p.i(10) >= 0 ? h.at(p.i(10), n, "sgemm bias") : nullptr;
+  compute(ta, tb, m, n, k, batchA, batchB, a, b, c, bias, relu, p.n > 12 && p.i(12) != 0);
+  if (activation == 2) softmax_rows(c, batch * m, n);
 }

@@ -74,10 +74,10 @@ function load(): { addon?: Addon; reason?: string } {
 }
 
 /**
- * C = op(A)·op(B) (+ bias row, relu) for float32 operands of any batch rank (batches equal, or one side
- * unbatched) as one oneDNN matmul; undefined for what it does not cover.
+ * C = op(A)·op(B) (+ bias row, then relu or a softmax over each row) for float32 operands of any batch
+ * rank (batches equal, or one side unbatched) as one native call; undefined for what it does not cover.
  */
-function product(addon: Addon, args: Parameters<KernelFunc>[0], bias: TensorInfo | undefined, relu: boolean, split = false): TensorInfo | undefined {
+function product(addon: Addon, args: Parameters<KernelFunc>[0], bias: TensorInfo | undefined, activation: "linear" | "relu" | "softmax", split = false): TensorInfo | undefined {
   const { a, b } = args.inputs;
   const { transposeA, transposeB } = args.attrs as { transposeA?: boolean; transposeB?: boolean };
   if (a.dtype !== "float32" || b.dtype !== "float32" || a.shape.length < 2 || b.shape.length < 2) return undefined;
@@ -97,20 +97,24 @@ function product(addon: Addon, args: Parameters<KernelFunc>[0], bias: TensorInfo
   const backend = args.backend as WasmBackend;
   const batchShape = batchShapeA.length >= batchShapeB.length ? batchShapeA : batchShapeB;
   const out = backend.makeOutput([...batchShape, m, n], "float32");
-  addon.sgemm(heap(backend), params(+!!transposeA, +!!transposeB, m, n, k, floatOffset(backend, a), floatOffset(backend, b), floatOffset(backend, out), batchA, batchB, bias ? floatOffset(backend, bias) : -1, +relu, +split));
+  addon.sgemm(heap(backend), params(+!!transposeA, +!!transposeB, m, n, k, floatOffset(backend, a), floatOffset(backend, b), floatOffset(backend, out), batchA, batchB, bias ? floatOffset(backend, bias) : -1, PRODUCT_ACTIVATION[activation], +split));
   return out;
 }
 
+/** native/matmul.cc's codes for the activation an sgemm ends with. */
+const PRODUCT_ACTIVATION = { linear: 0, relu: 1, softmax: 2 } as const;
+
 function nativeMatMul(addon: Addon, fallback: KernelFunc): KernelFunc {
-  return (args) => product(addon, args, undefined, false) ?? fallback(args);
+  return (args) => product(addon, args, undefined, "linear") ?? fallback(args);
 }
 
 const ACTIVATION_KERNEL: Record<string, string | undefined> = { relu: "Relu", relu6: "Relu6", elu: "Elu", sigmoid: "Sigmoid", leakyrelu: "LeakyRelu", prelu: "Prelu", linear: undefined };
 
 /**
- * Inference only (predict's plan): _FusedMatMul's inputs and attributes, and a product of the size of
- * an MLP's layer on a batch of 32 may use every core (native/matmul.cc's split_product, on threads that
- * stay awake between such calls). No gradient: the plan runs it off the tape.
+ * Inference only (predict's plan): _FusedMatMul's inputs and attributes, plus activation "softmax" (over
+ * the last axis, for a classifier's last Dense), and a product of the size of an MLP's layer on a batch
+ * of 32 may use every core (native/matmul.cc's split_product, where that measured faster). No gradient:
+ * the plan runs it off the tape.
  */
 export const MATMUL_INFERENCE = "TsdlMatMulInference";
 
@@ -123,14 +127,16 @@ function nativeFusedMatMul(addon: Addon, fallback: KernelFunc, split = false): K
     const { a, b, bias, preluActivationWeights } = args.inputs;
     const { activation, leakyreluAlpha, transposeA, transposeB } = args.attrs as { activation?: string; leakyreluAlpha?: number; transposeA?: boolean; transposeB?: boolean };
     const act = activation ?? "linear";
-    if (!(act in ACTIVATION_KERNEL) || a.dtype !== "float32") return fallback(args);
-    if (act === "linear" || act === "relu") {
-      const out = product(addon, args, bias, act === "relu", split);
+    const softmax = split && act === "softmax";
+    if (!(act in ACTIVATION_KERNEL || softmax) || a.dtype !== "float32") return fallback(args);
+    if (act === "linear" || act === "relu" || softmax) {
+      const out = product(addon, args, bias, act as "linear" | "relu" | "softmax", split);
       if (out) return out;
     }
     const s = new Scratch(args.backend);
     let y = s.run("BatchMatMul", { a, b }, { transposeA, transposeB });
     if (bias) y = s.run("Add", { a: y, b: bias });
+    if (softmax) return s.keep(s.run("Softmax", { logits: y }, { dim: -1 }));
     const k = ACTIVATION_KERNEL[act];
     if (k) y = s.run(k, k === "Prelu" ? { x: y, alpha: preluActivationWeights } : { x: y }, k === "LeakyRelu" ? { alpha: leakyreluAlpha ?? 0.2 } : {});
     return s.keep(y);

@@ -119,6 +119,8 @@ for (const c of [
   { m: 8, k: 2048, n: 256, transposeB: false, bias: true, act: "relu" }, // too few rows to split
   { m: 32, k: 1024, n: 1024, transposeB: false, bias: true, act: "relu" }, // OpenMP's threads
   { m: 32, k: 300, n: 200, transposeB: false, bias: true, act: "elu" }, // activation after the product
+  { m: 32, k: 64, n: 10, transposeB: false, bias: true, act: "softmax" }, // a classifier's last Dense: the softmax in the native call
+  { m: 40, k: 500, n: 100, transposeB: true, bias: false, act: "softmax" }, // softmax after a split product
 ] as const) {
   test(`inference product ${native ? "(oneDNN) " : "(not registered without the addon) "}[${c.m}, ${c.k}] x [${c.k}, ${c.n}]${c.transposeB ? " (B transposed)" : ""}, ${c.bias ? "bias" : "no bias"}, ${c.act}`, async () => {
     await ready();
@@ -143,7 +145,7 @@ for (const c of [
     const ref = tf.tidy(() => {
       let r: tf.Tensor = tf.matMul(v.a, v.b, false, c.transposeB);
       if (c.bias) r = tf.add(r, v.bias);
-      return c.act === "relu" ? tf.relu(r) : c.act === "elu" ? tf.elu(r) : r;
+      return c.act === "relu" ? tf.relu(r) : c.act === "elu" ? tf.elu(r) : c.act === "softmax" ? tf.softmax(r) : r;
     });
     const expected = (await ref.data()) as Float32Array;
     tf.dispose([ref, ...Object.values(v)]);

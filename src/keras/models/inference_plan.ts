@@ -9,7 +9,7 @@
 //     movingMean * s) W, with s repeated over the flattened positions, when the call has enough samples
 //     to pay for that fold (FOLD_SAMPLES_PER_UNIT);
 //   - a ReLU (plain: no maxValue, slope or threshold) or Activation("relu") after a Dense goes inside
-//     its fused kernel, as does a Dense's own relu; a softmax follows as one op;
+//     its fused kernel, as does a Dense's own relu; a softmax ends the native product (else one op after it);
 //   - a Conv2D (relu or linear, ungrouped, undilated, channels last) is one inference convolution, the
 //     native kernel where it is there, with the BatchNormalization after it (through Dropout, or through
 //     a MaxPooling2D when every scale is positive) as its last step (convStep);
@@ -316,18 +316,20 @@ function denseStep(layers: Layer[], at: number, kernel: tf.Tensor2D, bias: tf.Te
     next++;
     softmax = true;
   }
-  const activation = act === "relu" ? "relu" : "linear";
   const other = act === "other" && !softmax ? dense.activation : undefined;
   const k3 = tf.reshape(k, [1, ...k.shape]);
   made.push(k3);
-  const attrs = { transposeA: false, transposeB: false, activation, leakyreluAlpha: 0 };
   const kernelName = tf.getKernel(MATMUL_INFERENCE, tf.getBackend()) ? MATMUL_INFERENCE : "_FusedMatMul";
+  // The native inference product ends in the softmax itself; _FusedMatMul has none.
+  const ownSoftmax = softmax && kernelName === MATMUL_INFERENCE;
+  const activation = act === "relu" ? "relu" : ownSoftmax ? "softmax" : "linear";
+  const attrs = { transposeA: false, transposeB: false, activation, leakyreluAlpha: 0 };
   return {
     next,
     step: (h) => {
       const a = rows.has(h) ? h : tf.reshape(h, [1, ...h.shape]);
       let y = tf.engine().runKernel(kernelName, b ? { a, b: k3, bias: b } : { a, b: k3 }, attrs) as tf.Tensor;
-      if (softmax) y = tf.softmax(y);
+      if (softmax && !ownSoftmax) y = tf.softmax(y);
       else if (other) y = other.apply(y);
       rows.add(y);
       return y;
