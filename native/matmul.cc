@@ -119,10 +119,11 @@ void execute(MatMulPlan& pl, float* a, float* b, float* c, float* bias) {
 // lines slowly, seed 004's 32 x 784 x 128 took 120 µs on one core and 200 split, as the batch predict
 // had just sliced sat in the first core's cache. So each shape decides by measuring its own calls:
 // after a first call of each way (which builds the plan), TRIALS calls alternate split and unsplit,
-// and the split stays only if its median is at least 10% faster.
+// and the split stays only if its median is at least 10% faster; until then it runs on one core.
 constexpr int64_t SPLIT_MIN = (int64_t)1 << 20;
 constexpr int64_t THREADS_MIN = (int64_t)1 << 24;
 constexpr int TRIALS = 16;
+constexpr int STALE = 256;
 
 struct SplitChoice {
   int calls = 0;
@@ -164,12 +165,32 @@ bool split_product(bool tb, int64_t m, int64_t n, int64_t k, float* a, float* b,
     ch.decided ? run_split(parts, tb, m, n, k, a, b, c, bias, relu) : run_single(tb, m, n, k, a, b, c, bias, relu);
     return true;
   }
+  // One shape measures at a time, the others running on one core meanwhile: so that each measures
+  // beside the choices of the layers before it, not beside their trials (a split layer leaves half its
+  // output in the other core's cache, where the next layer's split finds it). A shape not called for
+  // STALE products of others loses its turn, and starts again when it next gets one.
+  static SplitChoice* measuring = nullptr;
+  static int since_owner = 0;
+  if (measuring != &ch && measuring != nullptr && ++since_owner < STALE) {
+    run_single(tb, m, n, k, a, b, c, bias, relu);
+    return true;
+  }
+  if (measuring != &ch) {
+    measuring = &ch;
+    ch.calls = 0;
+    ch.split_us.clear();
+    ch.single_us.clear();
+  }
+  since_owner = 0;
   const bool splitting = ch.calls % 2 == 0;
   const auto t0 = std::chrono::steady_clock::now();
   splitting ? run_split(parts, tb, m, n, k, a, b, c, bias, relu) : run_single(tb, m, n, k, a, b, c, bias, relu);
   const double us = std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0).count();
   if (ch.calls++ >= 2) (splitting ? ch.split_us : ch.single_us).push_back(us);
-  if (ch.calls == TRIALS + 2) ch.decided = median(ch.split_us) < 0.9 * median(ch.single_us);
+  if (ch.calls == TRIALS + 2) {
+    ch.decided = median(ch.split_us) < 0.9 * median(ch.single_us);
+    measuring = nullptr;
+  }
   return true;
 }
 
