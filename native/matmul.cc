@@ -194,7 +194,6 @@ bool split_product(bool tb, int64_t m, int64_t n, int64_t k, float* a, float* b,
   return true;
 }
 
-
 // C = op(A)·op(B) (+ bias row, relu) the way its shape runs fastest: a direct loop for a skinny
 // transposed product, the split over the cores for an inference product that measured faster so, else
 // one oneDNN primitive (on every thread from THREADS_MIN multiply-adds).

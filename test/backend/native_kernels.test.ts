@@ -110,7 +110,8 @@ for (const c of [
 // multiply-adds its rows are split over the cores (native/matmul.cc's split_product), into blocks of
 // uneven size when the rows do not divide, where splitting measured faster on this machine. Against the
 // composed ops on the JS backend, on 20 calls in a row: the first of each way, the 16 that measure
-// split against unsplit (alternating), and two after the shape has chosen.
+// split against unsplit (alternating), and two after the shape has chosen (a shape measures when no
+// other is measuring, and runs on one core until then).
 for (const c of [
   { m: 32, k: 784, n: 300, transposeB: false, bias: true, act: "relu" }, // seed 003's first layer: split
   { m: 33, k: 300, n: 200, transposeB: false, bias: true, act: "linear" }, // split 16 + 17
