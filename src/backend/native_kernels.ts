@@ -120,17 +120,18 @@ export const MATMUL_INFERENCE = "TsdlMatMulInference";
 
 /**
  * Dense's forward pass: one oneDNN matmul with the bias and relu fused in; other activations run after
- * the native product.
+ * the native product. `inference` (MATMUL_INFERENCE): the product may split over the cores and may end
+ * in a softmax.
  */
-function nativeFusedMatMul(addon: Addon, fallback: KernelFunc, split = false): KernelFunc {
+function nativeFusedMatMul(addon: Addon, fallback: KernelFunc, inference = false): KernelFunc {
   return (args) => {
     const { a, b, bias, preluActivationWeights } = args.inputs;
     const { activation, leakyreluAlpha, transposeA, transposeB } = args.attrs as { activation?: string; leakyreluAlpha?: number; transposeA?: boolean; transposeB?: boolean };
     const act = activation ?? "linear";
-    const softmax = split && act === "softmax";
+    const softmax = inference && act === "softmax";
     if (!(act in ACTIVATION_KERNEL || softmax) || a.dtype !== "float32") return fallback(args);
     if (act === "linear" || act === "relu" || softmax) {
-      const out = product(addon, args, bias, act as "linear" | "relu" | "softmax", split);
+      const out = product(addon, args, bias, act as "linear" | "relu" | "softmax", inference);
       if (out) return out;
     }
     const s = new Scratch(args.backend);
