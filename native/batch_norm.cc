@@ -13,6 +13,8 @@
 #include <vector>
 #include "heap.h"
 
+#define R __restrict
+
 namespace {
 
 struct Blocks {
@@ -72,7 +74,7 @@ void each_block(const Blocks& b, int64_t C, int64_t floats, F f) {
 
 }  // namespace
 
-// params: rows, C, epsilon, x, gamma (-1: 1), beta (-1: 0), y, mean, variance
+// params: rows, C, epsilon, x, gamma (-1: 1), beta (-1: 0), y, mean, variance[, relu: 1 for y = relu(...)]
 void batch_norm_train(const Heap& h, const Params& p) {
   const int64_t rows = p.i(0), C = p.i(1);
   const double eps = p.v[2];
@@ -113,17 +115,27 @@ void batch_norm_train(const Heap& h, const Params& p) {
     shift[c] = (float)((beta ? beta[c] : 0.0f) - m[c] * inv * (gamma ? gamma[c] : 1.0f));
   }
   const std::vector<float> aW = tilef(scale, b, C), bW = tilef(shift, b, C);
+  const bool relu = p.n > 9 && p.i(9) == 1;
   each_block(b, C, n, [&](int64_t i, int64_t w) {
     const float* xb = x + i * b.W;
     float* yb = y + i * b.W;
-    for (int64_t j = 0; j < w; j++) yb[j] = xb[j] * aW[j] + bW[j];
+    if (relu) {
+      for (int64_t j = 0; j < w; j++) {
+        const float v = xb[j] * aW[j] + bW[j];
+        yb[j] = v < 0.0f ? 0.0f : v;  // NaN stays NaN, as tfjs' relu
+      }
+    } else {
+      for (int64_t j = 0; j < w; j++) yb[j] = xb[j] * aW[j] + bW[j];
+    }
   });
 }
 
 // The gradient of y = (x - mean(x)) / sqrt(var(x) + eps) * gamma + beta through the batch statistics:
 //   xhat = (x - mean) * inv,  dbeta = sum(dy),  dgamma = sum(dy * xhat),
 //   dx = gamma * inv / rows * (rows * dy - dbeta - xhat * dgamma)
-// params: rows, C, epsilon, x, dy, gamma (-1: 1), mean, variance, dx, dgamma (-1: skip), dbeta (-1: skip)
+// After a relu (y = relu(batch norm), params[11] = y): dy is taken where y > 0 and 0 elsewhere first
+// (relu's gradient; a NaN passes none, as TensorFlow's ReluGrad).
+// params: rows, C, epsilon, x, dy, gamma (-1: 1), mean, variance, dx, dgamma (-1: skip), dbeta (-1: skip)[, y]
 void batch_norm_grad(const Heap& h, const Params& p) {
   const int64_t rows = p.i(0), C = p.i(1);
   const double eps = p.v[2];
@@ -131,6 +143,15 @@ void batch_norm_grad(const Heap& h, const Params& p) {
   const int64_t n = rows * C;
   const float* x = h.at(p.i(3), n, "batchNormGrad x");
   const float* dy = h.at(p.i(4), n, "batchNormGrad dy");
+  std::vector<float> masked;
+  if (p.n > 11 && p.i(11) >= 0) {
+    const float* R y = h.at(p.i(11), n, "batchNormGrad y");
+    const float* R d = dy;
+    masked.resize(n);
+    float* R md = masked.data();
+    for (int64_t i = 0; i < n; i++) md[i] = y[i] > 0.0f ? d[i] : 0.0f;
+    dy = md;
+  }
   const float* gamma = p.i(5) >= 0 ? h.at(p.i(5), C, "batchNormGrad gamma") : nullptr;
   const float* mean = h.at(p.i(6), C, "batchNormGrad mean");
   const float* var = h.at(p.i(7), C, "batchNormGrad variance");

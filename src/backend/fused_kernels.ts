@@ -4,7 +4,8 @@
 // optimizer step 6-10 kernels per variable; here each is one pass over the data:
 //
 //   TsdlBatchNormTraining(x, gamma, beta) -> [y, mean, variance]   (statistics of the batch, biased
-//     variance; x channels-last) with its gradient TsdlBatchNormTrainingGrad -> [dx, dgamma, dbeta]
+//     variance; x channels-last; y = relu(...) with attr relu, for a BN + ReLU pair of layers) with its
+//     gradient TsdlBatchNormTrainingGrad -> [dx, dgamma, dbeta]
 //   TsdlDropoutMask() -> a dropout mask (x * mask is tfjs' Multiply, with its gradient)
 //   TsdlCrossEntropy(p, labels) -> per-sample Keras cross-entropy, gradient TsdlCrossEntropyGrad
 //   TsdlAccuracy(p, labels) -> per-sample 1/0 (no gradient)
@@ -56,18 +57,18 @@ function batchNormKernel(args: { inputs: Record<string, TensorInfo>; backend: un
   const y = b.makeOutput(x.shape, "float32");
   const mean = b.makeOutput([c], "float32");
   const variance = b.makeOutput([c], "float32");
-  addon!.batchNormTrain(heap(b), params(rows, c, args.attrs.epsilon as number, floatOffset(b, x), floatOffset(b, gamma), floatOffset(b, beta), floatOffset(b, y), floatOffset(b, mean), floatOffset(b, variance)));
+  addon!.batchNormTrain(heap(b), params(rows, c, args.attrs.epsilon as number, floatOffset(b, x), floatOffset(b, gamma), floatOffset(b, beta), floatOffset(b, y), floatOffset(b, mean), floatOffset(b, variance), +!!args.attrs.relu));
   return [y, mean, variance];
 }
 
 function batchNormGradKernel(args: { inputs: Record<string, TensorInfo>; backend: unknown; attrs: Record<string, unknown> }): TensorInfo[] {
-  const { x, dy, gamma, mean, variance } = args.inputs;
+  const { x, dy, gamma, mean, variance, y } = args.inputs; // y: the output, after a fused relu
   const b = args.backend as WasmBackend;
   const [rows, c] = channels(x.shape);
   const dx = b.makeOutput(x.shape, "float32");
   const dgamma = b.makeOutput([c], "float32");
   const dbeta = b.makeOutput([c], "float32");
-  addon!.batchNormGrad(heap(b), params(rows, c, args.attrs.epsilon as number, floatOffset(b, x), floatOffset(b, dy), floatOffset(b, gamma), floatOffset(b, mean), floatOffset(b, variance), floatOffset(b, dx), floatOffset(b, dgamma), floatOffset(b, dbeta)));
+  addon!.batchNormGrad(heap(b), params(rows, c, args.attrs.epsilon as number, floatOffset(b, x), floatOffset(b, dy), floatOffset(b, gamma), floatOffset(b, mean), floatOffset(b, variance), floatOffset(b, dx), floatOffset(b, dgamma), floatOffset(b, dbeta), y ? floatOffset(b, y) : -1));
   return [dx, dgamma, dbeta];
 }
 
@@ -107,7 +108,7 @@ function accuracyKernel(args: { inputs: Record<string, TensorInfo>; backend: unk
   const { p, labels } = args.inputs;
   const c = p.shape[p.shape.length - 1];
   const out = b.makeOutput(p.shape.slice(0, -1), "float32");
-  addon!.accuracy(heap(b), params(tf.util.sizeFromShape(p.shape) / c, c, +(args.attrs as XentAttrs).sparse, floatOffset(b, p), floatOffset(b, labels), floatOffset(b, out)));
+  addon!.accuracy(heap(b), params(tf.util.sizeFromShape(p.shape) / c, c, +(args.attrs as XentAttrs).sparse, floatOffset(b, p), floatOffset(b, labels), floatOffset(b, out), +(labels.dtype === "float32")));
   return out;
 }
 
@@ -145,13 +146,16 @@ export function registerFusedKernels(a: FusedKernelSet): void {
     tf.registerGradient({
       kernelName: BN,
       inputsToSave: ["x", "gamma"],
-      outputsToSave: [false, true, true],
+      outputsToSave: [true, true, true],
       gradFunc: (dys, saved, attrs) => {
-        const [x, gamma, mean, variance] = saved;
+        const [x, gamma, y, mean, variance] = saved;
         const dy = (Array.isArray(dys) ? dys[0] : dys) as tf.Tensor;
         // All three at once, here: tfjs calls each input's function in a tidy of its own, which would
         // dispose the other two. Those no input asks for are freed with the rest of the backward pass.
-        const [dx, dgamma, dbeta] = tf.engine().runKernel(BN_GRAD, { x, dy, gamma, mean, variance }, attrs as never) as tf.Tensor[];
+        // After a fused relu the kernel takes relu's gradient from the output y first.
+        const inputs: tf.NamedTensorMap = { x, dy, gamma, mean, variance };
+        if ((attrs as { relu?: boolean }).relu) inputs.y = y;
+        const [dx, dgamma, dbeta] = tf.engine().runKernel(BN_GRAD, inputs, attrs as never) as tf.Tensor[];
         return { x: () => dx, gamma: () => dgamma, beta: () => dbeta };
       },
     });
@@ -219,12 +223,13 @@ function ready(): WasmBackend | undefined {
 }
 
 /**
- * Batch normalization of channels-last `x` by its own batch statistics, in one fused kernel with a fused
- * gradient; undefined where the kernel is not available (the caller composes it from tfjs ops).
+ * Batch normalization of channels-last `x` by its own batch statistics (then a relu, with `relu`), in one
+ * fused kernel with a fused gradient; undefined where the kernel is not available (the caller composes
+ * it from tfjs ops).
  */
-export function batchNormTraining(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, epsilon: number): { y: tf.Tensor; mean: tf.Tensor; variance: tf.Tensor } | undefined {
+export function batchNormTraining(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, epsilon: number, relu = false): { y: tf.Tensor; mean: tf.Tensor; variance: tf.Tensor } | undefined {
   if (!ready() || x.dtype !== "float32" || x.rank < 2 || x.size === 0) return undefined;
-  const [y, mean, variance] = tf.engine().runKernel(BN, { x, gamma, beta }, { epsilon }) as tf.Tensor[];
+  const [y, mean, variance] = tf.engine().runKernel(BN, { x, gamma, beta }, { epsilon, relu }) as tf.Tensor[];
   fusedCalls.batchNorm++;
   return { y, mean, variance };
 }
@@ -260,10 +265,10 @@ export function crossEntropy(p: tf.Tensor, labels: tf.Tensor, sparse: boolean, e
 export function accuracy(p: tf.Tensor, labels: tf.Tensor, sparse: boolean): tf.Tensor | undefined {
   if (!ready() || p.dtype !== "float32" || p.rank !== 2 || p.size === 0) return undefined;
   if (sparse ? labels.size !== p.shape[0] : !tf.util.arraysEqual(labels.shape, p.shape)) return undefined;
-  return tf.tidy(() => {
-    const l = sparse ? tf.cast(tf.reshape(labels, [-1]), "int32") : tf.cast(labels, "float32");
-    return tf.engine().runKernel(ACCURACY, { p, labels: l }, { sparse }) as tf.Tensor;
-  });
+  // The kernel reads the labels' memory as it is (class indices int32 or float32, one-hot rows float32).
+  const l = (sparse && labels.dtype === "int32") || labels.dtype === "float32" ? labels : undefined;
+  if (l) return tf.engine().runKernel(ACCURACY, { p, labels: l }, { sparse }) as tf.Tensor;
+  return tf.tidy(() => tf.engine().runKernel(ACCURACY, { p, labels: tf.cast(labels, sparse ? "int32" : "float32") }, { sparse }) as tf.Tensor);
 }
 
 /**
@@ -352,14 +357,14 @@ export function sgdInPlace(variable: tf.Variable, velocity: tf.Variable | undefi
   return true;
 }
 
-/** Adam's step with bias corrections c1 = 1 - beta1^t, c2 = 1 - beta2^t, in place. */
-export function adamInPlace(variable: tf.Variable, m: tf.Variable, v: tf.Variable, grad: tf.Tensor, o: { lr: number; beta1: number; beta2: number; epsilon: number; c1: number; c2: number }): boolean {
+/** Keras' Adam step, w -= m * alpha / (sqrt(v) + epsilon) after the moment updates, in place. */
+export function adamInPlace(variable: tf.Variable, m: tf.Variable, v: tf.Variable, grad: tf.Tensor, o: { alpha: number; beta1: number; beta2: number; epsilon: number }): boolean {
   const b = ready();
   const w = b && writable(b, [variable, m, v]);
   const g = b && readable(b, grad, variable.size);
   if (!b || !w || g === undefined) return false;
   // 1 - beta in double, as Keras and tfjs compute it (the kernel would round beta to float first).
-  addon!.adamUpdate(heap(b), params(variable.size, o.lr, o.beta1, o.beta2, o.epsilon, o.c1, o.c2, w[0], w[1], w[2], g, 1 - o.beta1, 1 - o.beta2));
+  addon!.adamUpdate(heap(b), params(variable.size, o.alpha, o.beta1, o.beta2, o.epsilon, w[0], w[1], w[2], g, 1 - o.beta1, 1 - o.beta2));
   rekey(b, [variable, m, v]);
   fusedCalls.adam++;
   return true;

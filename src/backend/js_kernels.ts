@@ -119,10 +119,12 @@ function batchNormTrain(heap: ArrayBuffer, p: Float64Array): void {
       const b = shift[c];
       for (let i = c; i < n; i += C) y[i] = x[i] * a + b;
     }
-    return;
+  } else {
+    const W = rowsPerBlock(rows, C) * C;
+    affine(x, tiled(scale, C, W / C), tiled(shift, C, W / C), y, n);
   }
-  const W = rowsPerBlock(rows, C) * C;
-  affine(x, tiled(scale, C, W / C), tiled(shift, C, W / C), y, n);
+  // p[9] = 1: y = relu(batch norm) (NaN stays NaN, as tfjs' relu)
+  if (p[9] === 1) for (let i = 0; i < n; i++) if (y[i] < 0) y[i] = 0;
 }
 
 function batchNormGrad(heap: ArrayBuffer, p: Float64Array): void {
@@ -131,7 +133,12 @@ function batchNormGrad(heap: ArrayBuffer, p: Float64Array): void {
   const eps = p[2];
   const n = rows * C;
   const x = view(heap, p[3], n);
-  const dy = view(heap, p[4], n);
+  let dy = view(heap, p[4], n);
+  if (p.length > 11 && p[11] >= 0) {
+    // after a relu (p[11] = y): dy where y > 0, else 0 (a NaN passes none)
+    const y = view(heap, p[11], n);
+    dy = dy.map((d, i) => (y[i] > 0 ? d : 0));
+  }
   const gamma = p[5] >= 0 ? view(heap, p[5], C) : undefined;
   const mean = view(heap, p[6], C);
   const variance = view(heap, p[7], C);
@@ -247,7 +254,8 @@ function accuracy(heap: ArrayBuffer, p: Float64Array): void {
   const [n, C, sparse] = p;
   const pr = view(heap, p[3], n * C);
   const out = view(heap, p[5], n);
-  const idx = sparse ? new Int32Array(heap, p[4] * 4, n) : undefined;
+  // int32 class indices, or float32 ones (p[6] = 1) converted as tfjs casts them (ToInt32)
+  const idx = sparse ? (p[6] === 1 ? Int32Array.from(view(heap, p[4], n)) : new Int32Array(heap, p[4] * 4, n)) : undefined;
   const onehot = sparse ? undefined : view(heap, p[4], n * C);
   const argmax = (a: Float32Array, o: number) => {
     let best = 0;
@@ -283,19 +291,21 @@ function sgdUpdate(heap: ArrayBuffer, p: Float64Array): void {
 }
 
 function adamUpdate(heap: ArrayBuffer, p: Float64Array): void {
-  const [n, lr, b1, b2, eps, c1, c2] = p;
-  const w = view(heap, p[7], n);
-  const m = view(heap, p[8], n);
-  const v = view(heap, p[9], n);
-  const g = view(heap, p[10], n);
+  const [n, alpha, b1, b2, eps] = p;
+  const w = view(heap, p[5], n);
+  const m = view(heap, p[6], n);
+  const v = view(heap, p[7], n);
+  const g = view(heap, p[8], n);
+  const a1 = p[9];
+  const a2 = p[10];
   for (let i = 0; i < n; i++) {
-    let mi = b1 * m[i] + (1 - b1) * g[i];
-    let vi = b2 * v[i] + (1 - b2) * g[i] * g[i];
+    let mi = b1 * m[i] + a1 * g[i];
+    let vi = b2 * v[i] + a2 * g[i] * g[i];
     if (Math.abs(mi) < FLT_MIN) mi = 0;
     if (vi < FLT_MIN) vi = 0;
     m[i] = mi;
     v[i] = vi;
-    w[i] -= (lr * (mi / c1)) / (Math.sqrt(vi / c2) + eps);
+    w[i] -= (mi * alpha) / (Math.sqrt(vi) + eps);
   }
 }
 

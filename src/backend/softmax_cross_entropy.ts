@@ -5,7 +5,7 @@
 // short (one per sample, a row of classes), so the loops run in JavaScript on the wasm heap, in
 // doubles, for the native and the plain wasm backend alike.
 //
-// labels: class indices [rows] (int32, sparse) or a distribution per row [rows, classes] (float32). A
+// labels: class indices [rows] (int32 or float32, sparse) or a distribution per row [rows, classes] (float32). A
 // class index outside [0, classes) gives NaN for that row (TensorFlow's GPU kernel does the same; its
 // CPU kernel raises).
 import tf from "../tfjs.cjs";
@@ -26,7 +26,8 @@ function views(b: WasmBackend, inputs: Record<string, TensorInfo>, sparse: boole
   const buffer = heap(b);
   const at = (t: TensorInfo) => floatOffset(b, t) * 4; // bytes (int32 labels too: 4 bytes an entry)
   const z = new Float32Array(buffer, at(logits), rows * classes);
-  const y = sparse ? new Int32Array(buffer, at(labels), rows) : new Float32Array(buffer, at(labels), rows * classes);
+  // Sparse labels as int32, or as float32 read the way tfjs casts them (ToInt32: truncated toward 0).
+  const y = sparse ? (labels.dtype === "int32" ? new Int32Array(buffer, at(labels), rows) : Int32Array.from(new Float32Array(buffer, at(labels), rows))) : new Float32Array(buffer, at(labels), rows * classes);
   return { rows, classes, z, y, buffer, at };
 }
 
@@ -114,8 +115,8 @@ export function softmaxCrossEntropy(logits: tf.Tensor, labels: tf.Tensor, sparse
   if (sparse ? labels.size !== logits.size / logits.shape[logits.rank - 1] : !tf.util.arraysEqual(labels.shape, logits.shape)) return undefined;
   register();
   fusedCalls.crossEntropy++;
-  return tf.tidy(() => {
-    const l = sparse ? tf.cast(tf.reshape(labels, logits.shape.slice(0, -1)), "int32") : tf.cast(labels, "float32");
-    return tf.engine().runKernel(KERNEL, { logits, labels: l }, { sparse }) as tf.Tensor;
-  });
+  // The kernels read the labels' memory as it is: no reshape, and no cast of float32 or int32 labels.
+  const l = sparse ? (labels.dtype === "float32" || labels.dtype === "int32" ? labels : undefined) : labels.dtype === "float32" ? labels : undefined;
+  if (l) return tf.engine().runKernel(KERNEL, { logits, labels: l }, { sparse }) as tf.Tensor;
+  return tf.tidy(() => tf.engine().runKernel(KERNEL, { logits, labels: tf.cast(labels, sparse ? "int32" : "float32") }, { sparse }) as tf.Tensor);
 }

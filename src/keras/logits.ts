@@ -33,11 +33,15 @@ function patchDispose(): void {
   };
 }
 
-/** Records that `output` is `kind(logits)`; returns `output`. */
-export function withLogits(output: tf.Tensor, logits: tf.Tensor, kind: HeldLogits["kind"]): tf.Tensor {
+/**
+ * Records that `output` is `kind(logits)`; returns `output`. `owned`: the logits are the caller's own,
+ * made for this output and held by nothing else (Dense's product before its activation), so they are
+ * kept as they are rather than cloned (a clone is an Identity kernel forward and a Cast backward).
+ */
+export function withLogits(output: tf.Tensor, logits: tf.Tensor, kind: HeldLogits["kind"], owned = false): tf.Tensor {
   if (output === logits || held.has(output)) return output;
   patchDispose();
-  held.set(output, { logits: tf.keep(tf.clone(logits)), kind });
+  held.set(output, { logits: tf.keep(owned ? logits : tf.clone(logits)), kind });
   return output;
 }
 

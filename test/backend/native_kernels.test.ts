@@ -9,6 +9,8 @@ import * as tf from "@tensorflow/tfjs";
 import { ready } from "../../src/backend/backend.ts";
 import { CONV_INFERENCE, MATMUL_INFERENCE, NATIVE_ADDON, loadNative } from "../../src/backend/native_kernels.ts";
 import { accuracy, batchNormTraining, conv2dBiasRelu, crossEntropy, dropoutTraining, fusedCalls } from "../../src/backend/fused_kernels.ts";
+import { denseTraining } from "../../src/backend/dense_training.ts";
+import { SMALL, smallMean } from "../../src/backend/small_mean.ts";
 import { layers, keras, optimizers } from "../../src/index.ts";
 import { maxRelativeError } from "./relative_error.ts";
 
@@ -474,4 +476,146 @@ test("denormals: native kernels flush them to zero (as TensorFlow does), the opt
   const [m] = await slots.momentum.data();
   assert.ok(m === 0 || Math.abs(m) >= FLT_MIN, `Adam's momentum ${m} is a denormal`);
   tf.dispose([a, p, d]);
+});
+
+// Dense's training op (dense_training.ts): x · kernel + bias (and relu) in one product, with a gradient
+// that computes only what is asked for.
+for (const c of [
+  { name: "seed 003's first layer (no bias)", x: [32, 784], units: 300, bias: false, activation: "linear" as const },
+  { name: "a classifier's last layer", x: [32, 100], units: 10, bias: true, activation: "linear" as const },
+  { name: "bias and relu", x: [17, 33], units: 20, bias: true, activation: "relu" as const },
+]) {
+  test(`Dense's training op, ${c.name}: output and gradients equal tfjs' composed ops`, async () => {
+    await ready();
+    const make = () => ({
+      x: tf.randomNormal(c.x, 0, 1, "float32", 91),
+      w: tf.randomNormal([c.x[1], c.units], 0, 0.3, "float32", 92),
+      b: tf.randomNormal([c.units], 0, 0.5, "float32", 93),
+    });
+    const dyFor = () => tf.randomNormal([c.x[0], c.units], 0, 1, "float32", 94);
+    await tf.setBackend("wasm");
+    const v = make();
+    const before = tf.memory().numTensors;
+    const fused = (x: tf.Tensor, w: tf.Tensor, b: tf.Tensor) => denseTraining(x, w, c.bias ? b : undefined, c.activation)!;
+    const y = fused(v.x, v.w, v.b);
+    assert.ok(y, "the op runs on wasm");
+    assert.deepEqual(y.shape, [c.x[0], c.units]);
+    const dyw = dyFor();
+    // (a bias that is not used has no gradient to take)
+    const grads = tf.grads((...a: tf.Tensor[]) => tf.sum(tf.mul(fused(a[0], a[1], a[2]), dyw)))(c.bias ? [v.x, v.w, v.b] : [v.x, v.w]);
+    const mine = await Promise.all([y, ...grads].map(async (t) => (await t.data()) as Float32Array));
+    // The input's gradient is not computed where nobody asks for it (a model's first layer).
+    const profile = await tf.profile(() => void tf.dispose(tf.grads((...a: tf.Tensor[]) => tf.sum(tf.mul(fused(v.x, a[0], a[1]), dyw)))(c.bias ? [v.w, v.b] : [v.w])));
+    assert.equal(profile.kernels.filter((k) => /MatMul/.test(k.name)).length, 1, profile.kernels.map((k) => k.name).join(", "));
+    tf.dispose([y, dyw, ...grads]);
+    assert.equal(tf.memory().numTensors, before, "no tensor left behind");
+    tf.dispose([v.x, v.w, v.b]);
+    await tf.setBackend("cpu");
+    const r = make();
+    const composed = (x: tf.Tensor, w: tf.Tensor, b: tf.Tensor) => {
+      const z = c.bias ? tf.add(tf.matMul(x, w), b) : tf.matMul(x, w);
+      return c.activation === "relu" ? tf.relu(z) : z;
+    };
+    const ry = composed(r.x, r.w, r.b);
+    const rdy = dyFor();
+    const rgrads = tf.grads((...a: tf.Tensor[]) => tf.sum(tf.mul(composed(a[0], a[1], a[2]), rdy)))(c.bias ? [r.x, r.w, r.b] : [r.x, r.w]);
+    const reference = await Promise.all([ry, ...rgrads].map(async (t) => (await t.data()) as Float32Array));
+    await tf.setBackend("wasm");
+    assertClose(mine, reference, ["y", "dx", "dkernel", "dbias"].slice(0, c.bias ? 4 : 3));
+  });
+}
+
+test("the batch mean (small_mean.ts): value and gradient equal tf.mean on the JS backend; large or integer tensors are left to tfjs", async () => {
+  await ready();
+  const results: Float32Array[][] = [];
+  for (const backend of ["wasm", "cpu"]) {
+    await tf.setBackend(backend);
+    const x = tf.randomNormal([32, 3], 2, 5, "float32", 95);
+    const before = tf.memory().numTensors;
+    const f = (a: tf.Tensor) => (backend === "wasm" ? smallMean(a)! : tf.mean(a));
+    const value = f(x);
+    assert.equal(value.rank, 0);
+    const grad = tf.grad((a: tf.Tensor) => tf.mul(f(a), 3))(x);
+    results.push([(await value.data()) as Float32Array, (await grad.data()) as Float32Array]);
+    tf.dispose([value, grad]);
+    assert.equal(tf.memory().numTensors, before, `${backend}: no tensor left behind`);
+    x.dispose();
+  }
+  await tf.setBackend("wasm");
+  assertClose(results[0], results[1], ["mean", "gradient"]);
+  const big = tf.zeros([SMALL + 1]);
+  const ints = tf.tensor1d([1, 2], "int32");
+  assert.equal(smallMean(big), undefined);
+  assert.equal(smallMean(ints), undefined);
+  tf.dispose([big, ints]);
+});
+
+test("sparse accuracy reads float32 class indices as tfjs casts them (truncated), without a cast kernel", async () => {
+  await ready();
+  const p = tf.tensor2d([[0.1, 0.7, 0.2], [0.5, 0.2, 0.3], [0.2, 0.2, 0.6], [0.9, 0.05, 0.05], [0.3, 0.3, 0.4]]);
+  const floats = tf.tensor1d([1, 0.9, 2.7, -0.5, 1]); // truncated: 1, 0, 2, 0, 1
+  const ints = tf.tensor1d([1, 0, 2, 0, 1], "int32");
+  const a = accuracy(p, floats, true)!;
+  const b = accuracy(p, ints, true)!;
+  assert.deepEqual(Array.from(await a.data()), [1, 1, 1, 1, 0]);
+  assert.deepEqual(Array.from(await a.data()), Array.from(await b.data()));
+  const kernels = (await tf.profile(() => void accuracy(p, floats, true)!.dispose())).kernels.map((k) => k.name);
+  assert.deepEqual(kernels, ["TsdlAccuracy"]);
+  tf.dispose([p, floats, ints, a, b]);
+});
+
+test("batch norm + relu in one training kernel (a BatchNormalization and a ReLU layer fused): output and gradients equal relu(batch norm) composed on the JS backend", async () => {
+  await ready();
+  for (const shape of [[32, 300], [4, 5, 6, 3]]) {
+    const c = shape[shape.length - 1];
+    const make = () => ({
+      x: tf.randomNormal(shape, 0.5, 2, "float32", 96),
+      g: tf.randomNormal([c], 1, 0.3, "float32", 97),
+      b: tf.randomNormal([c], 0, 0.5, "float32", 98),
+      dy: tf.randomNormal(shape, 0, 1, "float32", 99),
+    });
+    await tf.setBackend("wasm");
+    const v = make();
+    const before = tf.memory().numTensors;
+    const fused = (x: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => {
+      const r = batchNormTraining(x, g, b, 1e-3, true)!;
+      tf.dispose([r.mean, r.variance]);
+      return r.y;
+    };
+    const y = fused(v.x, v.g, v.b);
+    const grads = tf.grads((x: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(fused(x, g, b), v.dy)))([v.x, v.g, v.b]);
+    const mine = await Promise.all([y, ...grads].map(async (t) => (await t.data()) as Float32Array));
+    assert.ok(mine[0].some((e) => e === 0) && mine[0].some((e) => e > 0), "the relu cut some entries");
+    tf.dispose([y, ...grads]);
+    assert.equal(tf.memory().numTensors, before, "no tensor left behind");
+    tf.dispose(Object.values(v));
+    await tf.setBackend("cpu");
+    const r = make();
+    const axes = shape.slice(0, -1).map((_, i) => i);
+    const composed = (x: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => {
+      const { mean, variance } = tf.moments(x, axes);
+      return tf.relu(tf.add(tf.mul(tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, 1e-3))), g), b));
+    };
+    const ry = composed(r.x, r.g, r.b);
+    const rgrads = tf.grads((x: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(composed(x, g, b), r.dy)))([r.x, r.g, r.b]);
+    const reference = await Promise.all([ry, ...rgrads].map(async (t) => (await t.data()) as Float32Array));
+    await tf.setBackend("wasm");
+    assertClose(mine, reference, ["y", "dx", "dgamma", "dbeta"]);
+  }
+});
+
+test("fit's step of Dense -> BatchNormalization -> ReLU -> Dense(softmax): the pair runs fused, and no Relu, Identity, Cast or Reshape kernel is left", async () => {
+  await ready();
+  const m = keras.Sequential([layers.Dense(8, { inputShape: [6], useBias: false }), layers.BatchNormalization(), layers.ReLU(), layers.Dense(3, { activation: "softmax" })]);
+  m.compile({ loss: "sparse_categorical_crossentropy", optimizer: optimizers.SGD({ learningRate: 0.1 }), metrics: ["accuracy"] });
+  const x = tf.randomNormal([32, 6], 0, 1, "float32", 100);
+  const y = tf.cast(tf.randomUniform([32], 0, 3, "int32", 101), "float32");
+  await m.fit(x, y, { epochs: 1, batchSize: 32, verbose: 0, shuffle: false });
+  const all = (await tf.profile(async () => void (await m.fit(x, y, { epochs: 1, batchSize: 32, verbose: 0, shuffle: false })))).kernels.map((k) => k.name);
+  // The step's kernels: up to the accuracy's sum (then the epoch's end reads the metrics).
+  const kernels = all.slice(0, all.indexOf("TsdlAccuracy") + 2);
+  assert.ok(kernels.includes("TsdlBatchNormTraining") && kernels.includes("TsdlDense") && kernels.includes("TsdlMean"), all.join(", "));
+  for (const k of ["Relu", "TsdlReluGrad", "Identity", "Cast", "Reshape"]) assert.ok(!kernels.includes(k), `${k} in ${kernels.join(", ")}`);
+  tf.dispose([x, y]);
+  m.dispose();
 });

@@ -67,3 +67,17 @@ test("a class index outside the classes gives NaN for its row only; off wasm the
   await tf.setBackend("wasm");
   tf.dispose([z, l, v]);
 });
+
+test("sparse labels as float32 (as fit gets them from a float array) give the int32 labels' value and gradient, with no cast or reshape", async () => {
+  await ready();
+  const z = tf.mul(tf.randomNormal([8, 5], 0, 1, "float32", 11), 3);
+  const ints = tf.randomUniform([8], 0, 5, "int32", 12);
+  const floats = tf.cast(ints, "float32");
+  const [vi, gi] = [softmaxCrossEntropy(z, ints, true)!, tf.grad((a: tf.Tensor) => tf.sum(softmaxCrossEntropy(a, ints, true)!))(z)];
+  const [vf, gf] = [softmaxCrossEntropy(z, floats, true)!, tf.grad((a: tf.Tensor) => tf.sum(softmaxCrossEntropy(a, floats, true)!))(z)];
+  assert.deepEqual(Array.from(await vf.data()), Array.from(await vi.data()));
+  assert.deepEqual(Array.from(await gf.data()), Array.from(await gi.data()));
+  const kernels = (await tf.profile(() => void softmaxCrossEntropy(z, floats, true)!.dispose())).kernels.map((k) => k.name);
+  assert.deepEqual(kernels, ["TsdlSoftmaxCrossEntropy"]);
+  tf.dispose([z, ints, floats, vi, gi, vf, gf]);
+});

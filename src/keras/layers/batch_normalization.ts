@@ -56,16 +56,25 @@ export const fixedClass = layerClass((): BatchNormClass => {
   const Base = tf.layers.batchNormalization({}).constructor as BatchNormClass;
   class BatchNormalization extends Base {
     static className = "BatchNormalization";
+    /**
+     * kwargs.fuseRelu (training.ts' forward pass, where a plain relu follows this layer): returns
+     * relu(batch norm(x)), in training through one fused kernel each way.
+     */
     call(inputs: tf.Tensor | tf.Tensor[], kwargs: Record<string, unknown>): tf.Tensor {
+      const relu = kwargs.fuseRelu === true;
       // Keras 3: a frozen BatchNormalization (trainable = false) runs in inference mode, also in fit,
       // so fine-tuning a model around it keeps its statistics.
       const training = kwargs.training === true && this.trainable;
-      if (!training) return super.call(inputs, { ...kwargs, training: false }) as tf.Tensor;
+      if (!training) {
+        const { fuseRelu: _, ...rest } = kwargs;
+        const y = super.call(inputs, { ...rest, training: false }) as tf.Tensor;
+        return relu ? tf.tidy(() => tf.relu(y)) : y;
+      }
       return tf.tidy(() => {
         const x = Array.isArray(inputs) ? inputs[0] : inputs;
         const axis = this.axis < 0 ? x.rank + this.axis : this.axis;
         if (axis === x.rank - 1) {
-          const fused = this.fusedTraining(x);
+          const fused = this.fusedTraining(x, relu);
           if (fused) return fused;
         }
         const reductionAxes = [...Array(x.rank).keys()].filter((a) => a !== axis);
@@ -82,16 +91,16 @@ export const fixedClass = layerClass((): BatchNormClass => {
           const old = variable.read();
           variable.write(tf.sub(old, tf.mul(tf.sub(old, value), 1 - this.momentum)));
         }
-        return y;
+        return relu ? tf.relu(y) : y;
       });
     }
 
     /** The same computation in tsdl's fused kernel (wasm backend), or undefined where it is not available. */
-    private fusedTraining(x: tf.Tensor): tf.Tensor | undefined {
+    private fusedTraining(x: tf.Tensor, relu: boolean): tf.Tensor | undefined {
       const c = x.shape[x.rank - 1];
       const gamma = this.scale && this.gamma ? this.gamma.read() : tf.ones([c]);
       const beta = this.center && this.beta ? this.beta.read() : tf.zeros([c]);
-      const r = batchNormTraining(x, gamma, beta, this.epsilon);
+      const r = batchNormTraining(x, gamma, beta, this.epsilon, relu);
       if (!r) return undefined;
       for (const [variable, value] of [
         [this.movingMean, r.mean],

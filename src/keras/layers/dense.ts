@@ -2,6 +2,8 @@
 import tf from "../../tfjs.cjs";
 import { tfjsActivation, type ActivationIdentifier } from "../activations.js";
 import { callable, type Callable } from "../callable.js";
+import { denseTraining } from "../../backend/dense_training.js";
+import { withLogits } from "../logits.js";
 import { baseArgs, type BaseLayerOptions, layerClass, weightArgs, type WeightOptions } from "./common.js";
 
 /**
@@ -27,10 +29,11 @@ type DenseClass = new (args: Record<string, unknown>) => TfDense;
 
 /**
  * tsdl's Dense class, registered under tfjs' name for loading saved models (idempotent). In training it
- * computes `x · kernel`, the bias and the activation as separate ops: tfjs' fused product computes the
- * gradient of all its inputs, and the first layer's input gradient (a [batch, 784] x [784, 300]
- * product for an MNIST MLP, a sixth of the step) is never needed. Inference keeps the fused kernel,
- * with the bias inside it whatever the activation.
+ * computes `x · kernel + bias` (and a relu) as TsdlDense (dense_training.ts), whose gradient computes
+ * only what is asked for: tfjs' fused product computes the gradient of all its inputs, and the first
+ * layer's input gradient (a [batch, 784] x [784, 300] product for an MNIST MLP, a sixth of the step)
+ * is never needed; off the wasm backend, as separate ops. Inference keeps tfjs' fused kernel, with
+ * the bias inside it whatever the activation.
  */
 export const denseClass = layerClass((): DenseClass => {
   const Base = tf.layers.dense({ units: 1 }).constructor as DenseClass;
@@ -48,6 +51,14 @@ export const denseClass = layerClass((): DenseClass => {
         return tf.tidy(() => this.activation.apply(tf.fused.matMul({ a: x as tf.Tensor2D, b: this.kernel.read() as tf.Tensor2D, bias })));
       }
       return tf.tidy(() => {
+        const act = this.activation.getClassName().toLowerCase();
+        const fused = denseTraining(x, this.kernel.read(), bias, act === "relu" ? "relu" : "linear");
+        if (fused) {
+          if (act === "relu" || act === "linear") return fused;
+          // The classifier's softmax (or sigmoid) holds the product itself as its logits (logits.ts).
+          if (act === "softmax" || act === "sigmoid") return withLogits(act === "softmax" ? tf.softmax(fused) : tf.sigmoid(fused), fused, act, true);
+          return this.activation.apply(fused);
+        }
         let y = tf.matMul(x, this.kernel.read());
         if (bias) y = tf.add(y, bias);
         return this.activation.apply(y);

@@ -2,6 +2,7 @@
 // (and a mask), then summed, or summed and divided by the number of values ("sum_over_batch_size",
 // the default, which is not the sum of the weights), or left as they are ("none").
 import tf from "../../tfjs.cjs";
+import { smallMean } from "../../backend/small_mean.js";
 
 /** Keras' `reduction` values; `null` is Keras' `None` (no reduction, as "none"). */
 export type Reduction = "sum_over_batch_size" | "sum" | "none" | "mean" | "mean_with_sample_weight" | null;
@@ -63,12 +64,12 @@ export function reduceWeightedValues(values: tf.Tensor, sampleWeight: tf.Tensor 
       v = tf.mul(v, sw);
     }
     if (reduction === null || reduction === "none" || v.rank === 0 || v.size === 0) return v;
-    const sum = tf.sum(v);
-    if (reduction === "sum") return sum;
-    if (reduction === "mean_with_sample_weight" && sw) return divideNoNan(sum, tf.sum(sw));
-    // The number of values is known here and not 0: one division (divide_no_nan's guard and its
-    // gradient are a dozen scalar ops, a tenth of a small model's training step).
-    return tf.div(sum, v.size);
+    if (reduction === "sum") return tf.sum(v);
+    if (reduction === "mean_with_sample_weight" && sw) return divideNoNan(tf.sum(v), tf.sum(sw));
+    // The number of values is known here and not 0: sum / count without divide_no_nan's guard (its
+    // gradient is a dozen scalar ops, a tenth of a small model's training step), as one kernel each
+    // way where it can be (small_mean.ts).
+    return smallMean(v) ?? tf.div(tf.sum(v), v.size);
   });
 }
 

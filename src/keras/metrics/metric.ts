@@ -116,7 +116,7 @@ export function divideNoNan(x: tf.Tensor, y: tf.Tensor): tf.Tensor {
  * times the sample weights; returns [weighted values per sample, weight per sample].
  */
 export function samplewise(values: tf.Tensor, sampleWeight: tf.Tensor | undefined): [tf.Tensor, tf.Tensor | undefined] {
-  let v = tf.cast(values, "float32");
+  let v = values.dtype === "float32" ? values : tf.cast(values, "float32");
   let sw: tf.Tensor | undefined;
   if (sampleWeight) {
     sw = tf.cast(sampleWeight, "float32");

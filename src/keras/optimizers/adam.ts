@@ -5,8 +5,8 @@
 //   w -= lr * sqrt(1 - beta2^t) / (1 - beta1^t) * m / (sqrt(v̂) + epsilon)
 //
 // Keras' epsilon is added to sqrt(v) before the bias correction (tfjs' Adam adds it after). On wasm,
-// without amsgrad, each variable's step is one in-place pass (adamInPlace, given epsilon / sqrt(1 -
-// beta2^t), which is the same step); elsewhere tfjs ops.
+// without amsgrad, each variable's step is one in-place pass (adamInPlace, the same formula); elsewhere
+// tfjs ops.
 import tf from "../../tfjs.cjs";
 import { adamInPlace } from "../../backend/fused_kernels.js";
 import { booleanOption, numberOption, optionsOf } from "./checks.js";
@@ -54,7 +54,8 @@ export class AdamOptimizer extends Optimizer {
     // The bias corrections in float32, as Keras computes them (beta cast to float32, then powered).
     const c1 = f32(1 - f32(f32(this.beta1) ** step));
     const c2 = f32(1 - f32(f32(this.beta2) ** step));
-    if (!this.amsgrad && adamInPlace(variable, m, v, grad, { lr, beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon / Math.sqrt(c2), c1, c2 })) return;
+    const alpha = f32(f32(f32(lr) * f32(Math.sqrt(c2))) / c1);
+    if (!this.amsgrad && adamInPlace(variable, m, v, grad, { alpha, beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon })) return;
     const newM = tf.add(m, tf.mul(tf.sub(grad, m), 1 - this.beta1));
     const newV = tf.add(v, tf.mul(tf.sub(tf.square(grad), v), 1 - this.beta2));
     m.assign(newM);
@@ -65,7 +66,6 @@ export class AdamOptimizer extends Optimizer {
       slots.velocity_hat.assign(hat);
       denominator = hat;
     }
-    const alpha = f32(f32(f32(lr) * f32(Math.sqrt(c2))) / c1);
     variable.assign(tf.sub(variable, tf.div(tf.mul(newM, alpha), tf.add(tf.sqrt(denominator), this.epsilon))));
   }
 

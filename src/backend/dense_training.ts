@@ -1,0 +1,62 @@
+// TsdlDense(x, kernel, bias?) -> relu?(x · kernel + bias): a Dense layer's training forward pass as one
+// product with the bias (and relu) inside it (the wasm backend's _FusedMatMul, native where the addon
+// is), and a gradient of its own that computes only what the backward pass asks for. tfjs' fused
+// product (tf.fused.matMul) cannot serve in training: its gradient is a customGrad, which computes the
+// input's gradient too, and the first layer's input gradient ([batch, 784] x [784, 300] for an MNIST
+// MLP) is never needed. Composed instead, matMul + add is two kernels forward and four backward (Add's
+// gradient reshapes, sums and reshapes again); here it is one forward, and backward the two products,
+// a column sum for the bias and, after a relu, one TsdlReluGrad pass.
+import tf from "../tfjs.cjs";
+
+const KERNEL = "TsdlDense";
+const RELU_GRAD = "TsdlReluGrad";
+let registered = false;
+
+/**
+ * The wasm backend's _FusedMatMul on [1, batch, in] x [1, in, units] views of the operands (tfjs' own
+ * kernel reads its operands as rank 3, as tf.fused.matMul reshapes them; the native one takes any
+ * rank), its [1, batch, units] output returned as [batch, units]: views of the same memory.
+ */
+function forwardKernel(args: { inputs: Record<string, tf.TensorInfo>; backend: unknown; attrs: Record<string, unknown> }): tf.TensorInfo {
+  const { x, kernel, bias } = args.inputs;
+  const as3 = (t: tf.TensorInfo): tf.TensorInfo => ({ ...t, shape: [1, ...t.shape] });
+  const inputs: Record<string, tf.TensorInfo> = { a: as3(x), b: as3(kernel) };
+  if (bias) inputs.bias = bias;
+  const out = tf.getKernel("_FusedMatMul", "wasm")!.kernelFunc({ inputs, backend: args.backend, attrs: { transposeA: false, transposeB: false, activation: args.attrs.activation } } as never) as tf.TensorInfo;
+  return { ...out, shape: [x.shape[0], kernel.shape[1]] };
+}
+
+function register(): void {
+  if (registered) return;
+  registered = true;
+  tf.registerKernel({ kernelName: KERNEL, backendName: "wasm", kernelFunc: forwardKernel as unknown as tf.KernelFunc });
+  tf.registerGradient({
+    kernelName: KERNEL,
+    inputsToSave: ["x", "kernel"],
+    outputsToSave: [true],
+    gradFunc: (dy, saved, attrs) => {
+      const [x, kernel, y] = saved;
+      const relu = (attrs as { activation: string }).activation === "relu";
+      // relu's derivative once (dy where y > 0), here: the three closures below share it.
+      const d = relu ? (tf.engine().runKernel(RELU_GRAD, { dy: dy as tf.Tensor, y }) as tf.Tensor) : (dy as tf.Tensor);
+      return {
+        x: () => tf.matMul(d, kernel, false, true),
+        kernel: () => tf.matMul(x, d, true, false),
+        bias: () => tf.sum(d, 0),
+      };
+    },
+  });
+}
+
+/**
+ * `activation(x · kernel + bias)` of a [batch, in] float32 input for training, activation relu or
+ * linear, as one kernel with a gradient of its own; undefined off the wasm backend or for other inputs
+ * (the caller composes it from tfjs ops).
+ */
+export function denseTraining(x: tf.Tensor, kernel: tf.Tensor, bias: tf.Tensor | undefined, activation: "relu" | "linear"): tf.Tensor | undefined {
+  if (tf.getBackend() !== "wasm" || x.rank !== 2 || kernel.rank !== 2 || x.dtype !== "float32" || kernel.dtype !== "float32") return undefined;
+  if (x.shape[1] !== kernel.shape[0] || x.size === 0 || (bias && (bias.dtype !== "float32" || bias.size !== kernel.shape[1]))) return undefined;
+  if (!tf.getKernel(RELU_GRAD, "wasm")) return undefined; // registered with the fused kernels (fused_kernels.ts)
+  register();
+  return tf.engine().runKernel(KERNEL, bias ? { x, kernel, bias: bias.rank === 1 ? bias : tf.reshape(bias, [-1]) } : { x, kernel }, { activation }) as tf.Tensor;
+}
