@@ -7,23 +7,36 @@
 // gradient reshapes, sums and reshapes again); here it is one forward, and backward the two products,
 // a column sum for the bias and, after a relu, one TsdlReluGrad pass.
 import tf from "../tfjs.cjs";
+import { loadNative } from "./native_kernels.js";
+import { Scratch } from "./wasm_kernels.js";
 
 const KERNEL = "TsdlDense";
 const RELU_GRAD = "TsdlReluGrad";
 let registered = false;
 
 /**
- * The wasm backend's _FusedMatMul on [1, batch, in] x [1, in, units] views of the operands (tfjs' own
- * kernel reads its operands as rank 3, as tf.fused.matMul reshapes them; the native one takes any
- * rank), its [1, batch, units] output returned as [batch, units]: views of the same memory.
+ * With the native kernels, their _FusedMatMul (bias and relu inside oneDNN's product), given
+ * [1, batch, in] x [1, in, units] views of the operands (the rank tfjs' fused product hands its
+ * kernel) and its [1, batch, units] output returned as [batch, units]: views of the same memory.
+ * Without them, tsdl's wasm product (BatchMatMul), then the bias and the relu: tfjs-wasm's own fused
+ * kernel repacks the weights at every call in training (their module id changes with every in-place
+ * update), 4x slower than its plain product on seed 003's first layer.
  */
 function forwardKernel(args: { inputs: Record<string, tf.TensorInfo>; backend: unknown; attrs: Record<string, unknown> }): tf.TensorInfo {
   const { x, kernel, bias } = args.inputs;
-  const as3 = (t: tf.TensorInfo): tf.TensorInfo => ({ ...t, shape: [1, ...t.shape] });
-  const inputs: Record<string, tf.TensorInfo> = { a: as3(x), b: as3(kernel) };
-  if (bias) inputs.bias = bias;
-  const out = tf.getKernel("_FusedMatMul", "wasm")!.kernelFunc({ inputs, backend: args.backend, attrs: { transposeA: false, transposeB: false, activation: args.attrs.activation } } as never) as tf.TensorInfo;
-  return { ...out, shape: [x.shape[0], kernel.shape[1]] };
+  const shape = [x.shape[0], kernel.shape[1]];
+  if (loadNative().addon) {
+    const as3 = (t: tf.TensorInfo): tf.TensorInfo => ({ ...t, shape: [1, ...t.shape] });
+    const inputs: Record<string, tf.TensorInfo> = { a: as3(x), b: as3(kernel) };
+    if (bias) inputs.bias = bias;
+    const out = tf.getKernel("_FusedMatMul", "wasm")!.kernelFunc({ inputs, backend: args.backend, attrs: { transposeA: false, transposeB: false, activation: args.attrs.activation } } as never) as tf.TensorInfo;
+    return { ...out, shape };
+  }
+  const s = new Scratch(args.backend);
+  let y = s.run("BatchMatMul", { a: x, b: kernel }, { transposeA: false, transposeB: false });
+  if (bias) y = s.run("Add", { a: y, b: bias });
+  if (args.attrs.activation === "relu") y = s.run("Relu", { x: y });
+  return s.keep(y);
 }
 
 function register(): void {
