@@ -10,7 +10,7 @@ import * as initializers from "./initializers.js";
 import { activations } from "./activations.js";
 import { Model, Sequential, KerasModel, SequentialModel } from "./models/model.js";
 import { Input } from "./layers/input.js";
-import { loadModel } from "./models/saving.js";
+import { loadModel, saveModel } from "./models/saving.js";
 import { setRandomSeed, toCategorical } from "./utils.js";
 import { padSequences } from "./pad_sequences.js";
 import { resetNames } from "./naming.js";
@@ -22,7 +22,9 @@ export { layers, optimizers, callbacks, losses, metrics, activations, Input, Mod
 export type { CallableModel, ModelArgs, ModelOptions, SymbolicStructure, SequentialItem } from "./models/model.js";
 
 export { datasets, preprocessing };
-export const models = { Model, Sequential, loadModel };
+export const models = { Model, Sequential, loadModel, saveModel };
+/** Keras 3's `keras.saving`: `keras.saving.loadModel("m.keras")` and `keras.saving.saveModel(model, "m.keras")`. */
+export const saving = { loadModel, saveModel };
 export const utils = { toCategorical, padSequences, setRandomSeed, imageDatasetFromDirectory, timeseriesDatasetFromArray, plotModel, modelToDot };
 export type { PadSequencesOptions } from "./pad_sequences.js";
 export const backend = {

@@ -174,6 +174,11 @@ test("save and loadModel round-trip architecture, weights and compile settings",
   const h = await loaded.fit(x, y, { epochs: 1, verbose: 0 });
   assert.ok(Number.isFinite(h.history.loss[0]));
   await assert.rejects(keras.models.loadModel(join(dir, "missing")), /model\.json is missing or not JSON/);
+  // Keras 3's other spelling, keras.saving (keras.io's "Introduction to Keras for engineers" uses it)
+  await keras.saving.saveModel(loaded, join(dir, "again"));
+  const again = await keras.saving.loadModel(join(dir, "again"));
+  const d = await tf.max(tf.abs(tf.sub((await loaded.predict(x)) as tf.Tensor, (await again.predict(x)) as tf.Tensor))).data();
+  assert.ok(d[0] < 1e-6, `keras.saving round trip (max diff ${d[0]})`);
 });
 
 test("utils.toCategorical", async () => {
