@@ -78,13 +78,20 @@ function serverConfig(cwd: string): ServerConfig {
   return { cwd, packageRoot, kernelTypes: join(packageRoot, "kernel", "types"), warmUp: WARM_UP };
 }
 
-/** Everything a snapshot depends on but the folder: Node's binary, its flags, TypeScript, the builder and the server. */
+/**
+ * Everything a snapshot depends on but the folder: Node's binary, its flags, TypeScript, the builder and
+ * the server, and tsdl's own declarations (the snapshot holds them parsed, and TypeScript does not read
+ * them again: after a rebuild or an upgrade of tsdl, cells were checked against the old API). Every build
+ * rewrites all of dist/, so dist/index.d.ts's size and time stand for all of them.
+ */
 export function snapshotKey(): string {
   const ts = typescriptPath();
   const t = statSync(ts);
   const own = ["ts_snapshot.cjs", "ts_server.cjs"].map((f) => (existsSync(join(here, f)) ? readFileSync(join(here, f), "utf8") : ""));
+  const declarations = join(packageRoot, "dist", "index.d.ts");
+  const d = existsSync(declarations) ? statSync(declarations) : undefined;
   return createHash("sha256")
-    .update(JSON.stringify([process.execPath, process.version, process.versions.v8, process.arch, FLAGS, ts, t.size, t.mtimeMs, own, TSLAB_OPTIONS]))
+    .update(JSON.stringify([process.execPath, process.version, process.versions.v8, process.arch, FLAGS, ts, t.size, t.mtimeMs, own, TSLAB_OPTIONS, d?.size, d?.mtimeMs]))
     .digest("hex")
     .slice(0, 16);
 }

@@ -3,7 +3,7 @@
 // snapshot (built dist only): built in the background, then used, with the same conversions as without.
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, utimesSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -196,6 +196,19 @@ test("the start-up snapshot: made for its folder (as tsdl install makes it), a p
     checkConversions(fromSnapshot);
     assert.deepEqual(fromSnapshot, plain, "the same outputs, declarations and diagnostics");
     second.close();
+    // Regression: after a rebuild (or an upgrade) of tsdl, the snapshot's parsed declarations were the old
+    // ones (keras.saving "does not exist" until a reinstall): new declarations, no snapshot until rebuilt.
+    const declarations = join(root, "dist", "index.d.ts");
+    const { atime, mtime } = statSync(declarations);
+    utimesSync(declarations, atime, new Date(mtime.getTime() + 2000));
+    try {
+      const rebuilt = new Built({ cwd, log: (s) => logs.push(s) });
+      servers.push(rebuilt);
+      assert.equal((await rebuilt.ready).snapshot, undefined, "the old declarations' snapshot is not used");
+      rebuilt.close();
+    } finally {
+      utimesSync(declarations, atime, mtime);
+    }
     // Regression: a snapshot from another folder once made "tsdl" unresolvable here.
     const elsewhere = new Built({ cwd: other, log: (s) => logs.push(s) });
     servers.push(elsewhere);
