@@ -266,6 +266,7 @@ void accuracy(const Heap& h, const Params& p) {
     if (!float_labels) return reinterpret_cast<const int32_t*>(labels)[r];
     const double f = labels[r];
     if (!std::isfinite(f)) return 0;
+    if (std::fabs(f) < 2147483648.0) return (int32_t)f;  // truncates toward 0
     return (int32_t)(uint32_t)(uint64_t)(int64_t)std::fmod(std::trunc(f), 4294967296.0);
   };
   for (int64_t r = 0; r < n; r++) {
