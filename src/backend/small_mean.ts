@@ -48,8 +48,8 @@ function register(): void {
   tf.registerKernel({ kernelName: GRAD, backendName: "wasm", kernelFunc: gradKernel as unknown as tf.KernelFunc });
   tf.registerGradient({
     kernelName: KERNEL,
-    inputsToSave: ["x"],
-    gradFunc: (dy, saved) => ({ x: () => tf.engine().runKernel(GRAD, { dy: dy as tf.Tensor }, { shape: saved[0].shape }) as tf.Tensor }),
+    // x's shape is in the attributes: nothing of x is kept for the backward pass
+    gradFunc: (dy, _saved, attrs) => ({ x: () => tf.engine().runKernel(GRAD, { dy: dy as tf.Tensor }, attrs) as tf.Tensor }),
   });
 }
 
@@ -60,5 +60,5 @@ function register(): void {
 export function smallMean(x: tf.Tensor): tf.Scalar | undefined {
   if (tf.getBackend() !== "wasm" || x.dtype !== "float32" || x.size === 0 || x.size > SMALL) return undefined;
   register();
-  return tf.engine().runKernel(KERNEL, { x }, {}) as tf.Scalar;
+  return tf.engine().runKernel(KERNEL, { x }, { shape: x.shape }) as tf.Scalar;
 }

@@ -57,6 +57,14 @@ function softmaxOver(x: tf.Tensor, axis: number | number[]): tf.Tensor {
   return tf.exp(tf.sub(x, tf.logSumExp(x, axes, true)));
 }
 
+/**
+ * softmax(x) along `axis` or sigmoid(x), the output holding x as its logits (logits.ts), as Keras' do.
+ * `owned`: x is the caller's own, made for this output (Dense's product), and is held without a clone.
+ */
+export function withItsLogits(kind: "softmax" | "sigmoid", x: tf.Tensor, owned = false, axis: number | number[] = -1): tf.Tensor {
+  return withLogits(kind === "softmax" ? softmaxOver(x, axis) : tf.sigmoid(x), x, kind, owned);
+}
+
 function logSoftmaxOver(x: tf.Tensor, axis: number | number[]): tf.Tensor {
   const axes = (Array.isArray(axis) ? axis : [axis]).map((a) => (a < 0 ? a + x.rank : a));
   if (axes.length === 1 && axes[0] === x.rank - 1) return tf.logSoftmax(x);
@@ -178,7 +186,7 @@ export const activations = {
     return tf.mul(a, tf.sigmoid(b));
   }),
   /** 1 / (1 + exp(-x)); the output keeps x for the cross-entropies (logits.ts), as Keras'. */
-  sigmoid: make("sigmoid", (x: tf.Tensor) => withLogits(tf.sigmoid(x), x, "sigmoid")),
+  sigmoid: make("sigmoid", (x: tf.Tensor) => withItsLogits("sigmoid", x)),
   /** relu6(x + 3) / 6 (Keras 3's formula). */
   hard_sigmoid: make("hard_sigmoid", hardSigmoidOp),
   /** 0 for x <= -1, 1 for x >= 1, (x + 1) / 2 between. */
@@ -190,7 +198,7 @@ export const activations = {
   /** log(sigmoid(x)). */
   log_sigmoid: make("log_sigmoid", (x: tf.Tensor) => tf.logSigmoid(x)),
   /** exp(x) / sum(exp(x)) along `axis` (default -1; several axes allowed). */
-  softmax: make("softmax", (x: tf.Tensor, options?: number | number[] | { axis?: number | number[] }) => withLogits(softmaxOver(x, param(options, "axis", -1 as number | number[])), x, "softmax")),
+  softmax: make("softmax", (x: tf.Tensor, options?: number | number[] | { axis?: number | number[] }) => withItsLogits("softmax", x, false, param(options, "axis", -1 as number | number[]))),
   /** x - log(sum(exp(x))) along `axis` (default -1). */
   log_softmax: make("log_softmax", (x: tf.Tensor, options?: number | number[] | { axis?: number | number[] }) => logSoftmaxOver(x, param(options, "axis", -1 as number | number[]))),
   /** The projection of x onto the probability simplex along `axis` (default -1): sparse probabilities. */

@@ -1,9 +1,8 @@
 // Dense: `output = activation(input · kernel + bias)`.
 import tf from "../../tfjs.cjs";
-import { tfjsActivation, type ActivationIdentifier } from "../activations.js";
+import { tfjsActivation, withItsLogits, type ActivationIdentifier } from "../activations.js";
 import { callable, type Callable } from "../callable.js";
 import { denseTraining } from "../../backend/dense_training.js";
-import { withLogits } from "../logits.js";
 import { baseArgs, type BaseLayerOptions, layerClass, weightArgs, type WeightOptions } from "./common.js";
 
 /**
@@ -56,7 +55,7 @@ export const denseClass = layerClass((): DenseClass => {
         if (fused) {
           if (act === "relu" || act === "linear") return fused;
           // The classifier's softmax (or sigmoid) holds the product itself as its logits (logits.ts).
-          if (act === "softmax" || act === "sigmoid") return withLogits(act === "softmax" ? tf.softmax(fused) : tf.sigmoid(fused), fused, act, true);
+          if (act === "softmax" || act === "sigmoid") return withItsLogits(act, fused, true);
           return this.activation.apply(fused);
         }
         let y = tf.matMul(x, this.kernel.read());
