@@ -265,10 +265,16 @@ export function crossEntropy(p: tf.Tensor, labels: tf.Tensor, sparse: boolean, e
 export function accuracy(p: tf.Tensor, labels: tf.Tensor, sparse: boolean): tf.Tensor | undefined {
   if (!ready() || p.dtype !== "float32" || p.rank !== 2 || p.size === 0) return undefined;
   if (sparse ? labels.size !== p.shape[0] : !tf.util.arraysEqual(labels.shape, p.shape)) return undefined;
-  // The kernel reads the labels' memory as it is (class indices int32 or float32, one-hot rows float32).
-  const l = (sparse && labels.dtype === "int32") || labels.dtype === "float32" ? labels : undefined;
-  if (l) return tf.engine().runKernel(ACCURACY, { p, labels: l }, { sparse }) as tf.Tensor;
+  if (readAsStored(labels, sparse)) return tf.engine().runKernel(ACCURACY, { p, labels }, { sparse }) as tf.Tensor;
   return tf.tidy(() => tf.engine().runKernel(ACCURACY, { p, labels: tf.cast(labels, sparse ? "int32" : "float32") }, { sparse }) as tf.Tensor);
+}
+
+/**
+ * Whether the accuracy and softmax cross-entropy kernels read `labels`' memory as it is, with no reshape
+ * and no cast kernel: class indices int32 or float32 (converted as tfjs casts them), label rows float32.
+ */
+export function readAsStored(labels: tf.Tensor, sparse: boolean): boolean {
+  return labels.dtype === "float32" || (sparse && labels.dtype === "int32");
 }
 
 /**

@@ -10,7 +10,7 @@
 // CPU kernel raises).
 import tf from "../tfjs.cjs";
 import { floatOffset, heap, type WasmBackend } from "./wasm_backend.js";
-import { fusedCalls } from "./fused_kernels.js";
+import { fusedCalls, readAsStored } from "./fused_kernels.js";
 
 type TensorInfo = tf.TensorInfo;
 type KernelArgs = { inputs: Record<string, TensorInfo>; backend: unknown; attrs: Record<string, unknown> };
@@ -115,8 +115,6 @@ export function softmaxCrossEntropy(logits: tf.Tensor, labels: tf.Tensor, sparse
   if (sparse ? labels.size !== logits.size / logits.shape[logits.rank - 1] : !tf.util.arraysEqual(labels.shape, logits.shape)) return undefined;
   register();
   fusedCalls.crossEntropy++;
-  // The kernels read the labels' memory as it is: no reshape, and no cast of float32 or int32 labels.
-  const l = sparse ? (labels.dtype === "float32" || labels.dtype === "int32" ? labels : undefined) : labels.dtype === "float32" ? labels : undefined;
-  if (l) return tf.engine().runKernel(KERNEL, { logits, labels: l }, { sparse }) as tf.Tensor;
+  if (readAsStored(labels, sparse)) return tf.engine().runKernel(KERNEL, { logits, labels }, { sparse }) as tf.Tensor;
   return tf.tidy(() => tf.engine().runKernel(KERNEL, { logits, labels: tf.cast(labels, sparse ? "int32" : "float32") }, { sparse }) as tf.Tensor);
 }
