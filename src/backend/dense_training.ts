@@ -7,11 +7,11 @@
 // gradient reshapes, sums and reshapes again); here it is one forward, and backward the two products,
 // a column sum for the bias and, after a relu, one TsdlReluGrad pass.
 import tf from "../tfjs.cjs";
+import { fusedKernelsRegistered, reluGrad } from "./fused_kernels.js";
 import { loadNative } from "./native_kernels.js";
 import { Scratch } from "./wasm_kernels.js";
 
 const KERNEL = "TsdlDense";
-const RELU_GRAD = "TsdlReluGrad";
 let registered = false;
 
 /**
@@ -52,7 +52,7 @@ function register(): void {
       const [x, kernel, y] = saved;
       const relu = (attrs as { activation: string }).activation === "relu";
       // relu's derivative once (dy where y > 0), here: the three closures below share it.
-      const d = relu ? (tf.engine().runKernel(RELU_GRAD, { dy: dy as tf.Tensor, y }) as tf.Tensor) : (dy as tf.Tensor);
+      const d = relu ? reluGrad(dy as tf.Tensor, y) : (dy as tf.Tensor);
       return {
         x: () => tf.matMul(d, kernel, false, true),
         kernel: () => tf.matMul(x, d, true, false),
@@ -70,7 +70,7 @@ function register(): void {
 export function denseTraining(x: tf.Tensor, kernel: tf.Tensor, bias: tf.Tensor | undefined, activation: "relu" | "linear"): tf.Tensor | undefined {
   if (tf.getBackend() !== "wasm" || x.rank !== 2 || kernel.rank !== 2 || x.dtype !== "float32" || kernel.dtype !== "float32") return undefined;
   if (x.shape[1] !== kernel.shape[0] || x.size === 0 || (bias && (bias.dtype !== "float32" || bias.size !== kernel.shape[1]))) return undefined;
-  if (!tf.getKernel(RELU_GRAD, "wasm")) return undefined; // registered with the fused kernels (fused_kernels.ts)
+  if (!fusedKernelsRegistered()) return undefined;
   register();
   return tf.engine().runKernel(KERNEL, bias ? { x, kernel, bias: bias.rank === 1 ? bias : tf.reshape(bias, [-1]) } : { x, kernel }, { activation }) as tf.Tensor;
 }

@@ -170,7 +170,7 @@ export function registerFusedKernels(a: FusedKernelSet): void {
         const [x, filter, y] = saved;
         const a = attrs as { strides: [number, number]; pad: "same" | "valid"; activation: string; dimRoundingMode?: "floor" };
         const conv = { strides: a.strides, pad: a.pad, dataFormat: "NHWC", dilations: [1, 1], dimRoundingMode: a.dimRoundingMode };
-        const d = a.activation === "relu" ? (tf.engine().runKernel(RELU_GRAD, { dy: dy as tf.Tensor, y }) as tf.Tensor) : (dy as tf.Tensor);
+        const d = a.activation === "relu" ? reluGrad(dy as tf.Tensor, y) : (dy as tf.Tensor);
         return {
           x: () => tf.engine().runKernel("Conv2DBackpropInput", { dy: d, filter }, { ...conv, inputShape: x.shape } as never) as tf.Tensor,
           filter: () => tf.engine().runKernel("Conv2DBackpropFilter", { x, dy: d }, { ...conv, filterShape: filter.shape } as never) as tf.Tensor,
@@ -194,6 +194,16 @@ export function registerFusedKernels(a: FusedKernelSet): void {
   }
 }
 
+/** dy where relu's output y is above 0, else 0: one TsdlReluGrad pass (registered with the fused kernels). */
+export function reluGrad(dy: tf.Tensor, y: tf.Tensor): tf.Tensor {
+  return tf.engine().runKernel(RELU_GRAD, { dy, y }) as tf.Tensor;
+}
+
+/** Whether the fused kernels (TsdlReluGrad among them) are registered on the wasm backend. */
+export function fusedKernelsRegistered(): boolean {
+  return tf.getKernel(RELU_GRAD, "wasm") !== undefined;
+}
+
 let tfjsReluGradient: tf.GradConfig | undefined;
 
 /**
@@ -213,7 +223,7 @@ function overrideReluGradient(): void {
     gradFunc: (dy, saved, attrs) => {
       const [x] = saved;
       if (!ready() || x.dtype !== "float32") return tfjs.gradFunc(dy, saved, attrs);
-      return { x: () => tf.engine().runKernel(RELU_GRAD, { dy: dy as tf.Tensor, y: x }) as tf.Tensor };
+      return { x: () => reluGrad(dy as tf.Tensor, x) };
     },
   });
 }
