@@ -74,3 +74,13 @@ export function denseTraining(x: tf.Tensor, kernel: tf.Tensor, bias: tf.Tensor |
   register();
   return tf.engine().runKernel(KERNEL, bias ? { x, kernel, bias: bias.rank === 1 ? bias : tf.reshape(bias, [-1]) } : { x, kernel }, { activation }) as tf.Tensor;
 }
+
+/**
+ * The gradient of a TsdlDense output y = denseTraining(x, kernel, bias, activation) for upstream dy,
+ * each part computed when called (the training plan asks for the input's only where a layer before
+ * needs it): the kernel's own registered gradient, run outside a tape.
+ */
+export function denseTrainingGrad(dy: tf.Tensor, x: tf.Tensor, kernel: tf.Tensor, y: tf.Tensor, activation: "relu" | "linear"): { x(): tf.Tensor; kernel(): tf.Tensor; bias(): tf.Tensor } {
+  register();
+  return tf.getGradient(KERNEL)!.gradFunc(dy, [x, kernel, y], { activation }) as never;
+}

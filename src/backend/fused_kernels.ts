@@ -245,6 +245,16 @@ export function batchNormTraining(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tenso
 }
 
 /**
+ * The gradient of batchNormTraining's y for upstream dy, from what its forward pass gave (x, the gamma
+ * it used, y, the batch statistics): [dx, dgamma, dbeta] from the kernel's registered gradient, run
+ * outside a tape (the training plan's backward pass).
+ */
+export function batchNormTrainingGrad(dy: tf.Tensor, x: tf.Tensor, gamma: tf.Tensor, y: tf.Tensor, mean: tf.Tensor, variance: tf.Tensor, epsilon: number, relu: boolean): [tf.Tensor, tf.Tensor, tf.Tensor] {
+  const g = tf.getGradient(BN)!.gradFunc([dy], [x, gamma, y, mean, variance], { epsilon, relu }) as Record<"x" | "gamma" | "beta", () => tf.Tensor>;
+  return [g.x(), g.gamma(), g.beta()];
+}
+
+/**
  * Dropout of float32 `x`: a native mask (`seed`, an integer below 2^53, picks it) times x, so that the
  * gradient is tfjs' own product rule. (A kernel with the mask as a second output would make tfjs
  * build a zero gradient for that output in JavaScript at every step: 7 ms for a 32x30x30x32 batch.)

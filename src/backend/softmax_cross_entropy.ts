@@ -105,6 +105,22 @@ function register(): void {
   });
 }
 
+/** The inputs of the values softmaxCrossEntropy made from labels as given (so that they outlive the call). */
+const madeFrom = new WeakMap<tf.Tensor, { logits: tf.Tensor; labels: tf.Tensor; sparse: boolean }>();
+
+/**
+ * For per-row `values` that softmaxCrossEntropy made (and whose inputs are still there): the logits
+ * and the gradient with respect to them for the upstream gradient `dValues`, through the kernel's
+ * registered gradient, without a tape (fit's training plan, for a loss that is the mean of these
+ * values); undefined for other tensors.
+ */
+export function softmaxCrossEntropyGradient(values: tf.Tensor, dValues: () => tf.Tensor): { logits: tf.Tensor; dLogits: tf.Tensor } | undefined {
+  const m = madeFrom.get(values);
+  if (!m || values.isDisposed || m.logits.isDisposed || m.labels.isDisposed) return undefined;
+  const dLogits = tf.getGradient(KERNEL)!.gradFunc(dValues(), [m.logits, m.labels], { sparse: m.sparse }).logits();
+  return { logits: m.logits, dLogits };
+}
+
 /**
  * Cross-entropy of softmax(logits) along the last axis against class indices (`sparse`, shape
  * [rows]) or label rows (the shape of logits), per row, fused with its gradient; undefined off the
@@ -115,6 +131,10 @@ export function softmaxCrossEntropy(logits: tf.Tensor, labels: tf.Tensor, sparse
   if (sparse ? labels.size !== logits.size / logits.shape[logits.rank - 1] : !tf.util.arraysEqual(labels.shape, logits.shape)) return undefined;
   register();
   fusedCalls.crossEntropy++;
-  if (readAsStored(labels, sparse)) return tf.engine().runKernel(KERNEL, { logits, labels }, { sparse }) as tf.Tensor;
+  if (readAsStored(labels, sparse)) {
+    const values = tf.engine().runKernel(KERNEL, { logits, labels }, { sparse }) as tf.Tensor;
+    madeFrom.set(values, { logits, labels, sparse });
+    return values;
+  }
   return tf.tidy(() => tf.engine().runKernel(KERNEL, { logits, labels: tf.cast(labels, sparse ? "int32" : "float32") }, { sparse }) as tf.Tensor);
 }

@@ -51,6 +51,11 @@ export function logitsOf(t: tf.Tensor): HeldLogits | undefined {
   return h && !h.logits.isDisposed ? h : undefined;
 }
 
+/** `t` lets go of its logits without freeing them (whoever made them keeps them). */
+export function forgetLogits(t: tf.Tensor): void {
+  held.delete(t);
+}
+
 /** Frees the logits `t` holds (its values stay). */
 export function dropLogits(t: tf.Tensor): void {
   const h = held.get(t);

@@ -47,6 +47,8 @@ export interface TfBatchNorm extends tf.layers.Layer {
   beta: tf.LayerVariable | null;
   movingMean: tf.LayerVariable;
   movingVariance: tf.LayerVariable;
+  /** Training on the fused kernel (tsdl's class only): see fixedClass. */
+  fusedTraining?(x: tf.Tensor, relu: boolean): { y: tf.Tensor; mean: tf.Tensor; variance: tf.Tensor; gamma: tf.Tensor } | undefined;
 }
 
 type BatchNormClass = new (args: Record<string, unknown>) => TfBatchNorm;
@@ -75,7 +77,7 @@ export const fixedClass = layerClass((): BatchNormClass => {
         const axis = this.axis < 0 ? x.rank + this.axis : this.axis;
         if (axis === x.rank - 1) {
           const fused = this.fusedTraining(x, relu);
-          if (fused) return fused;
+          if (fused) return fused.y;
         }
         const reductionAxes = [...Array(x.rank).keys()].filter((a) => a !== axis);
         const { mean, variance } = tf.moments(x, reductionAxes, true);
@@ -95,8 +97,12 @@ export const fixedClass = layerClass((): BatchNormClass => {
       });
     }
 
-    /** The same computation in tsdl's fused kernel (wasm backend), or undefined where it is not available. */
-    private fusedTraining(x: tf.Tensor, relu: boolean): tf.Tensor | undefined {
+    /**
+     * The same computation in tsdl's fused kernel (wasm backend), moving averages updated, or undefined
+     * where it is not available. Also the training plan's forward pass (training_plan.ts), which keeps
+     * what the kernel's gradient needs: the statistics and the gamma it normalized with.
+     */
+    fusedTraining(x: tf.Tensor, relu: boolean): { y: tf.Tensor; mean: tf.Tensor; variance: tf.Tensor; gamma: tf.Tensor } | undefined {
       const c = x.shape[x.rank - 1];
       const gamma = this.scale && this.gamma ? this.gamma.read() : tf.ones([c]);
       const beta = this.center && this.beta ? this.beta.read() : tf.zeros([c]);
@@ -110,7 +116,7 @@ export const fixedClass = layerClass((): BatchNormClass => {
         const old = variable.read();
         variable.write(tf.sub(old, tf.mul(tf.sub(old, value), 1 - this.momentum)));
       }
-      return r.y;
+      return { ...r, gamma };
     }
   }
   return BatchNormalization;

@@ -4,6 +4,8 @@
 // "crossentropy" resolved from the shapes of the labels and predictions, and Keras' History keys:
 // `loss`, `<output>_loss` (with several losses), `<metric>` or `<output>_<metric>`.
 import tf from "../../tfjs.cjs";
+import { softmaxCrossEntropyGradient } from "../../backend/softmax_cross_entropy.js";
+import { reduceWeightedValues } from "../losses/reduction.js";
 import { getLoss, isLoss, isLossName, unknownLossError, type Loss, type LossIdentifier } from "../losses/index.js";
 import { getMetric, isMetric, isMetricName, unknownMetricError, MeanMetric, type Metric, type MetricIdentifier, type MetricUpdate } from "../metrics/index.js";
 
@@ -235,6 +237,28 @@ export class CompiledTraining {
       total = total ? (tf.add(total, weighted) as tf.Scalar) : weighted;
     }
     return { total: total ?? tf.scalar(0), perOutput };
+  }
+
+  /**
+   * computeLoss without a tape, with the loss's gradient with respect to `wrt`, where that is known:
+   * one output, its loss unweighted, reduced "sum_over_batch_size" without sample weights or a mask,
+   * its values the softmax cross-entropy of logits that are `wrt`'s data (a classifier's held logits,
+   * logits.ts). The values and the mean are computeLoss' own kernels; the gradient is theirs as the
+   * tape would take it: 1/n for each value, then the cross-entropy kernel's gradient. Undefined otherwise.
+   */
+  lossWithGradient(yTrue: readonly tf.Tensor[], yPred: readonly tf.Tensor[], sampleWeight: readonly (tf.Tensor | undefined)[] | undefined, wrt: tf.Tensor): { total: tf.Scalar; perOutput: tf.Scalar[]; gradient: tf.Tensor } | undefined {
+    if (this.losses?.length !== 1 || yPred.length !== 1) return undefined;
+    const l = this.losses[0];
+    if (l.weight !== undefined || sampleWeight?.[l.output] || l.loss.reduction !== "sum_over_batch_size" || !l.loss.callWithMask) return undefined;
+    const { values, mask } = l.loss.callWithMask(yTrue[l.output], yPred[l.output]);
+    const g = mask ? undefined : softmaxCrossEntropyGradient(values, () => tf.fill(values.shape, 1 / values.size));
+    if (!g || g.logits.dataId !== wrt.dataId) {
+      tf.dispose([values, ...(mask ? [mask] : []), ...(g ? [g.dLogits] : [])]);
+      return undefined;
+    }
+    const total = reduceWeightedValues(values, undefined, undefined, "sum_over_batch_size") as tf.Scalar;
+    if (total !== values) values.dispose();
+    return { total, perOutput: [total], gradient: g.dLogits };
   }
 
   /** The slots of the state, in Keras' order: loss, the compiled metrics, the per-output losses. */

@@ -29,6 +29,7 @@ import { applyConstraints, openPenalties } from "../penalties.js";
 import type { CompiledTraining, StateUpdate } from "./compile_utils.js";
 import { MetricsState, sortedLogs } from "./metrics_state.js";
 import { dropLogits } from "../logits.js";
+import { plainRelu, trainingPlan } from "./training_plan.js";
 
 /** Sample weights: one tensor ([samples], for every output), or one per output (a list in output order or a dict by output name). */
 export type SampleWeight = tf.Tensor | number[] | (tf.Tensor | null)[] | Record<string, tf.Tensor>;
@@ -354,19 +355,30 @@ function trainStep(model: Compiled, variables: tf.Variable[], x: Inputs, ys: tf.
   // Keras' compute_loss: the data loss plus the weight and activity regularization penalties.
   const penalties = openPenalties();
   let loss: tf.Scalar;
+  // The loss of the model's outputs: the predictions and the loss per output kept for the metrics.
+  const lossOf = (outputs: tf.Tensor | tf.Tensor[]) => {
+    preds = asList(outputs).map((t) => tf.keep(t));
+    compiled.build(ys, preds);
+    const { total, perOutput: po } = compiled.computeLoss(ys, preds, sw);
+    perOutput = po.map((t) => tf.keep(t));
+    const penalty = penalties.total(model.tf);
+    return penalty ? (tf.add(total, penalty) as tf.Scalar) : total;
+  };
   try {
-    loss = model.optimizer.minimize(
-      () => {
-        preds = asList(forward(model, x, true)).map((t) => tf.keep(t));
-        compiled.build(ys, preds);
-        const { total, perOutput: po } = compiled.computeLoss(ys, preds, sw);
-        perOutput = po.map((t) => tf.keep(t));
-        const penalty = penalties.total(model.tf);
-        return penalty ? (tf.add(total, penalty) as tf.Scalar) : total;
-      },
-      true,
-      variables,
-    )!;
+    const plan = x instanceof tf.Tensor && lossScaleOf(model.optimizer) === null ? trainingPlan(model.tf, variables) : undefined;
+    loss = plan
+      ? plan.step(x as tf.Tensor, {
+          withTape: lossOf,
+          withGradient: (output, wrt) => {
+            compiled.build(ys, [output]);
+            const r = penalties.total(model.tf) ? undefined : compiled.lossWithGradient(ys, [output], sw, wrt);
+            if (!r) return undefined;
+            preds = [tf.keep(output)];
+            perOutput = r.perOutput.map((t) => tf.keep(t));
+            return { value: r.total, gradient: r.gradient };
+          },
+        }, model.optimizer, variables)
+      : model.optimizer.minimize(() => lossOf(forward(model, x, true)), true, variables)!;
   } catch (e) {
     tf.dispose([...preds, ...perOutput]);
     throw e;
@@ -408,18 +420,8 @@ function forward(model: KerasModel, x: Inputs, training: boolean): tf.Tensor | t
   return model.tf.apply(x, { training }) as tf.Tensor;
 }
 
-/** Whether `layer` is relu and nothing else: Activation("relu"), or ReLU() with its defaults. */
-function plainRelu(layer: tf.layers.Layer): boolean {
-  const l = layer as unknown as { activation?: { getClassName(): string }; maxValue?: number | null; negativeSlope?: number; threshold?: number };
-  switch (layer.getClassName()) {
-    case "Activation":
-      return l.activation?.getClassName().toLowerCase() === "relu";
-    case "ReLU":
-      return l.maxValue == null && l.negativeSlope === 0 && l.threshold === 0;
-    default:
-      return false;
-  }
-}
+/** An optimizer's lossScaleFactor (tsdl's optimizers; null for others and when it is off). */
+const lossScaleOf = (o: tf.Optimizer) => (o as { lossScaleFactor?: number | null }).lossScaleFactor ?? null;
 
 /** One evaluation step; returns what it adds to the metric state. */
 function evalStep(model: Compiled, x: Inputs, ys: tf.Tensor[], sw: tf.Tensor[] | undefined, size: number): StateUpdate {
