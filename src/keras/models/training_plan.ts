@@ -1,5 +1,6 @@
-// A Sequential model's training step without tfjs' gradient tape, for the layers whose backward pass
-// tsdl knows: fit's step for an MLP of Dense, BatchNormalization, relu and Flatten layers.
+// A model's training step without tfjs' gradient tape, for a chain of layers whose backward pass tsdl
+// knows (a Sequential model, or a functional one whose layers each take the one before: chainOf, as
+// predict's plan): fit's step for an MLP of Dense, BatchNormalization, relu and Flatten layers.
 //
 // tfjs records every kernel of the forward pass on a tape, then walks it back: for seed 003's MLP
 // (about 30 kernels a step) the recording, the walk and the closures cost ~100 µs of a 1 ms step, and
@@ -16,7 +17,7 @@
 // The kernels are the tape path's, so the step's numbers are the same (test/keras/models/
 // training_plan.test.ts compares the weights after training both ways).
 //
-// Anything else trains through the tape (trainStep in training.ts): functional models, other layers,
+// Anything else trains through the tape (trainStep in training.ts): other graphs, other layers,
 // frozen layers, regularizers (their penalties need the tape), loss scaling, other backends.
 import tf from "../../tfjs.cjs";
 import { denseTraining, denseTrainingGrad } from "../../backend/dense_training.js";
@@ -26,6 +27,7 @@ import { forgetLogits, logitsOf } from "../logits.js";
 import { denseClass, type TfDense } from "../layers/dense.js";
 import { fixedClass, type TfBatchNorm } from "../layers/batch_normalization.js";
 import { activityRegularizerOf } from "../penalties.js";
+import { chainOf } from "./inference_plan.js";
 
 type Layer = tf.layers.Layer;
 
@@ -92,8 +94,9 @@ const nameOf = (w: tf.LayerVariable | tf.Tensor) => (w instanceof tf.Tensor ? (w
 
 /** The plan for `model` as it is now, or undefined where its step needs the tape. */
 export function trainingPlan(model: tf.LayersModel, variables: readonly tf.Variable[]): TrainingPlan | undefined {
-  if (!trainingPlans.enabled || !(model instanceof tf.Sequential) || tf.getBackend() !== "wasm" || !fusedKernelsRegistered()) return undefined;
-  const layers = model.layers;
+  if (!trainingPlans.enabled || tf.getBackend() !== "wasm" || !fusedKernelsRegistered()) return undefined;
+  const layers = chainOf(model);
+  if (!layers) return undefined;
   const cached = plans.get(model);
   const plan = cached && sameLayers(cached.layers, layers) ? cached.plan : makePlan(model, layers);
   if (!cached || cached.plan !== plan) plans.set(model, { layers: layers.map((l) => [l, l.trainable]), plan });
@@ -108,7 +111,7 @@ const plans = new WeakMap<tf.LayersModel, { layers: [Layer, boolean][]; plan: (T
 
 const sameLayers = (was: [Layer, boolean][], now: Layer[]) => was.length === now.length && was.every(([l, t], i) => l === now[i] && l.trainable === t);
 
-function makePlan(model: tf.Sequential, layers: Layer[]): (TrainingPlan & { variables: Set<string> }) | undefined {
+function makePlan(model: tf.LayersModel, body: Layer[]): (TrainingPlan & { variables: Set<string> }) | undefined {
   const input = model.inputs[0];
   if (model.inputs.length !== 1 || model.outputs.length !== 1 || !input || input.dtype !== "float32") return undefined;
   const Dense = denseClass();
@@ -116,7 +119,6 @@ function makePlan(model: tf.Sequential, layers: Layer[]): (TrainingPlan & { vari
   let rank = input.shape.length;
   const stages: Stage[] = [];
   let lastDense = -1;
-  const body = layers.filter((l) => l.getClassName() !== "InputLayer");
   body.forEach((l, i) => l instanceof Dense && (lastDense = i));
   if (lastDense < 0) return undefined;
   for (let i = 0; i <= lastDense; i++) {

@@ -78,6 +78,19 @@ const CASES: Case[] = [
     data: () => ({ x: tf.randomNormal([48, 5], 2, 3, "float32", 8), y: tf.randomUniform([48, 1], 0, 2, "int32", 9).toFloat() }),
   },
   {
+    name: "a functional chain, keras.Model(input, outputs): Dense, BatchNormalization, ReLU(), Dense(softmax), Adam",
+    knownLossGradient: true,
+    model: () => {
+      const input = keras.Input([6, 6]);
+      let h = layers.Flatten()(input);
+      h = layers.ReLU()(layers.BatchNormalization()(layers.Dense(16)(h)));
+      const m = keras.Model(input, layers.Dense(4, { activation: "softmax" })(h));
+      m.compile({ loss: "sparse_categorical_crossentropy", optimizer: optimizers.Adam({ learningRate: 0.01 }), metrics: ["accuracy"] });
+      return m;
+    },
+    data: () => ({ x: images(64, 15), y: classes(64, 4, 16) }),
+  },
+  {
     name: "Dense then Activation(softmax) with mean squared error on one-hot labels (the loss reads the probabilities: under the tape)",
     knownLossGradient: false,
     model: () => {
@@ -154,7 +167,7 @@ test("the plan leaves no tensor behind over epochs", async () => {
   m.dispose();
 });
 
-test("models the plan does not take train through the tape: a regularizer, a frozen layer, Dropout, a functional model", async () => {
+test("models the plan does not take train through the tape: a regularizer, a frozen layer, Dropout, a functional model that is not a chain", async () => {
   const x = tf.randomNormal([32, 6], 0, 1, "float32", 11);
   const y = classes(32, 3, 12);
   const make = (mid: tf.layers.Layer) => {
@@ -165,7 +178,8 @@ test("models the plan does not take train through the tape: a regularizer, a fro
   const frozen = layers.Dense(8) as unknown as tf.layers.Layer;
   frozen.trainable = false;
   const input = keras.Input([6]);
-  const functional = keras.Model(input, layers.Dense(3, { activation: "softmax" })(layers.Dense(8, { activation: "relu" })(input)));
+  const hidden = layers.Dense(6, { activation: "relu" })(input);
+  const functional = keras.Model(input, layers.Dense(3, { activation: "softmax" })(layers.Add()([input, hidden])));
   functional.compile({ loss: "sparse_categorical_crossentropy", optimizer: "sgd" });
   const models = [make(layers.Dense(8, { kernelRegularizer: regularizers.L2(0.01) })), make(frozen), make(layers.Dropout(0.5)), functional];
   for (const m of models) {
