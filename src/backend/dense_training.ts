@@ -7,11 +7,12 @@
 // gradient reshapes, sums and reshapes again); here it is one forward, and backward the two products,
 // a column sum for the bias and, after a relu, one TsdlReluGrad pass.
 import tf from "../tfjs.cjs";
-import { fusedKernelsRegistered, reluGrad } from "./fused_kernels.js";
+import { fusedKernelsRegistered, RELU_GRAD, reluGrad } from "./fused_kernels.js";
 import { loadNative } from "./native_kernels.js";
 import { Scratch } from "./wasm_kernels.js";
 
 const KERNEL = "TsdlDense";
+const GRAD = "TsdlDenseGrad";
 let registered = false;
 
 /**
@@ -44,6 +45,7 @@ function register(): void {
   if (registered) return;
   registered = true;
   tf.registerKernel({ kernelName: KERNEL, backendName: "wasm", kernelFunc: forwardKernel as unknown as tf.KernelFunc });
+  tf.registerKernel({ kernelName: GRAD, backendName: "wasm", kernelFunc: gradKernel as unknown as tf.KernelFunc });
   tf.registerGradient({
     kernelName: KERNEL,
     inputsToSave: ["x", "kernel"],
@@ -76,11 +78,29 @@ export function denseTraining(x: tf.Tensor, kernel: tf.Tensor, bias: tf.Tensor |
 }
 
 /**
- * The gradient of a TsdlDense output y = denseTraining(x, kernel, bias, activation) for upstream dy,
- * each part computed when called (the training plan asks for the input's only where a layer before
- * needs it): the kernel's own registered gradient, run outside a tape.
+ * TsdlDenseGrad(dy, x, kernel, y?) -> [dkernel, dbias?, dx?]: the registered gradient's kernels (relu's
+ * gradient, xᵀ·d, the column sum of d, d·kernelᵀ) as one dispatch; tf.matMul makes four (it reshapes
+ * both operands and its result). The training plan calls it, knowing which parts it needs.
  */
-export function denseTrainingGrad(dy: tf.Tensor, x: tf.Tensor, kernel: tf.Tensor, y: tf.Tensor, activation: "relu" | "linear"): { x(): tf.Tensor; kernel(): tf.Tensor; bias(): tf.Tensor } {
+function gradKernel(args: { inputs: Record<string, tf.TensorInfo>; backend: unknown; attrs: Record<string, unknown> }): tf.TensorInfo[] {
+  const { dy, x, kernel, y } = args.inputs;
+  const { activation, bias, input } = args.attrs as { activation: string; bias: boolean; input: boolean };
+  const s = new Scratch(args.backend);
+  const d = activation === "relu" ? s.run(RELU_GRAD, { dy, y }) : dy;
+  const out = [s.run("BatchMatMul", { a: x, b: d }, { transposeA: true, transposeB: false })];
+  if (bias) out.push(s.run("Sum", { x: d }, { axis: [0], keepDims: false }));
+  if (input) out.push(s.run("BatchMatMul", { a: d, b: kernel }, { transposeA: false, transposeB: true }));
+  return s.keepAll(out);
+}
+
+/**
+ * The gradient of a TsdlDense output y = denseTraining(x, kernel, bias, activation) for upstream dy,
+ * outside a tape (the training plan's backward pass), as the registered gradient computes it: the
+ * kernel's, the bias' where `bias`, the input's where `input` (a layer before needs it).
+ */
+export function denseTrainingGrad(dy: tf.Tensor, x: tf.Tensor, kernel: tf.Tensor, y: tf.Tensor, activation: "relu" | "linear", bias: boolean, input: boolean): { kernel: tf.Tensor; bias?: tf.Tensor; x?: tf.Tensor } {
   register();
-  return tf.getGradient(KERNEL)!.gradFunc(dy, [x, kernel, y], { activation }) as never;
+  const inputs: tf.NamedTensorMap = activation === "relu" ? { dy, x, kernel, y } : { dy, x, kernel };
+  const [dkernel, ...rest] = tf.engine().runKernel(GRAD, inputs, { activation, bias, input }) as tf.Tensor[];
+  return { kernel: dkernel, bias: bias ? rest.shift() : undefined, x: input ? rest.shift() : undefined };
 }

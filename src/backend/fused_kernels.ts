@@ -38,7 +38,8 @@ const XENT = "TsdlCrossEntropy";
 const XENT_GRAD = "TsdlCrossEntropyGrad";
 const ACCURACY = "TsdlAccuracy";
 const CONV = "TsdlConv2DBiasRelu";
-const RELU_GRAD = "TsdlReluGrad";
+/** The relu gradient kernel (dy where y > 0), for kernels that run it inside their own. */
+export const RELU_GRAD = "TsdlReluGrad";
 
 let addon: FusedKernelSet | undefined;
 

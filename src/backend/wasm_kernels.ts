@@ -36,8 +36,12 @@ export class Scratch {
     return t;
   }
   keep(result: TensorInfo): TensorInfo {
-    for (const t of this.made) if (t !== result) (this.backend as WasmBackend).disposeData(t.dataId);
-    return result;
+    return this.keepAll([result])[0];
+  }
+  /** Frees the rest. */
+  keepAll(results: TensorInfo[]): TensorInfo[] {
+    for (const t of this.made) if (!results.includes(t)) (this.backend as WasmBackend).disposeData(t.dataId);
+    return results;
   }
 }
 

@@ -191,10 +191,11 @@ function makePlan(model: tf.LayersModel, body: Layer[]): (TrainingPlan & { varia
       case "relu":
         return wantInput ? reluGrad(dy, v.y) : undefined;
       case "dense": {
-        const g = denseTrainingGrad(dy, v.x, v.kernel!, v.y, s.relu ? "relu" : "linear");
-        grads.set(nameOf(v.kernel!), g.kernel());
-        if (s.layer.useBias && s.layer.bias) grads.set(nameOf(s.layer.bias), g.bias());
-        return wantInput ? g.x() : undefined;
+        const bias = s.layer.useBias && s.layer.bias ? s.layer.bias : undefined;
+        const g = denseTrainingGrad(dy, v.x, v.kernel!, v.y, s.relu ? "relu" : "linear", bias !== undefined, wantInput);
+        grads.set(nameOf(v.kernel!), g.kernel);
+        if (bias) grads.set(nameOf(bias), g.bias!);
+        return g.x;
       }
       case "batchNorm": {
         const [dx, dgamma, dbeta] = batchNormTrainingGrad(dy, v.x, v.gamma!, v.y, v.mean!, v.variance!, s.layer.epsilon, s.relu);
