@@ -53,6 +53,7 @@ struct Plan {
   bool reorderWeights = false;        // user HWIO != inner layout
   dnnl::reorder reorder;                  // HWIO -> inner (forward, backward data) or inner -> HWIO (weight gradient)
   std::unique_ptr<memory> weightsBuffer;  // the filter (or its gradient) in the inner layout
+  int64_t weightsId = -1;                 // inference: the filter tensor whose reorder weightsBuffer holds
 };
 
 std::map<std::vector<int64_t>, Plan>& plans() {
@@ -95,9 +96,14 @@ Plan& plan(const Shape& s) {
 //   strideH, strideW, dilationH, dilationW, padTop, padLeft, padBottom, padRight, hasBias, relu,
 //   srcOffset (x or dx), weightsOffset (W or dW), biasOffset, dstOffset (y or dy)
 //   [, scaleOffset, shiftOffset (-1: none): the forward pass in inference (oneDNN's forward_inference, no
-//   state kept for a gradient), y = act(conv + bias) * scale + shift per channel when they are given]
+//   state kept for a gradient), y = act(conv + bias) * scale + shift per channel when they are given
+//   [, filterId: the filter tensor's id in the wasm backend, which changes whenever its values do (a new
+//   tensor, or fused_kernels.ts' rekey after an in-place update): the filter reordered into oneDNN's
+//   layout is kept and reused while the id is the same (predict's batches: seed 002's second and third
+//   convolutions reordered 60 and 120 µs of filter a batch)]]
 void conv2d(const Heap& h, const Params& p) {
   const bool inference = p.n > 25;
+  const int64_t filterId = p.n > 26 ? p.i(26) : -1;
   const bool affine = inference && p.i(24) >= 0;
   Shape s{p.i(0), p.i(1), p.i(2), p.i(3), p.i(4), p.i(5), p.i(6), p.i(7), p.i(8), p.i(9), p.i(10),
           p.i(11), p.i(12), p.i(13), p.i(14), p.i(15), p.i(16), p.i(17), p.i(18), p.i(19), inference, affine};
@@ -113,7 +119,10 @@ void conv2d(const Heap& h, const Params& p) {
   Plan& pl = plan(s);
   memory srcM(s.src(), cpu(), src), dstM(s.dst(), cpu(), dst), userW(s.weightsUser(), cpu(), wei);
   memory& w = pl.reorderWeights ? *pl.weightsBuffer : userW;
-  if (pl.reorderWeights && s.kind != 2) pl.reorder.execute(queue(), userW, w);
+  if (pl.reorderWeights && s.kind != 2 && (filterId < 0 || filterId != pl.weightsId)) {
+    pl.reorder.execute(queue(), userW, w);
+    pl.weightsId = filterId;  // (-1 for training's calls: the next inference call reorders again)
+  }
   if (s.kind == 0) {
     std::unordered_map<int, memory> args{{DNNL_ARG_SRC, srcM}, {DNNL_ARG_WEIGHTS, w}, {DNNL_ARG_DST, dstM}};
     if (bias) args.emplace(DNNL_ARG_BIAS, memory(memory::desc({s.OC}, dt::f32, tag::x), cpu(), bias));

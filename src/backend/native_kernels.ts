@@ -16,7 +16,7 @@ import { channelsOf, kernel, replaceWasmKernel, Scratch, type KernelFunc } from 
 import { registerFusedKernels } from "./fused_kernels.js";
 import { jsKernels } from "./js_kernels.js";
 import { applyThreadBudget, threadBudget } from "./threads.js";
-import { floatOffset, heap, type WasmBackend } from "./wasm_backend.js";
+import { dataOf, floatOffset, heap, type WasmBackend } from "./wasm_backend.js";
 import { params } from "./native_params.js";
 
 type TensorInfo = tf.TensorInfo;
@@ -227,7 +227,9 @@ function nativeConv2DInference(addon: Addon): KernelFunc {
     const out = backend.makeOutput([g[0], g[4], g[5], g[6]], "float32");
     const at = (t: TensorInfo) => floatOffset(backend, t);
     const affine = scale !== undefined && shift !== undefined;
-    addon.conv2d(heap(backend), params(0, ...g, bias ? 1 : 0, +(act === "relu"), at(x), at(filter), bias ? at(bias) : -1, at(out), affine ? at(scale) : -1, affine ? at(shift) : -1));
+    // The filter's wasm id: conv.cc keeps the filter in oneDNN's layout while it stays the same.
+    const filterId = dataOf(backend, filter)?.id ?? -1;
+    addon.conv2d(heap(backend), params(0, ...g, bias ? 1 : 0, +(act === "relu"), at(x), at(filter), bias ? at(bias) : -1, at(out), affine ? at(scale) : -1, affine ? at(shift) : -1, filterId));
     return out;
   };
 }

@@ -226,6 +226,41 @@ test("each predict sees the weights as they are then: the kept plan is made agai
   model.dispose();
 });
 
+test("convolutions in predict keep their filters in oneDNN's layout only while they stay the same: two layers of one shape, after fit (in-place steps), setWeights and an assign", async () => {
+  keras.backend.clearSession();
+  // Two convolutions of the same shape share a native plan, and 16 channels make oneDNN reorder the filters.
+  const model = keras.Sequential([keras.Input([6, 6, 16]), layers.Conv2D(16, 3, { padding: "same", activation: "relu" }), layers.Conv2D(16, 3, { padding: "same" }), layers.Flatten(), layers.Dense(3)]);
+  model.compile({ optimizer: keras.optimizers.SGD({ learningRate: 0.05, momentum: 0.9 }), loss: "mse" });
+  const x = tf.randomNormal([8, 6, 6, 16], 0, 1, "float32", 7);
+  const y = tf.randomNormal([8, 3], 0, 1, "float32", 8);
+  const check = async (what: string, last?: tf.Tensor) => {
+    for (let i = 0; i < 2; i++) {
+      const now = (await model.predict(x)) as tf.Tensor;
+      const expected = layerByLayer(model, x);
+      const diff = await maxAbsDiff(now, expected);
+      assert.ok(diff < 1e-4, `${what}, predict ${i + 1}: predict = the layers with their weights (max |difference| ${diff})`);
+      if (last) assert.ok((await maxAbsDiff(now, last)) > 1e-3, `${what}: the outputs changed`);
+      tf.dispose(expected);
+      if (i === 1) return now;
+      now.dispose();
+    }
+  };
+  let last = await check("first");
+  const changes: [string, () => unknown][] = [
+    ["fit", () => model.fit(x, y, { epochs: 1, batchSize: 4, shuffle: false, verbose: 0 })],
+    ["setWeights", () => tf.tidy(() => model.layers[1].setWeights([tf.mul(model.layers[1].getWeights()[0], -2), model.layers[1].getWeights()[1]]))],
+    ["assign", () => tf.tidy(() => (model.layers[0].weights[0].read() as tf.Variable).assign(tf.randomNormal([3, 3, 16, 16], 0, 0.2, "float32", 9)))],
+  ];
+  for (const [what, change] of changes) {
+    await change();
+    const now = await check(what, last);
+    last?.dispose();
+    last = now;
+  }
+  tf.dispose([x, y, last!]);
+  model.dispose();
+});
+
 /** Seed 000's logistic model in small (BatchNormalization, Flatten, Dense(softmax)), randomized statistics, and 40 inputs. */
 function logisticInSmall() {
   keras.backend.clearSession();
