@@ -263,8 +263,14 @@ export function batchNormTrainingGrad(dy: tf.Tensor, x: tf.Tensor, gamma: tf.Ten
  */
 export function dropoutTraining(x: tf.Tensor, rate: number, seed: number): tf.Tensor | undefined {
   if (!ready() || x.dtype !== "float32" || x.size === 0) return undefined;
+  return tf.tidy(() => tf.mul(x, dropoutMask(x.shape, rate, seed)!));
+}
+
+/** dropoutTraining's mask (each entry 0 or 1 / (1 - rate)), or undefined where the kernel is not available. */
+export function dropoutMask(shape: number[], rate: number, seed: number): tf.Tensor | undefined {
+  if (!ready()) return undefined;
   fusedCalls.dropout++;
-  return tf.tidy(() => tf.mul(x, tf.engine().runKernel(DROPOUT_MASK, {}, { shape: x.shape, rate, seed }) as tf.Tensor));
+  return tf.engine().runKernel(DROPOUT_MASK, {}, { shape, rate, seed }) as tf.Tensor;
 }
 
 /**

@@ -7,7 +7,7 @@
 // from one tsdl kernel (native or JavaScript); elsewhere from tfjs' dropout.
 // Porting note: rate must be below 1 when the layer is made (Keras refuses rate = 1 only when called).
 import tf from "../../tfjs.cjs";
-import { dropoutTraining } from "../../backend/fused_kernels.js";
+import { dropoutMask, fusedKernelsRegistered } from "../../backend/fused_kernels.js";
 import { callable, type Callable } from "../callable.js";
 import { baseArgs, type BaseLayerOptions, layerClass } from "./common.js";
 
@@ -40,11 +40,12 @@ export function noiseShapeArg(v: unknown, where: string): (number | null)[] | nu
   return v.slice();
 }
 
-interface TfDropout extends tf.layers.Layer {
+export interface TfDropout extends tf.layers.Layer {
   rate: number;
   seed?: number;
   noiseShape?: number[];
   getNoiseShape(x: tf.Tensor): number[] | undefined;
+  trainingMask(x: tf.Tensor): tf.Tensor | undefined;
 }
 
 type DropoutClass = new (args: Record<string, unknown>) => TfDropout;
@@ -58,9 +59,24 @@ export const dropoutClass = layerClass((): DropoutClass => {
     call(inputs: tf.Tensor | tf.Tensor[], kwargs: Record<string, unknown>): tf.Tensor | tf.Tensor[] {
       const x = Array.isArray(inputs) ? inputs[0] : inputs;
       if (kwargs.training !== true || !(this.rate > 0 && this.rate < 1)) return super.call(inputs, kwargs);
+      return tf.tidy(() => {
+        const mask = this.trainingMask(x);
+        if (mask) return tf.mul(x, mask);
+        this.seeds ??= new SeedSequence(this.seed);
+        return tf.dropout(x, this.rate, this.getNoiseShape(x), this.seeds.next());
+      });
+    }
+
+    /**
+     * The mask of a training step's dropout of x from tsdl's kernel (the step's seed drawn), where the
+     * kernel makes it (wasm, float32, no noise shape); undefined otherwise, drawing nothing. The training
+     * plan's dropout too (training_plan.ts), which keeps the mask for its backward pass.
+     */
+    trainingMask(x: tf.Tensor): tf.Tensor | undefined {
+      if (!(this.rate > 0 && this.rate < 1) || this.noiseShape != null || x.dtype !== "float32" || x.size === 0) return undefined;
+      if (tf.getBackend() !== "wasm" || !fusedKernelsRegistered()) return undefined;
       this.seeds ??= new SeedSequence(this.seed);
-      const seed = this.seeds.next();
-      return tf.tidy(() => (this.noiseShape == null ? dropoutTraining(x, this.rate, seed) : undefined) ?? tf.dropout(x, this.rate, this.getNoiseShape(x), seed));
+      return dropoutMask(x.shape, this.rate, this.seeds.next());
     }
   }
   return Dropout;

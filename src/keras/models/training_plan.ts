@@ -1,6 +1,6 @@
 // A model's training step without tfjs' gradient tape, for a chain of layers whose backward pass tsdl
 // knows (a Sequential model, or a functional one whose layers each take the one before: chainOf, as
-// predict's plan): fit's step for an MLP of Dense, BatchNormalization, relu and Flatten layers.
+// predict's plan): fit's step for an MLP of Dense, BatchNormalization, relu, Dropout and Flatten layers.
 //
 // tfjs records every kernel of the forward pass on a tape, then walks it back: for seed 003's MLP
 // (about 30 kernels a step) the recording, the walk and the closures cost ~100 µs of a 1 ms step, and
@@ -26,6 +26,7 @@ import { withItsLogits } from "../activations.js";
 import { forgetLogits, logitsOf } from "../logits.js";
 import { denseClass, type TfDense } from "../layers/dense.js";
 import { fixedClass, type TfBatchNorm } from "../layers/batch_normalization.js";
+import { dropoutClass, type TfDropout } from "../layers/dropout.js";
 import { activityRegularizerOf } from "../penalties.js";
 import { chainOf } from "./inference_plan.js";
 
@@ -34,6 +35,7 @@ type Layer = tf.layers.Layer;
 /** One step of the forward pass that the plan differentiates itself. */
 type Stage =
   | { kind: "flatten" }
+  | { kind: "dropout"; layer: TfDropout }
   | { kind: "relu" }
   | { kind: "dense"; layer: TfDense; relu: boolean }
   | { kind: "batchNorm"; layer: TfBatchNorm; relu: boolean };
@@ -43,6 +45,7 @@ interface Saved {
   x: tf.Tensor;
   y: tf.Tensor;
   kernel?: tf.Tensor;
+  mask?: tf.Tensor;
   gamma?: tf.Tensor;
   mean?: tf.Tensor;
   variance?: tf.Tensor;
@@ -115,6 +118,7 @@ function makePlan(model: tf.LayersModel, body: Layer[]): (TrainingPlan & { varia
   const input = model.inputs[0];
   if (model.inputs.length !== 1 || model.outputs.length !== 1 || !input || input.dtype !== "float32") return undefined;
   const Dense = denseClass();
+  const Dropout = dropoutClass();
   const BatchNorm = fixedClass();
   let rank = input.shape.length;
   const stages: Stage[] = [];
@@ -139,6 +143,10 @@ function makePlan(model: tf.LayersModel, body: Layer[]): (TrainingPlan & { varia
       const relu = plainRelu(body[i + 1]) && i + 1 < lastDense;
       stages.push({ kind: "batchNorm", layer: bn, relu });
       if (relu) i++;
+    } else if (layer instanceof Dropout) {
+      const d = layer as unknown as TfDropout;
+      if (d.rate > 0 && d.noiseShape != null) return undefined; // (tfjs' dropout, not tsdl's mask kernel)
+      if (d.rate > 0) stages.push({ kind: "dropout", layer: d });
     } else if (layer.getClassName() === "Flatten") {
       if ((layer as unknown as { dataFormat?: string }).dataFormat === "channelsFirst") return undefined;
       stages.push({ kind: "flatten" });
@@ -171,6 +179,10 @@ function makePlan(model: tf.LayersModel, body: Layer[]): (TrainingPlan & { varia
         return { x, y: x.rank === 2 ? x : tf.reshape(x, [x.shape[0], -1]) };
       case "relu":
         return { x, y: tf.relu(x) };
+      case "dropout": {
+        const mask = s.layer.trainingMask(x);
+        return mask && { x, y: tf.mul(x, mask), mask };
+      }
       case "dense": {
         const kernel = s.layer.kernel.read();
         const bias = s.layer.useBias && s.layer.bias ? s.layer.bias.read() : undefined;
@@ -190,6 +202,8 @@ function makePlan(model: tf.LayersModel, body: Layer[]): (TrainingPlan & { varia
         return wantInput ? tf.reshape(dy, v.x.shape) : undefined;
       case "relu":
         return wantInput ? reluGrad(dy, v.y) : undefined;
+      case "dropout":
+        return wantInput ? tf.mul(dy, v.mask!) : undefined;
       case "dense": {
         const bias = s.layer.useBias && s.layer.bias ? s.layer.bias : undefined;
         const g = denseTrainingGrad(dy, v.x, v.kernel!, v.y, s.relu ? "relu" : "linear", bias !== undefined, wantInput);

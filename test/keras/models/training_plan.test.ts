@@ -78,6 +78,16 @@ const CASES: Case[] = [
     data: () => ({ x: tf.randomNormal([48, 5], 2, 3, "float32", 8), y: tf.randomUniform([48, 1], 0, 2, "int32", 9).toFloat() }),
   },
   {
+    name: "keras.io's MNIST MLP: Dense(relu), Dropout (seeded, a new mask each step), Dense(relu), Dropout, Dense(softmax), RMSprop",
+    knownLossGradient: true,
+    model: () => {
+      const m = keras.Sequential([keras.Input([6, 6]), layers.Flatten(), layers.Dense(24, { activation: "relu" }), layers.Dropout(0.3, { seed: 3 }), layers.Dense(24, { activation: "relu" }), layers.Dropout(0.2, { seed: 4 }), layers.Dense(5, { activation: "softmax" })]);
+      m.compile({ loss: "sparse_categorical_crossentropy", optimizer: optimizers.RMSprop(), metrics: ["accuracy"] });
+      return m;
+    },
+    data: () => ({ x: images(80, 17), y: classes(80, 5, 18) }),
+  },
+  {
     name: "a functional chain, keras.Model(input, outputs): Dense, BatchNormalization, ReLU(), Dense(softmax), Adam",
     knownLossGradient: true,
     model: () => {
@@ -167,7 +177,7 @@ test("the plan leaves no tensor behind over epochs", async () => {
   m.dispose();
 });
 
-test("models the plan does not take train through the tape: a regularizer, a frozen layer, Dropout, a functional model that is not a chain", async () => {
+test("models the plan does not take train through the tape: a regularizer, a frozen layer, Dropout with a noise shape, a functional model that is not a chain", async () => {
   const x = tf.randomNormal([32, 6], 0, 1, "float32", 11);
   const y = classes(32, 3, 12);
   const make = (mid: tf.layers.Layer) => {
@@ -181,7 +191,7 @@ test("models the plan does not take train through the tape: a regularizer, a fro
   const hidden = layers.Dense(6, { activation: "relu" })(input);
   const functional = keras.Model(input, layers.Dense(3, { activation: "softmax" })(layers.Add()([input, hidden])));
   functional.compile({ loss: "sparse_categorical_crossentropy", optimizer: "sgd" });
-  const models = [make(layers.Dense(8, { kernelRegularizer: regularizers.L2(0.01) })), make(frozen), make(layers.Dropout(0.5)), functional];
+  const models = [make(layers.Dense(8, { kernelRegularizer: regularizers.L2(0.01) })), make(frozen), make(layers.Dropout(0.5, { noiseShape: [null, 1] })), functional];
   for (const m of models) {
     const before = trainingPlans.steps;
     const h = await m.fit(x, y, { epochs: 2, batchSize: 16, verbose: 0 });
