@@ -5,7 +5,7 @@
 import { test, before } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync, spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import sharp from "sharp";
@@ -83,6 +83,13 @@ test("native JPEG decodes reject what they cannot decode, and settle every promi
   await Promise.all(outs.map((o, i) => decodeJpeg(files[i % 4], o, 64, 48, 3, 1)));
   for (const [i, o] of outs.entries()) assert.deepEqual(o, outs[i % 4], `decode ${i}`);
   assert.ok(outs[0].some((v) => v > 0) && outs[0].every((v) => v >= 0 && v <= 255));
+  if (process.platform === "linux") {
+    // The threads that decoded run under SCHED_BATCH (policy 3: /proc's stat, field 41), the main thread not.
+    const policy = (tid: string) => Number(readFileSync(`/proc/self/task/${tid}/stat`, "utf8").split(") ")[1].split(" ")[38]);
+    const policies = readdirSync("/proc/self/task").map((tid) => [tid, policy(tid)] as const);
+    assert.ok(policies.some(([, p]) => p === 3), `thread policies ${JSON.stringify(policies)}`);
+    assert.equal(policy(String(process.pid)), 0);
+  }
   const notJpeg = join(dir, "not.jpg");
   writeFileSync(notJpeg, "not a JPEG at all");
   await assert.rejects(decodeJpeg(notJpeg, outs[0], 64, 48, 3, 1), /Not a JPEG file/);
