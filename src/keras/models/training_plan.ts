@@ -9,8 +9,10 @@
 //     a BatchNormalization's statistics); a plain relu after a BatchNormalization or a linear Dense
 //     goes inside that layer's kernel;
 //   - the loss from the last Dense's product z: its activation (a softmax holding z as its logits,
-//     logits.ts), the weightless layers after it and compile's loss, sample weights and all, under a
-//     tape of their own (a few kernels), which gives dLoss/dz;
+//     logits.ts), the weightless layers after it and compile's loss, and dLoss/dz: from the loss itself
+//     where it knows it (a softmax cross-entropy of the held logits, averaged: 1/n for each sample, then
+//     the cross-entropy kernel's gradient; compile_utils' lossWithGradient), else from a tape of the
+//     loss's own few kernels (any loss, sample weights and all);
 //   - backward, stage by stage, through the kernels' own registered gradients (dense_training.ts,
 //     fused_kernels.ts), the input's gradient only where a layer before needs it;
 //   - the optimizer's applyGradients with the gradients in the order minimize would give them.
@@ -62,8 +64,8 @@ export interface LossOf {
 
 export interface TrainingPlan {
   /**
-   * One step: the forward pass, `loss(output)` (compile's loss of the model's output, under a tape of
-   * its own), the backward pass, `optimizer.applyGradients`. Returns the loss.
+   * One step: the forward pass, compile's loss of the model's output and its gradient (`loss`), the
+   * backward pass, `optimizer.applyGradients`. Returns the loss.
    */
   step(x: tf.Tensor, loss: LossOf, optimizer: tf.Optimizer, variables: readonly tf.Variable[]): tf.Scalar;
 }
