@@ -223,3 +223,37 @@ test("predict equals tfjs-layers' own predict, for Sequential (run layer by laye
     for (let i = 0; i < ours.length; i++) assert.ok(Math.abs(ours[i] - theirs[i]) < 1e-5, `output ${i}: ${ours[i]} vs ${theirs[i]}`);
   }
 });
+
+test("evaluate and predict take Keras' verbose 0, 1, 2 and \"auto\": 2 is one line without the bar, predict is silent unless asked, other values are refused", async () => {
+  const model = keras.Sequential([keras.Input([4]), layers.Dense(3, { activation: "softmax" })]);
+  model.compile({ loss: "sparse_categorical_crossentropy", optimizer: "sgd", metrics: ["accuracy"] });
+  const x = tf.randomNormal([40, 4], 0, 1, "float32", 3);
+  const y = tf.randomUniform([40], 0, 3, "int32", 4).toFloat();
+  const printed = async (f: () => Promise<unknown>): Promise<string[]> => {
+    const lines: string[] = [];
+    const log = console.log;
+    console.log = (s: string) => void lines.push(String(s));
+    try {
+      const r = await f();
+      if (r instanceof tf.Tensor) r.dispose();
+    } finally {
+      console.log = log;
+    }
+    return lines;
+  };
+  const two = await printed(() => model.evaluate(x, y, { verbose: 2, batchSize: 16 }));
+  assert.equal(two.length, 1);
+  assert.match(two[0], /^3\/3 - \d+s - \d+(\.\d+)?(us|ms|s)\/step - accuracy: \d\.\d{4} - loss: \d\.\d{4}$/);
+  const one = await printed(() => model.evaluate(x, y, { batchSize: 16 }));
+  assert.match(one[0], /^3\/3 \[=+\] - /);
+  assert.deepEqual(await printed(() => model.evaluate(x, y, { verbose: 0 })), []);
+  assert.deepEqual(await printed(() => model.predict(x)), []);
+  assert.deepEqual(await printed(() => model.predict(x, { verbose: 0 })), []);
+  const predicted = await printed(() => model.predict(x, { verbose: 2, batchSize: 16 }));
+  assert.equal(predicted.length, 1);
+  assert.match(predicted[0], /^3\/3 - \d+s - \d+(\.\d+)?(us|ms|s)\/step$/);
+  await assert.rejects(model.evaluate(x, y, { verbose: 3 as never }), /evaluate: verbose must be 0, 1, 2 or "auto", got 3/);
+  await assert.rejects(model.predict(x, { verbose: "yes" as never }), /predict: verbose must be 0, 1, 2 or "auto", got "yes"/);
+  tf.dispose([x, y]);
+  model.dispose();
+});

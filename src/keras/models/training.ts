@@ -101,8 +101,11 @@ export function setLivePlotFactory(f: () => Callback): void {
 export interface EvaluateOptions {
   /** Default 32. */
   batchSize?: number;
-  /** 0 silent, 1 progress bar. Default 1 (as Keras). */
-  verbose?: 0 | 1;
+  /**
+   * 0 silent, 1 the progress line, 2 one line without the bar, "auto" 1. Default "auto" (as Keras).
+   * Porting note: the line is printed once, at the end.
+   */
+  verbose?: 0 | 1 | 2 | "auto";
   /** Batches to use from a generator. Default: its length. */
   steps?: number;
   /** Each sample's weight in the loss (and weightedMetrics). */
@@ -114,6 +117,11 @@ export interface EvaluateOptions {
 export interface PredictOptions {
   /** Default 32. */
   batchSize?: number;
+  /**
+   * 1 or 2: a line at the end with the steps and the time per step; 0 or "auto": silent. Default "auto".
+   * Porting note: Keras' "auto" shows a progress bar; tsdl's predict is silent unless asked.
+   */
+  verbose?: 0 | 1 | 2 | "auto";
   /** Batches to use from a generator. Default: its length. */
   steps?: number;
 }
@@ -309,9 +317,9 @@ function checkData(model: KerasModel, x: Inputs, ys: tf.Tensor[] | undefined, wh
   });
 }
 
-function verbosity(v: FitOptions["verbose"]): 0 | 1 | 2 {
-  if (v === undefined || v === "auto") return 1;
-  if (v !== 0 && v !== 1 && v !== 2) throw new Error(`fit: verbose must be 0, 1, 2 or "auto", got ${JSON.stringify(v)}`);
+function verbosity(v: FitOptions["verbose"], what = "fit", auto: 0 | 1 = 1): 0 | 1 | 2 {
+  if (v === undefined || v === "auto") return auto;
+  if (v !== 0 && v !== 1 && v !== 2) throw new Error(`${what}: verbose must be 0, 1, 2 or "auto", got ${JSON.stringify(v)}`);
   return v;
 }
 
@@ -666,6 +674,7 @@ export async function evaluateModel(model: KerasModel, xArg: unknown, yArg: unkn
   await ready();
   assertCompiled(model, "evaluate");
   const batchSize = positiveInt("evaluate: batchSize", options.batchSize, 32);
+  const verbose = verbosity(options.verbose, "evaluate");
   let data: TensorData | BatchSource;
   const owned: tf.Tensor[] = [];
   if (isBatchSource(xArg)) data = xArg;
@@ -673,9 +682,9 @@ export async function evaluateModel(model: KerasModel, xArg: unknown, yArg: unkn
   const started = performance.now();
   try {
     const logs = await evaluateLoop(model, data, batchSize, options.steps, "");
-    if ((options.verbose ?? 1) === 1) {
+    if (verbose) {
       const n = isBatchSource(data) ? undefined : Math.ceil(numSamples(data.x) / batchSize);
-      console.log(progressLine(n ?? 0, n, (performance.now() - started) / 1000, logs, 1, true));
+      console.log(progressLine(n ?? 0, n, (performance.now() - started) / 1000, logs, verbose, true));
     }
     if (options.returnDict) return logs;
     return model.compiled.orderedKeys(logs).map((k) => logs[k]);
@@ -741,6 +750,8 @@ export async function predictOnBatch(model: KerasModel, xArg: unknown): Promise<
 export async function predictModel(model: KerasModel, xArg: unknown, options: PredictOptions): Promise<tf.Tensor | tf.Tensor[]> {
   await ready();
   const batchSize = positiveInt("predict: batchSize", options.batchSize, 32);
+  const verbose = verbosity(options.verbose, "predict", 0);
+  const started = performance.now();
   let data: TensorData | BatchSource;
   let owned: tf.Tensor[] | undefined;
   if (isBatchSource(xArg)) data = xArg;
@@ -771,6 +782,7 @@ export async function predictModel(model: KerasModel, xArg: unknown, options: Pr
       await maybeYield();
     }
     if (parts.length === 0) throw new Error("predict: the data yielded no batches");
+    if (verbose) console.log(progressLine(parts.length, parts.length, (performance.now() - started) / 1000, undefined, verbose, true));
     const outs = parts[0].map((_, o) => (parts.length === 1 ? parts[0][o] : tf.concat(parts.map((p) => p[o]), 0)));
     if (parts.length > 1) parts.forEach((p) => tf.dispose(p));
     return outs.length === 1 ? outs[0] : outs;
