@@ -29,6 +29,20 @@ def value_of(kc, code):
     return results[0] if results else None
 
 
+def wait_for_output(kc, msg_id, text, timeout):
+    """Reads the cell's output messages until one shows `text`."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        msg = kc.get_iopub_msg(timeout=deadline - time.time())
+        if msg["parent_header"].get("msg_id") != msg_id:
+            continue
+        c = msg["content"]
+        shown = c.get("text", "") + "".join(str(v) for v in c.get("data", {}).values())
+        if text in shown:
+            return
+    raise TimeoutError(f"no output showing {text!r}")
+
+
 def wait_for_reply(kc, msg_id, timeout):
     deadline = time.time() + timeout
     while time.time() < deadline:
@@ -42,8 +56,10 @@ def test_interrupt_stops_fit_keeps_weights_and_the_kernel(kernel):
     km, kc = kernel
     assert run(kc, SETUP)["status"] == "ok"
     before = value_of(kc, "(await model.layers[1].getWeights()[0].data())[0]")
-    msg_id = kc.execute("const h = await model.fit(x, y, { epochs: 50, batchSize: 32, verbose: 1 });")
-    time.sleep(4)  # training is under way
+    msg_id = kc.execute("const h = await model.fit(x, y, { epochs: 1000, batchSize: 32, verbose: 1 });")
+    # Training is under way once the progress bar has shown its second epoch (the cell is checked and
+    # compiled first, which takes seconds on a loaded machine); 1000 epochs cannot end before the interrupt.
+    wait_for_output(kc, msg_id, "Epoch 2/1000", timeout=60)
     started = time.time()
     km.interrupt_kernel()
     reply = wait_for_reply(kc, msg_id, timeout=30)
@@ -55,7 +71,7 @@ def test_interrupt_stops_fit_keeps_weights_and_the_kernel(kernel):
     # The model is still there, trained a little (weights changed), and trains again.
     after = value_of(kc, "(await model.layers[1].getWeights()[0].data())[0]")
     assert after != before
-    assert value_of(kc, "model.history!.epoch.length < 50") == "true"
+    assert value_of(kc, "model.history!.epoch.length < 1000") == "true"
     assert run(kc, "await model.fit(x.slice(0, 64), y.slice(0, 64), { epochs: 1, verbose: 0 }); 1")["status"] == "ok"
 
 
