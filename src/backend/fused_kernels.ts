@@ -256,17 +256,12 @@ export function batchNormTrainingGrad(dy: tf.Tensor, x: tf.Tensor, gamma: tf.Ten
 }
 
 /**
- * Dropout of float32 `x`: a native mask (`seed`, an integer below 2^53, picks it) times x, so that the
- * gradient is tfjs' own product rule. (A kernel with the mask as a second output would make tfjs
- * build a zero gradient for that output in JavaScript at every step: 7 ms for a 32x30x30x32 batch.)
- * Undefined where the kernel is not available.
+ * A dropout mask for `shape` from the native (or JavaScript) kernel, each entry 0 or 1 / (1 - rate)
+ * (`seed`, an integer below 2^53, picks it); Dropout multiplies its input by it, so that the gradient
+ * is tfjs' own product rule. (A kernel giving x times the mask with the mask as a second output would
+ * make tfjs build a zero gradient for that output in JavaScript at every step: 7 ms for a 32x30x30x32
+ * batch.) Undefined where the kernel is not available.
  */
-export function dropoutTraining(x: tf.Tensor, rate: number, seed: number): tf.Tensor | undefined {
-  if (!ready() || x.dtype !== "float32" || x.size === 0) return undefined;
-  return tf.tidy(() => tf.mul(x, dropoutMask(x.shape, rate, seed)!));
-}
-
-/** dropoutTraining's mask (each entry 0 or 1 / (1 - rate)), or undefined where the kernel is not available. */
 export function dropoutMask(shape: number[], rate: number, seed: number): tf.Tensor | undefined {
   if (!ready()) return undefined;
   fusedCalls.dropout++;
