@@ -377,9 +377,10 @@ function trainStep(model: Compiled, variables: tf.Variable[], x: Inputs, ys: tf.
     loss = plan
       ? plan.step(x as tf.Tensor, {
           withTape: lossOf,
+          // (The plan takes no model with regularization penalties: trainingPlan checks its layers.)
           withGradient: (output, wrt) => {
             compiled.build(ys, [output]);
-            const r = penalties.total(model.tf) ? undefined : compiled.lossWithGradient(ys, [output], sw, wrt);
+            const r = compiled.lossWithGradient(ys, [output], sw, wrt);
             if (!r) return undefined;
             preds = [tf.keep(output)];
             perOutput = r.perOutput.map((t) => tf.keep(t));
