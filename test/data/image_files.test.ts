@@ -30,6 +30,21 @@ before(async () => {
   const grey = join(dir, "a", "grey.jpg");
   writeFileSync(grey, await sharp(await standIn.petJpeg("cat", 300, 9)).greyscale().jpeg().toBuffer());
   files.push(grey);
+  // PIL's encoder, for the chroma layouts sharp does not write (4:2:2, 4:4:4), progressive files and
+  // sizes down to a few pixels (a chroma plane 2 samples wide, which libjpeg replicates, not filters).
+  const made = execFileSync("/usr/bin/python3", ["-c", `
+import sys
+import numpy as np
+from PIL import Image
+rng = np.random.default_rng(7)
+for w, h, sub, prog in [(333, 251, 0, False), (500, 375, 1, False), (257, 190, 2, True), (7, 5, 1, False), (3, 4, 2, False), (64, 48, 1, True)]:
+    yy, xx = np.mgrid[0:h, 0:w]
+    a = np.stack([xx * 255 / max(w - 1, 1), yy * 255 / max(h - 1, 1), (xx + yy) % 64 * 4], -1) + rng.normal(0, 40, (h, w, 3))
+    f = f"${join(dir, "a")}/pil-{w}x{h}-s{sub}-p{int(prog)}.jpg"
+    Image.fromarray(np.clip(a, 0, 255).astype(np.uint8)).save(f, quality=80, subsampling=sub, progressive=prog)
+    print(f)
+`], { encoding: "utf8" });
+  files.push(...made.trim().split("\n"));
 });
 
 /** PIL's bytes of each file (sorted as flowFromDirectory lists them), as Keras' load_img makes them. */
@@ -42,7 +57,7 @@ for f in sorted(sys.argv[1:]):
     if img.mode != "${mode}":
         img = img.convert("${mode}")
     sys.stdout.buffer.write(img.resize((${w}, ${h}), Image.NEAREST).tobytes())
-`, ...files]);
+`, ...files], { maxBuffer: 1 << 28 });
   const size = h * w * (mode === "RGB" ? 3 : 1);
   return Array.from({ length: files.length }, (_, i) => out.subarray(i * size, (i + 1) * size));
 }
@@ -95,6 +110,29 @@ test("native JPEG decodes reject what they cannot decode, and settle every promi
   await assert.rejects(decodeJpeg(notJpeg, outs[0], 64, 48, 3, 1), /Not a JPEG file/);
   await assert.rejects(decodeJpeg(join(dir, "missing.jpg"), outs[0], 64, 48, 3, 1), /cannot open .*missing\.jpg/);
   await assert.rejects(decodeJpeg(files[0], new Float32Array(10), 64, 48, 3, 1), /the output array is too small/);
+});
+
+// The decoder's own upsampling and colour conversion (native/jpeg.cc's raw path, for 4:4:4, 4:2:2 and
+// 4:2:0 colour JPEGs) gives libjpeg's RGB output to the bit: against libjpeg's own path on the same
+// files, down- and up-scaled (up-scaling keeps every source pixel and each of its neighbourhoods).
+test("native JPEG decodes: the raw-component path gives the pixels of libjpeg's RGB output", { skip: !native && "the native decoder is not built" }, async () => {
+  type Decode = (path: string, out: Float32Array, h: number, w: number, c: number, scale: number, raw: boolean) => Promise<void>;
+  const decodeJpeg = (loadNative().addon as unknown as { decodeJpeg: Decode }).decodeJpeg;
+  for (const f of files)
+    for (const [h, w, c] of [[224, 224, 3], [61, 97, 1], [900, 1000, 3]]) {
+      const raw = new Float32Array(h * w * c);
+      const full = new Float32Array(h * w * c);
+      await decodeJpeg(f, raw, h, w, c, 1, true);
+      await decodeJpeg(f, full, h, w, c, 1, false);
+      let bad = 0;
+      for (let j = 0; j < raw.length; j++) if (raw[j] !== full[j]) bad++;
+      assert.equal(bad, 0, `${f} to ${h}x${w}x${c}: ${bad} of ${raw.length} values differ`);
+    }
+  // a truncated file is still refused on the raw path (libjpeg's warning is an error here, as PIL's)
+  const whole = readFileSync(files.find((f) => f.includes("-p1"))!);
+  const cut = join(dir, "cut.jpeg.bin");
+  writeFileSync(cut, whole.subarray(0, whole.length >> 1));
+  await assert.rejects(decodeJpeg(cut, new Float32Array(224 * 224 * 3), 224, 224, 3, 1, true), /Premature end of JPEG file/);
 });
 
 // With other programs on every core (another notebook training on the machine), decodes still get
