@@ -138,6 +138,7 @@ NAPI_MODULE_INIT() {
   add(env, exports, "threads", threads);
   add(env, exports, "sgemm", call<sgemm>);
   add(env, exports, "conv2d", call<conv2d>);
+  add(env, exports, "depthwiseConv2d", call<depthwise_conv2d>);
   add(env, exports, "batchNormTrain", call<batch_norm_train>);
   add(env, exports, "batchNormGrad", call<batch_norm_grad>);
   add(env, exports, "batchNormInfer", call<batch_norm_infer>);

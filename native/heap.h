@@ -27,6 +27,7 @@ struct Params {
 };
 
 void conv2d(const Heap& h, const Params& p);
+void depthwise_conv2d(const Heap& h, const Params& p);
 void batch_norm_train(const Heap& h, const Params& p);
 void batch_norm_grad(const Heap& h, const Params& p);
 void batch_norm_infer(const Heap& h, const Params& p);

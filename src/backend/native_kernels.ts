@@ -3,7 +3,8 @@
 // wasm heap, where tfjs keeps the tensors, with AVX-512 and no copies:
 //   matrix products (oneDNN sgemm; predict's, MATMUL_INFERENCE, on every core from 2^20 multiply-adds),
 //   Conv2D / FusedConv2D, predict's inference convolution and both
-//   convolution gradients (oneDNN convolution primitives on NHWC), MaxPool and its gradient, and tsdl's fused training kernels
+//   convolution gradients (oneDNN convolution primitives on NHWC), the depthwise convolution and its
+//   gradients (native_depthwise.ts), MaxPool and its gradient, and tsdl's fused training kernels
 //   (fused_kernels.ts: batch norm forward + gradient, optimizer updates in place).
 // TSDL_NATIVE=0 turns them off. Without the addon the wasm kernels run, and the fused training kernels
 // run in JavaScript (js_kernels.ts).
@@ -18,6 +19,7 @@ import { jsKernels } from "./js_kernels.js";
 import { applyThreadBudget, threadBudget } from "./threads.js";
 import { dataOf, floatOffset, heap, type WasmBackend } from "./wasm_backend.js";
 import { params } from "./native_params.js";
+import { registerNativeDepthwise } from "./native_depthwise.js";
 
 type TensorInfo = tf.TensorInfo;
 type NativeKernel = (heap: ArrayBuffer, params: Float64Array) => void;
@@ -25,6 +27,7 @@ type NativeKernel = (heap: ArrayBuffer, params: Float64Array) => void;
 export interface Addon {
   sgemm: NativeKernel;
   conv2d: NativeKernel;
+  depthwiseConv2d: NativeKernel;
   maxPool: NativeKernel;
   maxPoolGrad: NativeKernel;
   batchNormTrain: NativeKernel;
@@ -158,7 +161,7 @@ function nativeFusedBatchNorm(addon: Addon, fallback: KernelFunc): KernelFunc {
   };
 }
 
-interface ConvAttrs {
+export interface ConvAttrs {
   strides: number | [number, number];
   pad: "valid" | "same" | number | number[][];
   dataFormat?: string;
@@ -167,19 +170,21 @@ interface ConvAttrs {
 }
 
 /**
- * oneDNN's description of a tfjs convolution, or undefined where oneDNN would need what tfjs does not
- * say (NCHW, a window that ends before the padding that tfjs' shape arithmetic assumed).
+ * oneDNN's description of a tfjs convolution (a depthwise one's filter [KH, KW, C, M] gives C * M
+ * output channels), or undefined where oneDNN would need what tfjs does not say (NCHW).
  */
-function convGeometry(xShape: number[], filterShape: number[], a: ConvAttrs) {
+export function convGeometry(xShape: number[], filterShape: number[], a: ConvAttrs, depthwise = false) {
   if (a.dataFormat !== undefined && a.dataFormat !== "NHWC") return undefined;
-  const info = tf.backend_util.computeConv2DInfo(xShape as [number, number, number, number], filterShape as [number, number, number, number], a.strides, a.dilations ?? 1, a.pad as "valid", a.dimRoundingMode);
+  const info = tf.backend_util.computeConv2DInfo(xShape as [number, number, number, number], filterShape as [number, number, number, number], a.strides, a.dilations ?? 1, a.pad as "valid", a.dimRoundingMode, depthwise);
   const { batchSize: N, inHeight: H, inWidth: W, inChannels: C, outHeight: OH, outWidth: OW, outChannels: OC, filterHeight: KH, filterWidth: KW } = info;
   const { strideHeight: SH, strideWidth: SW, dilationHeight: DH, dilationWidth: DW } = info;
   const { top, left } = info.padInfo;
-  // oneDNN wants the right/bottom padding that makes the output size exact.
+  // oneDNN wants the right/bottom padding that makes the output size exact: negative where the last
+  // window ends before the input does (a 1x1 "same" convolution of stride 2 on an even size leaves the
+  // last row unread), which oneDNN takes.
   const bottom = (OH - 1) * SH + (KH - 1) * DH + 1 - H - top;
   const right = (OW - 1) * SW + (KW - 1) * DW + 1 - W - left;
-  if (bottom < 0 || right < 0 || top < 0 || left < 0 || N * OH * OW * OC === 0) return undefined;
+  if (bottom <= -SH || right <= -SW || top < 0 || left < 0 || N * OH * OW * OC === 0) return undefined;
   return [N, H, W, C, OH, OW, OC, KH, KW, SH, SW, DH, DW, top, left, bottom, right];
 }
 
@@ -361,6 +366,7 @@ export function registerNativeKernels(): { registered: boolean; description: str
   replaceWasmKernel(CONV_INFERENCE, nativeConv2DInference(addon));
   replaceWasmKernel("Conv2DBackpropInput", nativeConv2DBackpropInput(addon, kernel("Conv2DBackpropInput")));
   replaceWasmKernel("Conv2DBackpropFilter", nativeConv2DBackpropFilter(addon, kernel("Conv2DBackpropFilter")));
+  registerNativeDepthwise(addon);
   replaceWasmKernel("MaxPool", nativeMaxPool(addon, kernel("MaxPool")));
   replaceWasmKernel("MaxPoolGrad", nativeMaxPoolGrad(addon, kernel("MaxPoolGrad")));
   replaceWasmKernel("Sum", nativeSum(addon, kernel("Sum")));
@@ -368,5 +374,5 @@ export function registerNativeKernels(): { registered: boolean; description: str
   replaceWasmKernel("Relu", nativeUnary(addon, 0, kernel("Relu")));
   replaceWasmKernel("Step", nativeUnary(addon, 1, kernel("Step")));
   registerFusedKernels(addon);
-  return { registered: true, description: `native ${addon.version()} kernels (matrix products, convolutions, pooling, batch norm, dropout, cross-entropy, optimizer updates)` };
+  return { registered: true, description: `native ${addon.version()} kernels (matrix products, convolutions, depthwise convolutions, pooling, batch norm, dropout, cross-entropy, optimizer updates)` };
 }

@@ -1,6 +1,7 @@
 // Without the native addon (TSDL_NATIVE=0): the fused training kernels in JavaScript (js_kernels.ts) and
-// tsdl's stock-wasm kernels (wasm_kernels.ts: the convolution gradients, products, slices, gathers),
-// which the addon otherwise replaces. native_kernels.test.ts and wasm_kernels.test.ts run again in a
+// tsdl's stock-wasm kernels (wasm_kernels.ts: the convolution gradients, products, slices, gathers;
+// wasm_depthwise_kernels.ts), which the addon otherwise replaces. native_kernels.test.ts,
+// wasm_kernels.test.ts and wasm_depthwise_kernels.test.ts run again in a
 // process of their own, against the same plain-JS references.
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -10,6 +11,7 @@ import { fileURLToPath } from "node:url";
 for (const [name, minimum, marker] of [
   ["native_kernels.test.ts", 20, /without the addon, the fused kernels are registered in JavaScript/],
   ["wasm_kernels.test.ts", 10, /conv2d gradients match the JS backend/],
+  ["wasm_depthwise_kernels.test.ts", 8, /depthwise conv2d gradients match the JS backend/],
 ] as const) {
   test(`without the addon, ${name} passes on the JavaScript fused kernels and stock wasm`, { timeout: 300_000 }, () => {
     const file = fileURLToPath(new URL(`./${name}`, import.meta.url));

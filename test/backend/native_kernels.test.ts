@@ -621,3 +621,70 @@ test("fit's step of Dense -> BatchNormalization -> ReLU -> Dense(softmax): the p
   tf.dispose([x, y]);
   m.dispose();
 });
+
+// The depthwise convolution on oneDNN's grouped convolution (native_depthwise.ts): forward and both
+// gradients against the JS backend, with several filters per channel, strides, a batch of one, and a
+// dilated forward pass (tfjs' gradient of a dilated one refuses); and oneDNN, not the kernel it replaces, ran.
+for (const c of [
+  { x: [2, 9, 8, 3], f: [3, 3, 3, 1], strides: 1, pad: "same", dilations: 1 },
+  { x: [2, 9, 8, 3], f: [3, 2, 3, 4], strides: 2, pad: "valid", dilations: 1 },
+  { x: [3, 12, 11, 5], f: [3, 3, 5, 2], strides: 1, pad: "same", dilations: 2 },
+  { x: [1, 16, 16, 32], f: [3, 3, 32, 1], strides: 2, pad: "same", dilations: 1 },
+] as const) {
+  test(`depthwise conv2d ${native ? "(oneDNN) " : "(wasm) "}on ${c.x} * ${c.f}, ${c.pad}/${c.strides}, dilation ${c.dilations}: output and gradients equal the JS backend`, async () => {
+    await ready();
+    const addon = loadNative().addon as unknown as { depthwiseConv2d: (...a: unknown[]) => void } | undefined;
+    let calls = 0;
+    const original = addon?.depthwiseConv2d;
+    if (addon && original) addon.depthwiseConv2d = (...a: unknown[]) => (calls++, original(...a));
+    try {
+      const [got, want] = await onBoth(() => {
+        const x = tf.randomNormal([...c.x], 0, 1, "float32", 1) as tf.Tensor4D;
+        const w = tf.randomNormal([...c.f], 0, 1, "float32", 2) as tf.Tensor4D;
+        const y = tf.depthwiseConv2d(x, w, c.strides, c.pad, "NHWC", c.dilations);
+        if (c.dilations > 1) {
+          tf.dispose([x, w]);
+          return [y];
+        }
+        const dy = tf.randomNormal(y.shape, 0, 1, "float32", 3);
+        const f = (a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(tf.depthwiseConv2d(a as tf.Tensor4D, b as tf.Tensor4D, c.strides, c.pad, "NHWC", c.dilations), dy));
+        const [dx, dw] = tf.grads(f)([x, w]);
+        tf.dispose([x, w, dy]);
+        return [y, dx, dw];
+      });
+      assertClose(got, want, c.dilations > 1 ? ["y"] : ["y", "dx", "dw"]);
+      // y, then grads' forward pass and the two gradients
+      if (native) assert.equal(calls, c.dilations > 1 ? 1 : 4, "oneDNN ran the forward passes and both gradients");
+    } finally {
+      if (addon && original) addon.depthwiseConv2d = original;
+    }
+  });
+}
+
+// Convolutions whose last window ends before the input does (keras.io's Xception-like residual
+// Conv2D(size, 1, strides 2, "same") on an even size): oneDNN with a negative bottom/right padding,
+// rather than the wasm gradients, whose zero-dilated intermediates ran that example out of memory.
+for (const [H, K, S] of [[90, 1, 2], [8, 1, 2], [12, 1, 3]] as const) {
+  test(`conv2d ${K}x${K}/${S} "same" on ${H}x${H} ${native ? "(oneDNN, negative end padding)" : "(wasm)"}: output and gradients equal the JS backend`, async () => {
+    await ready();
+    const addon = loadNative().addon as unknown as { conv2d: (...a: unknown[]) => void } | undefined;
+    let calls = 0;
+    const original = addon?.conv2d;
+    if (addon && original) addon.conv2d = (...a: unknown[]) => (calls++, original(...a));
+    try {
+      const [got, want] = await onBoth(() => {
+        const x = tf.randomNormal([2, H, H, 3], 0, 1, "float32", 1) as tf.Tensor4D;
+        const w = tf.randomNormal([K, K, 3, 4], 0, 1, "float32", 2) as tf.Tensor4D;
+        const y = tf.conv2d(x, w, S, "same");
+        const dy = tf.randomNormal(y.shape, 0, 1, "float32", 3);
+        const [dx, dw] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, S, "same"), dy)))([x, w]);
+        tf.dispose([x, w, dy]);
+        return [y, dx, dw];
+      });
+      assertClose(got, want, ["y", "dx", "dw"]);
+      if (native) assert.equal(calls, 4, "oneDNN ran y, grads' forward pass and both gradients");
+    } finally {
+      if (addon && original) addon.conv2d = original;
+    }
+  });
+}

@@ -1,5 +1,7 @@
-// tsdl's wasm depthwise convolution gradients (src/backend/wasm_depthwise_kernels.ts) against tfjs'
-// plain-JS reference kernels, to 1e-4.
+// The depthwise convolution and its gradients on wasm against tfjs' plain-JS reference kernels, to 1e-4:
+// with the addon, oneDNN's (src/backend/native_depthwise.ts); without it (js_kernels.test.ts runs this
+// file again with TSDL_NATIVE=0), XNNPACK's forward pass and tsdl's wasm gradients
+// (src/backend/wasm_depthwise_kernels.ts).
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
