@@ -22,6 +22,8 @@ export class ResourceExhaustedError extends Error {
   readonly bytes?: number;
   /** The most the backend can hold, in bytes (for one tensor, or for all on wasm), where known. */
   readonly limitBytes?: number;
+  /** The kernel that asked for the memory, where it was one. */
+  kernel?: string;
   constructor(message: string, details: { shape?: number[]; dtype?: string; bytes?: number; limitBytes?: number } = {}) {
     super(message);
     this.name = "ResourceExhaustedError";
@@ -33,11 +35,20 @@ export class ResourceExhaustedError extends Error {
 export const MAX_TYPED_ARRAY_LENGTH = 2 ** 32;
 /** tfjs-backend-wasm's Emscripten heap grows to at most 4 GiB less 64 KiB (wasm32), for all tensors together. */
 export const WASM_HEAP_MAX_BYTES = 4294901760;
+/**
+ * What the tensors (the allocations tfjs makes from JavaScript) may take of the wasm heap: the rest is
+ * kept for what its kernels allocate inside (XNNPACK's packed weights and buffers, its own records of
+ * tensors) and for fragmentation. A kernel whose own allocation fails there does not fail cleanly: it
+ * goes on with a null pointer (wrong numbers, "memory access out of bounds", "Aborted()", and the
+ * module is not to be trusted after). keras.io's Xception-like classifier at a batch of 16 (180x180)
+ * ended so with 3.9 GiB of heap in use.
+ */
+export const WASM_TENSOR_BUDGET_BYTES = WASM_HEAP_MAX_BYTES - 512 * 2 ** 20;
 
 const BYTES_PER_ELEMENT: Record<string, number> = { float32: 4, int32: 4, bool: 1, complex64: 8 };
 
 interface BackendLike {
-  wasm?: { _malloc(n: number): number; HEAPU8: Uint8Array };
+  wasm?: { _malloc(n: number): number; _free(p: number): void; HEAPU8: Uint8Array; asm?: { malloc?(n: number): number; free?(p: number): void } };
   move?(dataId: object, values: unknown, shape: number[], dtype: string, refCount: number): void;
   device?: { limits?: { maxBufferSize?: number; maxStorageBufferBindingSize?: number } };
 }
@@ -220,6 +231,14 @@ export function guardBackend(): void {
           .filter(([, t]) => Array.isArray(t?.shape))
           .map(([k, t]) => `${k} [${t.shape!.join(", ")}]`)
           .join(", ");
+        if (e instanceof ResourceExhaustedError) {
+          // a tensor the kernel asked for: said once, by the innermost kernel
+          if (!e.kernel) {
+            e.kernel = name;
+            e.message = `${name} (kernel${shapes ? `, inputs ${shapes}` : ""}): ${e.message}`;
+          }
+          throw e;
+        }
         const shape = Array.isArray(attrs?.shape) ? (attrs!.shape as number[]) : undefined;
         throw explainAllocationError(e, `${name} (kernel)`, { shape, dtype: typeof attrs?.dtype === "string" ? attrs.dtype : undefined, inputs: shapes || undefined });
       }
@@ -230,15 +249,44 @@ export function guardBackend(): void {
   const b = tf.backend() as BackendLike & { [GUARDED]?: boolean };
   if (b[GUARDED] || !b.wasm || !b.move) return;
   const wasm = b.wasm;
-  const malloc = wasm._malloc.bind(wasm);
+  // The module's own functions: Emscripten's lazy _malloc/_free stubs replace themselves with these on
+  // their first call, which would also replace a wrapper that calls them.
+  const malloc = wasm.asm?.malloc ?? wasm._malloc.bind(wasm);
+  const free = wasm.asm?.free ?? wasm._free.bind(wasm);
+  // The bytes JavaScript has asked of the heap and not freed (tensors, kernels' scratch), by address.
+  const sizes = new Map<number, number>();
+  let live = 0;
   let asking: { shape: number[]; dtype: string } | undefined;
+  const full = (n: number, why: string) => {
+    const what = asking ? describe("wasm backend", asking.shape, asking.dtype, asking.shape.reduce((x, y) => x * y, 1), n) : `wasm backend: ${formatBytes(n)} (${count(n)} bytes) asked for`;
+    return new ResourceExhaustedError(`${what}, but ${why}. Dispose tensors you no longer need (tf.tidy, dispose()), or make this one smaller (a smaller batch or image size: training keeps every layer's output for the gradients).`, { shape: asking?.shape, dtype: asking?.dtype, bytes: n, limitBytes: WASM_TENSOR_BUDGET_BYTES });
+  };
   wasm._malloc = (n: number) => {
-    const p = malloc(n);
-    if (p === 0 && n > 0) {
-      const what = asking ? describe("wasm backend", asking.shape, asking.dtype, asking.shape.reduce((x, y) => x * y, 1), n) : `wasm backend: ${formatBytes(n)} (${count(n)} bytes) asked for`;
-      throw new ResourceExhaustedError(`${what}, but the WebAssembly heap has no room left: it holds at most 4 GiB (${count(WASM_HEAP_MAX_BYTES)} bytes) for all tensors together${inUse()}. Dispose tensors you no longer need (tf.tidy, dispose()), or make this one smaller.`, { shape: asking?.shape, dtype: asking?.dtype, bytes: n, limitBytes: WASM_HEAP_MAX_BYTES });
+    if (n > 0 && live + n > WASM_TENSOR_BUDGET_BYTES) {
+      throw full(n, `tensors already take ${formatBytes(live)} of the WebAssembly heap, which holds at most 4 GiB (${count(WASM_HEAP_MAX_BYTES)} bytes), ${formatBytes(WASM_HEAP_MAX_BYTES - WASM_TENSOR_BUDGET_BYTES)} of it kept for the kernels' own buffers`);
+    }
+    let p: number;
+    try {
+      p = malloc(n);
+    } catch (e) {
+      // Emscripten's malloc aborts when the heap cannot grow (the module stays usable: nothing was taken)
+      if (!(e instanceof WebAssembly.RuntimeError)) throw e;
+      p = 0;
+    }
+    if (p === 0 && n > 0) throw full(n, `the WebAssembly heap has no room left (tensors take ${formatBytes(live)} of it): it holds at most 4 GiB (${count(WASM_HEAP_MAX_BYTES)} bytes) for all tensors together`);
+    if (p !== 0) {
+      sizes.set(p, n);
+      live += n;
     }
     return p;
+  };
+  wasm._free = (p: number) => {
+    const n = sizes.get(p);
+    if (n !== undefined) {
+      sizes.delete(p);
+      live -= n;
+    }
+    free(p);
   };
   const move = b.move.bind(b);
   b.move = (dataId, values, shape, dtype, refCount) => {
