@@ -15,7 +15,7 @@ export { ready, backend, describeBackend, type BackendReport, type BackendAttemp
 export { ResourceExhaustedError } from "./backend/memory.js";
 export { config, type Config } from "./config.js";
 export { KeyboardInterrupt, interruptSignal, requestInterrupt, resetInterrupt } from "./interrupt.js";
-export { layers, optimizers, callbacks, losses, metrics, activations, regularizers, constraints, initializers, models, utils, Model, Sequential, loadModel } from "./keras/index.js";
+export { layers, optimizers, callbacks, losses, metrics, activations, regularizers, constraints, initializers, ops, models, utils, Model, Sequential, loadModel } from "./keras/index.js";
 export type { KerasModel, SequentialModel } from "./keras/index.js";
 export type { Callable, LayerCallOptions } from "./keras/callable.js";
 export type { KerasVariable } from "./keras/variables.js";

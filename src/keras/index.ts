@@ -7,6 +7,7 @@ import * as metrics from "./metrics.js";
 import * as regularizers from "./regularizers.js";
 import * as constraints from "./constraints.js";
 import * as initializers from "./initializers.js";
+import * as ops from "./ops/index.js";
 import { activations } from "./activations.js";
 import { Model, Sequential, KerasModel, SequentialModel } from "./models/model.js";
 import { Input } from "./layers/input.js";
@@ -17,7 +18,7 @@ import { resetNames } from "./naming.js";
 import { datasets, preprocessing, imageDatasetFromDirectory, timeseriesDatasetFromArray } from "../data/index.js";
 import { plotModel, modelToDot } from "../display/plot_model.js";
 
-export { regularizers, constraints, initializers };
+export { regularizers, constraints, initializers, ops };
 export { layers, optimizers, callbacks, losses, metrics, activations, Input, Model, Sequential, KerasModel, SequentialModel, loadModel, toCategorical };
 export type { CallableModel, ModelArgs, ModelOptions, SymbolicStructure, SequentialItem } from "./models/model.js";
 

@@ -1,0 +1,75 @@
+// Keras parity of the tensor-making keras.ops (src/keras/ops/creation.ts) and the comparisons and
+// logic (src/keras/ops/comparison.ts).
+import { opsParity, F, R, T, type OpCase } from "./ops_cases.ts";
+
+const X = R([2, 3]);
+const Y = R([2, 3], 4);
+const I = T([[1, -2, 3], [4, 0, -6]], "int32");
+const B = T([[true, false, true], [false, false, true]], "bool");
+const N = T([1, NaN, Infinity, -Infinity, 0]);
+
+const cases: Record<string, OpCase> = {
+  zeros: { op: "zeros", args: [[2, 3]] },
+  zeros_int: { op: "zeros", args: [[2]], kwargs: { dtype: "int32" } },
+  ones: { op: "ones", args: [[3, 1]] },
+  ones_bool: { op: "ones", args: [[2]], kwargs: { dtype: "bool" } },
+  ones_float64: { op: "ones", args: [[2]], kwargs: { dtype: "float64" } },
+  full: { op: "full", args: [[2, 2], F(1.5)] },
+  full_int_value: { op: "full", args: [[2], 3] },
+  full_int_dtype: { op: "full", args: [[2], 3], kwargs: { dtype: "int32" } },
+  zeros_like: { op: "zeros_like", args: [I] },
+  zeros_like_dtype: { op: "zeros_like", args: [I], kwargs: { dtype: "float32" } },
+  ones_like: { op: "ones_like", args: [X] },
+  ones_like_bool: { op: "ones_like", args: [B] },
+  full_like: { op: "full_like", args: [X, F(2.5)] },
+  full_like_int: { op: "full_like", args: [I, F(1.5)] },
+  arange_stop: { op: "arange", args: [5] },
+  arange_start_stop: { op: "arange", args: [2, 7] },
+  arange_step: { op: "arange", args: [1, 10, 3] },
+  arange_negative_step: { op: "arange", args: [5, 0, -2] },
+  arange_float: { op: "arange", args: [0, 1, F(0.25)] },
+  arange_float_stop: { op: "arange", args: [F(3.5)] },
+  arange_dtype: { op: "arange", args: [4], kwargs: { dtype: "float32" } },
+  linspace: { op: "linspace", args: [0, 1, 5] },
+  linspace_default: { op: "linspace", args: [F(-1.0), F(2.0)] },
+  linspace_no_endpoint: { op: "linspace", args: [0, 1, 4], kwargs: { endpoint: false } },
+  linspace_one: { op: "linspace", args: [2, 3, 1] },
+  eye: { op: "eye", args: [3] },
+  eye_rect: { op: "eye", args: [2, 4] },
+  eye_k: { op: "eye", args: [3], kwargs: { k: 1 } },
+  eye_k_negative: { op: "eye", args: [3, 4], kwargs: { k: -1, dtype: "int32" } },
+  identity: { op: "identity", args: [3] },
+  tri: { op: "tri", args: [3] },
+  tri_k: { op: "tri", args: [3, 4], kwargs: { k: 1 } },
+  meshgrid: { op: "meshgrid", args: [T([1, 2, 3]), T([4, 5])] },
+  meshgrid_ij: { op: "meshgrid", args: [T([1, 2, 3]), T([4, 5]), T([6, 7, 8, 9])], kwargs: { indexing: "ij" } },
+  meshgrid_xy_3: { op: "meshgrid", args: [T([1, 2]), T([4, 5, 6]), T([7, 8, 9, 10])] },
+  equal: { op: "equal", args: [X, X] },
+  equal_int_scalar: { op: "equal", args: [I, 3] },
+  not_equal: { op: "not_equal", args: [I, T([1, 0, 3], "int32")] },
+  greater: { op: "greater", args: [X, Y] },
+  greater_scalar: { op: "greater", args: [X, 0] },
+  greater_equal: { op: "greater_equal", args: [I, 0] },
+  less: { op: "less", args: [X, T([[0], [0.5]])] },
+  less_equal: { op: "less_equal", args: [I, F(0.5)] },
+  logical_and: { op: "logical_and", args: [B, T([true, true, false], "bool")] },
+  logical_and_numbers: { op: "logical_and", args: [I, X] },
+  logical_or: { op: "logical_or", args: [B, T([[false], [true]], "bool")] },
+  logical_not: { op: "logical_not", args: [B] },
+  logical_not_int: { op: "logical_not", args: [I] },
+  logical_xor: { op: "logical_xor", args: [B, T([true, false, false], "bool")] },
+  where: { op: "where", args: [B, X, Y], grad: [1, 2] },
+  where_broadcast: { op: "where", args: [T([true, false, true], "bool"), X, 0], grad: [1] },
+  where_scalars: { op: "where", args: [B, 1, 2] },
+  where_int_float: { op: "where", args: [B, I, X] },
+  where_numeric_condition: { op: "where", args: [I, X, Y] },
+  isnan: { op: "isnan", args: [N] },
+  isfinite: { op: "isfinite", args: [N] },
+  isinf: { op: "isinf", args: [N] },
+  isclose: { op: "isclose", args: [T([1, 1.00001, 1.1, 0, 1e-9]), T([1, 1, 1, 1e-9, 0])] },
+  isclose_tolerances: { op: "isclose", args: [T([1, 1.05, 2]), T([1, 1, 1])], kwargs: { rtol: F(0.1), atol: F(0.0) } },
+  isclose_int: { op: "isclose", args: [I, 1] },
+  isinf_int: { op: "isinf", args: [I] },
+};
+
+opsParity("creation and comparison", cases);
