@@ -61,8 +61,27 @@ export function cropWindow(h: number, w: number, th: number, tw: number): { top:
   return { top: Math.trunc((h - height) / 2), left: Math.trunc((w - width) / 2), height, width };
 }
 
+/**
+ * Source pixel of each output pixel in nearest-neighbour resizing, as PIL samples: the first at half a
+ * step, then one step per pixel, in double (native/jpeg.cc steps the same way).
+ */
+export function nearestIndices(source: number, target: number): Int32Array {
+  const out = new Int32Array(target);
+  const step = source / target;
+  let at = step * 0.5;
+  for (let d = 0; d < target; d++, at += step) out[d] = Math.min(source - 1, Math.trunc(at));
+  return out;
+}
+
 /** Decodes `file` (first frame of an animation) to height x width x channels uint8 pixels. */
 export async function decodeImage(file: string, o: DecodeOptions): Promise<Buffer> {
+  if (o.kernel !== "nearest" || (o.fit ?? "fill") !== "fill") return decodeSharp(file, o);
+  const own = await sizeOf(file);
+  return nearest(await decodeSharp(file, { ...o, ...own }), own, o);
+}
+
+/** sharp's decode, resize and colour conversion. */
+async function decodeSharp(file: string, o: DecodeOptions): Promise<Buffer> {
   const sharp = await loadSharp();
   let img = sharp(file, { failOn: "error", pages: 1 });
   if (o.fit === "crop") {
@@ -87,6 +106,35 @@ export async function decodeImage(file: string, o: DecodeOptions): Promise<Buffe
   if (info.channels !== channels) throw new Error(`decoded ${info.channels} channels, expected ${channels}`);
   if (info.width !== o.width || info.height !== o.height) throw new Error(`decoded ${info.width}x${info.height}, expected ${o.width}x${o.height}`);
   return data;
+}
+
+/** An image file's size. */
+async function sizeOf(file: string): Promise<{ height: number; width: number }> {
+  const sharp = await loadSharp();
+  const meta = await sharp(file, { failOn: "error", pages: 1 }).metadata();
+  if (!meta.width || !meta.height) throw new Error("the image has no size");
+  return { height: meta.pageHeight ?? meta.height, width: meta.width };
+}
+
+/**
+ * Pixels decoded at their own size, resized by nearest neighbour as PIL does (Keras' load_img): sharp's
+ * nearest samples elsewhere, and resizes images with alpha premultiplied, which changes their colours.
+ */
+function nearest(pixels: Buffer, from: { height: number; width: number }, o: DecodeOptions): Buffer {
+  if (from.height === o.height && from.width === o.width) return pixels;
+  const c = channelsOf(o.colorMode);
+  const ys = nearestIndices(from.height, o.height);
+  const xs = nearestIndices(from.width, o.width);
+  const out = Buffer.alloc(o.height * o.width * c);
+  let j = 0;
+  for (let y = 0; y < o.height; y++) {
+    const row = ys[y] * from.width;
+    for (let x = 0; x < o.width; x++) {
+      const at = (row + xs[x]) * c;
+      for (let k = 0; k < c; k++) out[j++] = pixels[at + k];
+    }
+  }
+  return out;
 }
 
 type DecodeJpeg = (file: string, out: Float32Array, height: number, width: number, channels: 1 | 3, scale: number) => Promise<void>;

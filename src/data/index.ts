@@ -9,6 +9,7 @@ import { newless } from "../newless.js";
 import { ImageDataGenerator as ImageDataGeneratorClass } from "./image_data_generator.js";
 import { imageDatasetFromDirectory } from "./image_dataset.js";
 import { timeseriesDatasetFromArray } from "./timeseries_dataset.js";
+import { loadImg, imgToArray, arrayToImg, saveImg } from "./load_img.js";
 
 export const datasets = { mnist, fashionMnist: fashionMnistModule, fashion_mnist: fashionMnistModule, cifar10, imdb, catsVsDogs };
 
@@ -16,7 +17,7 @@ export const datasets = { mnist, fashionMnist: fashionMnistModule, fashion_mnist
 export const ImageDataGenerator = newless(ImageDataGeneratorClass);
 export type ImageDataGenerator = ImageDataGeneratorClass;
 
-export const preprocessing = { image: { ImageDataGenerator }, imageDatasetFromDirectory, timeseriesDatasetFromArray };
+export const preprocessing = { image: { ImageDataGenerator, loadImg, imgToArray, arrayToImg, saveImg }, imageDatasetFromDirectory, timeseriesDatasetFromArray };
 
 /** Generated files in the real formats, for tests and for notebooks whose dataset is not on this machine. Not real data. */
 export const standIn = standInModule;

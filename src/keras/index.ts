@@ -17,6 +17,7 @@ import { padSequences } from "./pad_sequences.js";
 import { resetNames } from "./naming.js";
 import { datasets, preprocessing, imageDatasetFromDirectory, timeseriesDatasetFromArray } from "../data/index.js";
 import { plotModel, modelToDot } from "../display/plot_model.js";
+import { loadImg, imgToArray, arrayToImg, saveImg } from "../data/load_img.js";
 
 export { regularizers, constraints, initializers, ops };
 export { layers, optimizers, callbacks, losses, metrics, activations, Input, Model, Sequential, KerasModel, SequentialModel, loadModel, toCategorical };
@@ -26,7 +27,8 @@ export { datasets, preprocessing };
 export const models = { Model, Sequential, loadModel, saveModel };
 /** Keras 3's `keras.saving`: `keras.saving.loadModel("m.keras")` and `keras.saving.saveModel(model, "m.keras")`. */
 export const saving = { loadModel, saveModel };
-export const utils = { toCategorical, padSequences, setRandomSeed, imageDatasetFromDirectory, timeseriesDatasetFromArray, plotModel, modelToDot };
+export const utils = { toCategorical, padSequences, setRandomSeed, imageDatasetFromDirectory, timeseriesDatasetFromArray, plotModel, modelToDot, loadImg, imgToArray, arrayToImg, saveImg };
+export type { Img, LoadImgOptions } from "../data/load_img.js";
 export type { PadSequencesOptions } from "./pad_sequences.js";
 export const backend = {
   /** Resets Keras' automatic layer names (`dense`, `dense_1`, ...), as `keras.backend.clear_session()`. */
