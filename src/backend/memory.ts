@@ -213,6 +213,13 @@ function guardCreationOps(): void {
   core[GUARDED] = true;
 }
 
+let liveBytes: (() => number) | undefined;
+
+/** The bytes of the wasm heap that tensors (JavaScript's allocations) take now; undefined off wasm. */
+export function wasmTensorBytes(): number | undefined {
+  return tfjs().getBackend() === "wasm" ? liveBytes?.() : undefined;
+}
+
 /**
  * Checks on the chosen backend: every kernel's allocation failure is explained, and on wasm every tensor's
  * bytes are checked against the heap before they are asked for, and a full heap (malloc returning 0,
@@ -256,6 +263,7 @@ export function guardBackend(): void {
   // The bytes JavaScript has asked of the heap and not freed (tensors, kernels' scratch), by address.
   const sizes = new Map<number, number>();
   let live = 0;
+  liveBytes = () => live;
   let asking: { shape: number[]; dtype: string } | undefined;
   const full = (n: number, why: string) => {
     const what = asking ? describe("wasm backend", asking.shape, asking.dtype, asking.shape.reduce((x, y) => x * y, 1), n) : `wasm backend: ${formatBytes(n)} (${count(n)} bytes) asked for`;
@@ -275,15 +283,15 @@ export function guardBackend(): void {
     }
     if (p === 0 && n > 0) throw full(n, `the WebAssembly heap has no room left (tensors take ${formatBytes(live)} of it): it holds at most 4 GiB (${count(WASM_HEAP_MAX_BYTES)} bytes) for all tensors together`);
     if (p !== 0) {
-      sizes.set(p, n);
+      sizes.set(p >>> 0, n); // (addresses past 2 GiB come back negative, as int32; tfjs frees them unsigned)
       live += n;
     }
     return p;
   };
   wasm._free = (p: number) => {
-    const n = sizes.get(p);
+    const n = sizes.get(p >>> 0);
     if (n !== undefined) {
-      sizes.delete(p);
+      sizes.delete(p >>> 0);
       live -= n;
     }
     free(p);
