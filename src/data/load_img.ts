@@ -99,8 +99,11 @@ export async function loadImg(path: string, options: LoadImgOptions = {}): Promi
   return new Img(Uint8Array.from(out), height, width, MODES[colorMode]);
 }
 
-/** Keras' `img_to_array`: an Img's pixels as a [height, width, channels] tensor (float32 by default). */
-export function imgToArray(img: Img, options: { dtype?: "float32" | "int32" } = {}): tf.Tensor3D {
+/**
+ * Keras' `img_to_array`: an Img's pixels as a [height, width, channels] tensor (float32 by default).
+ * Typed tf.Tensor, not Tensor3D, so that keras.io's `imgArray = ops.expandDims(imgArray, 0)` type-checks.
+ */
+export function imgToArray(img: Img, options: { dtype?: "float32" | "int32" } = {}): tf.Tensor {
   if (!(img instanceof Img)) throw new TypeError(`imgToArray: expected an Img (from loadImg or arrayToImg), got ${img === null ? "null" : typeof img}`);
   const dtype = options.dtype ?? "float32";
   if (dtype !== "float32" && dtype !== "int32") throw new Error(`imgToArray: dtype must be "float32" or "int32", got ${JSON.stringify(options.dtype)}`);
