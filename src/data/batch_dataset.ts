@@ -210,6 +210,11 @@ export class BatchDataset<E extends Element = [tf.Tensor, tf.Tensor]> implements
   toString(): string {
     return `BatchDataset(${this.length} elements${this.info.classNames ? `, classNames: ${this.info.classNames.join(", ")}` : ""})`;
   }
+
+  /** In a notebook: the one line toString() gives (not every field and file path, as Node's inspect would). */
+  [Symbol.for("Jupyter.display")](): Record<string, string> {
+    return { "text/plain": this.toString() };
+  }
 }
 
 function checkCount(what: string, count: number): void {

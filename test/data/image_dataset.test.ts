@@ -451,3 +451,13 @@ test("keras.utils.imageDatasetFromDirectory trains a model with fit and validati
   assert.deepEqual(p.shape, [18, 3], "labelMode null reads the whole tree, as Keras (labels: null)");
   p.dispose();
 });
+
+test("a dataset shows in a notebook as its one-line summary, mapped or prefetched too", () => {
+  const c = CASES.find((k) => k.name === "both")!;
+  const [train] = asList(captureLog(() => imageDatasetFromDirectory(tree, tsdlOptions(c.kwargs)))[0]);
+  for (const ds of [train, train.map((x, y) => [x, y]), train.prefetch()]) {
+    const bundle = (ds as unknown as Record<symbol, () => Record<string, string>>)[Symbol.for("Jupyter.display")]();
+    assert.deepEqual(Object.keys(bundle), ["text/plain"]);
+    assert.match(bundle["text/plain"], /^BatchDataset\(\d+ elements(, classNames: .*)?\)$/);
+  }
+});
