@@ -283,8 +283,8 @@ export function guardBackend(): void {
     }
     if (p === 0 && n > 0) throw full(n, `the WebAssembly heap has no room left (tensors take ${formatBytes(live)} of it): it holds at most 4 GiB (${count(WASM_HEAP_MAX_BYTES)} bytes) for all tensors together`);
     if (n > 0 && (p >>> 0) + n > wasm.HEAPU8.length) {
-      // A fragmented heap near 4 GiB: the allocator's end pointer wrapped past 2^32 and it handed out
-      // memory beyond the heap (a kernel writing there traps). Given back, and refused.
+      // A block reaching past the heap's end (seen once, on a fragmented heap near 4 GiB: a native
+      // kernel's bounds check caught it; a wasm kernel writing there traps). Given back, and refused.
       free(p);
       throw full(n, `the WebAssembly heap is too fragmented to place it below its 4 GiB end (tensors take ${formatBytes(live)} of it)`);
     }
