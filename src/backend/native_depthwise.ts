@@ -36,38 +36,23 @@ function depthwise(addon: Addon, backend: WasmBackend, kind: number, xShape: num
   return out;
 }
 
-function forward(addon: Addon, fallback: KernelFunc): KernelFunc {
-  return (args) => {
-    const { x, filter } = args.inputs;
-    const a = args.attrs as unknown as ConvAttrs;
-    return depthwise(addon, args.backend as WasmBackend, FORWARD, x.shape, filter.shape, a, [x, filter]) ?? fallback(args);
-  };
-}
-
-function inputGradient(addon: Addon, fallback: KernelFunc): KernelFunc {
-  return (args) => {
-    const { dy, filter } = args.inputs;
-    const a = args.attrs as unknown as ConvAttrs & { inputShape: number[] };
-    if (dilated(a)) return fallback(args);
-    return depthwise(addon, args.backend as WasmBackend, INPUT_GRADIENT, a.inputShape, filter.shape, a, [dy, filter]) ?? fallback(args);
-  };
-}
-
-function filterGradient(addon: Addon, fallback: KernelFunc): KernelFunc {
-  return (args) => {
-    const { x, dy } = args.inputs;
-    const a = args.attrs as unknown as ConvAttrs & { filterShape: number[] };
-    if (dilated(a)) return fallback(args);
-    return depthwise(addon, args.backend as WasmBackend, FILTER_GRADIENT, x.shape, a.filterShape, a, [x, dy]) ?? fallback(args);
-  };
-}
-
 /** A dilated gradient, which tfjs' own gradient of the op refuses, goes to the kernel replaced (which says so). */
 const dilated = (a: ConvAttrs) => [a.dilations ?? 1].flat().some((d) => d !== 1);
 
+/** The kernel of one pass, over `fallback`: forward (x, filter), input gradient (dy, filter; attr inputShape), filter gradient (x, dy; attr filterShape). */
+function pass(addon: Addon, kind: number, fallback: KernelFunc): KernelFunc {
+  return (args) => {
+    const i = args.inputs;
+    const a = args.attrs as unknown as ConvAttrs & { inputShape: number[]; filterShape: number[] };
+    if (kind !== FORWARD && dilated(a)) return fallback(args);
+    const [xShape, filterShape, given] =
+      kind === FORWARD ? [i.x.shape, i.filter.shape, [i.x, i.filter]] : kind === INPUT_GRADIENT ? [a.inputShape, i.filter.shape, [i.dy, i.filter]] : [i.x.shape, a.filterShape, [i.x, i.dy]];
+    return depthwise(addon, args.backend as WasmBackend, kind, xShape, filterShape, a, given) ?? fallback(args);
+  };
+}
+
 /** Registers the three over the wasm backend's (after wasm_depthwise_kernels.ts' gradients, the fallbacks). */
 export function registerNativeDepthwise(addon: Addon): void {
-  replaceWasmKernel("DepthwiseConv2dNative", forward(addon, kernel("DepthwiseConv2dNative")));
-  replaceWasmKernel("DepthwiseConv2dNativeBackpropInput", inputGradient(addon, kernel("DepthwiseConv2dNativeBackpropInput")));
-  replaceWasmKernel("DepthwiseConv2dNativeBackpropFilter", filterGradient(addon, kernel("DepthwiseConv2dNativeBackpropFilter")));
+  const passes = [["DepthwiseConv2dNative", FORWARD], ["DepthwiseConv2dNativeBackpropInput", INPUT_GRADIENT], ["DepthwiseConv2dNativeBackpropFilter", FILTER_GRADIENT]] as const;
+  for (const [name, kind] of passes) replaceWasmKernel(name, pass(addon, kind, kernel(name)));
 }

@@ -622,6 +622,19 @@ test("fit's step of Dense -> BatchNormalization -> ReLU -> Dense(softmax): the p
   m.dispose();
 });
 
+/** Runs f, counting the calls of one of the addon's functions meanwhile (0 without the addon). */
+async function countingCalls<T>(name: "conv2d" | "depthwiseConv2d", f: () => Promise<T>): Promise<[T, number]> {
+  const addon = loadNative().addon as unknown as Record<string, (...a: unknown[]) => void> | undefined;
+  const original = addon?.[name];
+  let calls = 0;
+  if (addon && original) addon[name] = (...a: unknown[]) => (calls++, original(...a));
+  try {
+    return [await f(), calls];
+  } finally {
+    if (addon && original) addon[name] = original;
+  }
+}
+
 // The depthwise convolution on oneDNN's grouped convolution (native_depthwise.ts): forward and both
 // gradients against the JS backend, with several filters per channel, strides, a batch of one, and a
 // dilated forward pass (tfjs' gradient of a dilated one refuses); and oneDNN, not the kernel it replaces, ran.
@@ -633,12 +646,8 @@ for (const c of [
 ] as const) {
   test(`depthwise conv2d ${native ? "(oneDNN) " : "(wasm) "}on ${c.x} * ${c.f}, ${c.pad}/${c.strides}, dilation ${c.dilations}: output and gradients equal the JS backend`, async () => {
     await ready();
-    const addon = loadNative().addon as unknown as { depthwiseConv2d: (...a: unknown[]) => void } | undefined;
-    let calls = 0;
-    const original = addon?.depthwiseConv2d;
-    if (addon && original) addon.depthwiseConv2d = (...a: unknown[]) => (calls++, original(...a));
-    try {
-      const [got, want] = await onBoth(() => {
+    const [[got, want], calls] = await countingCalls("depthwiseConv2d", () =>
+      onBoth(() => {
         const x = tf.randomNormal([...c.x], 0, 1, "float32", 1) as tf.Tensor4D;
         const w = tf.randomNormal([...c.f], 0, 1, "float32", 2) as tf.Tensor4D;
         const y = tf.depthwiseConv2d(x, w, c.strides, c.pad, "NHWC", c.dilations);
@@ -651,13 +660,11 @@ for (const c of [
         const [dx, dw] = tf.grads(f)([x, w]);
         tf.dispose([x, w, dy]);
         return [y, dx, dw];
-      });
-      assertClose(got, want, c.dilations > 1 ? ["y"] : ["y", "dx", "dw"]);
-      // y, then grads' forward pass and the two gradients
-      if (native) assert.equal(calls, c.dilations > 1 ? 1 : 4, "oneDNN ran the forward passes and both gradients");
-    } finally {
-      if (addon && original) addon.depthwiseConv2d = original;
-    }
+      }),
+    );
+    assertClose(got, want, c.dilations > 1 ? ["y"] : ["y", "dx", "dw"]);
+    // y, then grads' forward pass and the two gradients
+    if (native) assert.equal(calls, c.dilations > 1 ? 1 : 4, "oneDNN ran the forward passes and both gradients");
   });
 }
 
@@ -667,12 +674,8 @@ for (const c of [
 for (const [H, K, S] of [[90, 1, 2], [8, 1, 2], [12, 1, 3]] as const) {
   test(`conv2d ${K}x${K}/${S} "same" on ${H}x${H} ${native ? "(oneDNN, negative end padding)" : "(wasm)"}: output and gradients equal the JS backend`, async () => {
     await ready();
-    const addon = loadNative().addon as unknown as { conv2d: (...a: unknown[]) => void } | undefined;
-    let calls = 0;
-    const original = addon?.conv2d;
-    if (addon && original) addon.conv2d = (...a: unknown[]) => (calls++, original(...a));
-    try {
-      const [got, want] = await onBoth(() => {
+    const [[got, want], calls] = await countingCalls("conv2d", () =>
+      onBoth(() => {
         const x = tf.randomNormal([2, H, H, 3], 0, 1, "float32", 1) as tf.Tensor4D;
         const w = tf.randomNormal([K, K, 3, 4], 0, 1, "float32", 2) as tf.Tensor4D;
         const y = tf.conv2d(x, w, S, "same");
@@ -680,11 +683,9 @@ for (const [H, K, S] of [[90, 1, 2], [8, 1, 2], [12, 1, 3]] as const) {
         const [dx, dw] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, S, "same"), dy)))([x, w]);
         tf.dispose([x, w, dy]);
         return [y, dx, dw];
-      });
-      assertClose(got, want, ["y", "dx", "dw"]);
-      if (native) assert.equal(calls, 4, "oneDNN ran y, grads' forward pass and both gradients");
-    } finally {
-      if (addon && original) addon.conv2d = original;
-    }
+      }),
+    );
+    assertClose(got, want, ["y", "dx", "dw"]);
+    if (native) assert.equal(calls, 4, "oneDNN ran y, grads' forward pass and both gradients");
   });
 }

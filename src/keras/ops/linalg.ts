@@ -270,20 +270,16 @@ export const tril = band("tril", "tril", true);
 /** `ops.triu(x, k)`: x with the elements below diagonal k (default 0) of its last two axes zeroed. */
 export const triu = band("triu", "triu", false);
 
-/** `ops.trace(x, offset, axis1, axis2)`: the sum along diagonal `offset` (default 0) of axes axis1 (0) and axis2 (1). */
-export const trace = defineOp("trace", "trace", (x: TensorLike, offset: number | { offset?: number; axis1?: number; axis2?: number } = 0, axis1: number = 0, axis2: number = 1): tf.Tensor => {
+/** The diagonal `offset` of axes axis1 and axis2 of x as its last axis, bool as int32 (`op` names the caller). */
+function diagonalOf(op: string, t: tf.Tensor, offset: number | { offset?: number; axis1?: number; axis2?: number }, axis1: number, axis2: number): tf.Tensor {
   const o: { offset?: number; axis1?: number; axis2?: number } = typeof offset === "object" ? offset : { offset, axis1, axis2 };
-  const t = toTensor(x, "trace");
-  if (t.rank < 2) throw opError("trace", `x must have at least 2 axes, got shape ${shapeText(t.shape)}`);
-  const a1 = normAxis(o.axis1 ?? 0, t.rank, "trace", "axis1");
-  const a2 = normAxis(o.axis2 ?? 1, t.rank, "trace", "axis2");
-  if (a1 === a2) throw opError("trace", `axis1 and axis2 must differ, got ${a1} and ${a2}`);
+  if (t.rank < 2) throw opError(op, `x must have at least 2 axes, got shape ${shapeText(t.shape)}`);
+  const a1 = normAxis(o.axis1 ?? 0, t.rank, op, "axis1");
+  const a2 = normAxis(o.axis2 ?? 1, t.rank, op, "axis2");
+  if (a1 === a2) throw opError(op, `axis1 and axis2 must differ, got ${a1} and ${a2}`);
   const rest = [...Array(t.rank).keys()].filter((k) => k !== a1 && k !== a2);
-  const moved = tf.transpose(t.dtype === "bool" ? tf.cast(t, "int32") : t, [...rest, a1, a2]);
-  const mask = tf.equal(tf.sub(tf.reshape(tf.range(0, moved.shape[moved.rank - 1], 1, "int32"), [1, -1]), tf.reshape(tf.range(0, moved.shape[moved.rank - 2], 1, "int32"), [-1, 1])), tf.scalar(intArg(o.offset ?? 0, "trace", "offset"), "int32"));
-  return tf.sum(tf.mul(moved, tf.cast(mask, moved.dtype)), [moved.rank - 2, moved.rank - 1]);
-});
-
+  return lastDiagonal(tf.transpose(t.dtype === "bool" ? tf.cast(t, "int32") : t, [...rest, a1, a2]), intArg(o.offset ?? 0, op, "offset"));
+}
 
 /** The diagonal `offset` of the last two axes of t ([..., n, m]) as its last axis. */
 function lastDiagonal(t: tf.Tensor, offset: number): tf.Tensor {
@@ -294,19 +290,16 @@ function lastDiagonal(t: tf.Tensor, offset: number): tf.Tensor {
   return tf.gather(rows, tf.tensor1d(flat, "int32"), t.rank - 2);
 }
 
+/** `ops.trace(x, offset, axis1, axis2)`: the sum along diagonal `offset` (default 0) of axes axis1 (0) and axis2 (1). */
+export const trace = defineOp("trace", "trace", (x: TensorLike, offset: number | { offset?: number; axis1?: number; axis2?: number } = 0, axis1: number = 0, axis2: number = 1): tf.Tensor =>
+  tf.sum(diagonalOf("trace", toTensor(x, "trace"), offset, axis1, axis2), -1),
+);
+
 /** `ops.diagonal(x, offset, axis1, axis2)`: the diagonal `offset` (default 0) of axes axis1 (0) and axis2 (1), as the last axis. */
 export const diagonal = defineOp("diagonal", "diagonal", (x: TensorLike, offset: number | { offset?: number; axis1?: number; axis2?: number } = 0, axis1: number = 0, axis2: number = 1): tf.Tensor => {
-  const o: { offset?: number; axis1?: number; axis2?: number } = typeof offset === "object" ? offset : { offset, axis1, axis2 };
-  let t = toTensor(x, "diagonal");
-  if (t.rank < 2) throw opError("diagonal", `x must have at least 2 axes, got shape ${shapeText(t.shape)}`);
-  const a1 = normAxis(o.axis1 ?? 0, t.rank, "diagonal", "axis1");
-  const a2 = normAxis(o.axis2 ?? 1, t.rank, "diagonal", "axis2");
-  if (a1 === a2) throw opError("diagonal", `axis1 and axis2 must differ, got ${a1} and ${a2}`);
-  const bool = t.dtype === "bool";
-  if (bool) t = tf.cast(t, "int32");
-  const rest = [...Array(t.rank).keys()].filter((k) => k !== a1 && k !== a2);
-  const d = lastDiagonal(tf.transpose(t, [...rest, a1, a2]), intArg(o.offset ?? 0, "diagonal", "offset"));
-  return bool ? tf.cast(d, "bool") : d;
+  const t = toTensor(x, "diagonal");
+  const d = diagonalOf("diagonal", t, offset, axis1, axis2);
+  return t.dtype === "bool" ? tf.cast(d, "bool") : d;
 });
 
 /** `ops.diag(x, k)`: a 1-D x as the diagonal k (default 0) of a square matrix; a 2-D x's diagonal k. */
