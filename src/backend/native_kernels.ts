@@ -171,7 +171,8 @@ export interface ConvAttrs {
 
 /**
  * oneDNN's description of a tfjs convolution (a depthwise one's filter [KH, KW, C, M] gives C * M
- * output channels), or undefined where oneDNN would need what tfjs does not say (NCHW).
+ * output channels), or undefined where oneDNN would need what tfjs does not say (NCHW, a window that
+ * ends before the input does: see below).
  */
 export function convGeometry(xShape: number[], filterShape: number[], a: ConvAttrs, depthwise = false) {
   if (a.dataFormat !== undefined && a.dataFormat !== "NHWC") return undefined;
@@ -179,12 +180,14 @@ export function convGeometry(xShape: number[], filterShape: number[], a: ConvAtt
   const { batchSize: N, inHeight: H, inWidth: W, inChannels: C, outHeight: OH, outWidth: OW, outChannels: OC, filterHeight: KH, filterWidth: KW } = info;
   const { strideHeight: SH, strideWidth: SW, dilationHeight: DH, dilationWidth: DW } = info;
   const { top, left } = info.padInfo;
-  // oneDNN wants the right/bottom padding that makes the output size exact: negative where the last
-  // window ends before the input does (a 1x1 "same" convolution of stride 2 on an even size leaves the
-  // last row unread), which oneDNN takes.
+  // oneDNN wants the right/bottom padding that makes the output size exact. Where the last window ends
+  // before the input does (a 1x1 "same" convolution of stride 2 on an even size leaves the last row
+  // unread) that padding is negative: oneDNN accepts it and computes the right numbers, but the test
+  // process then crashed later (SIGSEGV, SIGABRT) in 3 runs of 3, and never without those cases, so such
+  // convolutions go to the wasm kernels.
   const bottom = (OH - 1) * SH + (KH - 1) * DH + 1 - H - top;
   const right = (OW - 1) * SW + (KW - 1) * DW + 1 - W - left;
-  if (bottom <= -SH || right <= -SW || top < 0 || left < 0 || N * OH * OW * OC === 0) return undefined;
+  if (bottom < 0 || right < 0 || top < 0 || left < 0 || N * OH * OW * OC === 0) return undefined;
   return [N, H, W, C, OH, OW, OC, KH, KW, SH, SW, DH, DW, top, left, bottom, right];
 }
 
