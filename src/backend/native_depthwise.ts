@@ -2,7 +2,7 @@
 // grouped convolution (native/conv.cc's depthwiseConv2d), over the wasm backend's kernels: XNNPACK's
 // forward pass, and wasm_depthwise_kernels.ts' gradients, which are correct but build intermediates of
 // the batch's size times the channels (keras.io's "Image classification from scratch", 180x180 images
-// at a batch of 8: 3.5 GiB of wasm heap and 44 s an epoch of 77 images with them, 2.3 GiB and 13 s now).
+// at a batch of 8: 3.5 GiB of wasm heap with them, 2.3 GiB with oneDNN's).
 // Anything oneDNN is not given here (NCHW, other dtypes, padding tfjs' arithmetic does not make exact)
 // goes to the kernel it replaces.
 import tf from "../tfjs.cjs";
