@@ -1,8 +1,9 @@
 // 2-D convolution and its two gradients with oneDNN, on NHWC activations and HWIO filters (tfjs'
 // layouts) in place in the wasm heap; and the depthwise convolution (tfjs' DepthwiseConv2dNative: each
 // input channel c convolved with its own M filters, output channel c * M + q) as oneDNN's grouped
-// convolution, one group per input channel, its filter [KH, KW, C, M] read as oneDNN's hwigo layout. oneDNN picks its own weight layout ("any"); filters are reordered
-// into it (and weight gradients back out of it) on each call, which is cheap next to the convolution.
+// convolution, one group per input channel, its filter [KH, KW, C, M] read as oneDNN's hwigo layout.
+// oneDNN picks its own weight layout ("any"); filters are reordered into it (and weight gradients back
+// out of it) on each call, which is cheap next to the convolution.
 // Primitives are made once per shape and kept. In inference the forward pass can also end in a
 // per-channel y * scale + shift after the relu (a BatchNormalization that follows the layer), as two
 // binary post-ops, so that the normalization costs no pass of its own over the output.
