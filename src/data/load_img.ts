@@ -10,7 +10,7 @@
 //
 // Porting note: loadImg and arrayToImg return Promises (decoding and reading a tensor are asynchronous
 // here); Keras returns the image. Keras' "hamming" and "box" interpolations are not offered.
-import { readFile } from "node:fs/promises";
+import { access, constants } from "node:fs/promises";
 import { extname } from "node:path";
 import tf from "../tfjs.cjs";
 import { loadSharp } from "../load_sharp.js";
@@ -80,16 +80,15 @@ export async function loadImg(path: string, options: LoadImgOptions = {}): Promi
   if (!(interpolation in KERNELS)) throw new Error(`${where}: interpolation must be one of ${Object.keys(KERNELS).map((k) => `"${k}"`).join(", ")}, got ${JSON.stringify(options.interpolation)}`);
   const t = options.targetSize;
   if (t != null && !(Array.isArray(t) && t.length === 2 && t.every((d) => Number.isInteger(d) && d > 0))) throw new Error(`${where}: targetSize must be [height, width] in pixels, got ${JSON.stringify(t)}`);
-  let bytes: Buffer;
   try {
-    bytes = await readFile(path);
+    await access(path, constants.R_OK); // (the decode below reads the file itself: nothing is read twice)
   } catch (e) {
     throw new Error(`${where}: cannot read ${path}: ${(e as Error).message}`);
   }
   const sharp = await loadSharp();
   let meta: { width?: number; height?: number };
   try {
-    meta = await sharp(bytes).metadata();
+    meta = await sharp(path).metadata(); // the header only
   } catch (e) {
     throw new Error(`${where}: ${path} is not an image file sharp or PIL would open (${(e as Error).message})`);
   }
