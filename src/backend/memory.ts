@@ -11,6 +11,8 @@
 import { createRequire } from "node:module";
 import { totalmem } from "node:os";
 
+import { guardTape } from "./failed_tape.js";
+
 const require = createRequire(import.meta.url);
 
 /** A tensor the backend cannot hold (TensorFlow's name for running out of memory). */
@@ -227,6 +229,7 @@ export function wasmTensorBytes(): number | undefined {
  */
 export function guardBackend(): void {
   const tf = tfjs();
+  guardTape(tf.engine() as unknown as Parameters<typeof guardTape>[0]); // a step that fails for want of memory releases what tfjs' tape kept
   const engine = tf.engine() as ReturnType<TfLike["engine"]> & { [GUARDED]?: boolean };
   if (!engine[GUARDED]) {
     const runKernel = engine.runKernel;

@@ -30,7 +30,6 @@ import type { CompiledTraining, StateUpdate } from "./compile_utils.js";
 import { MetricsState, sortedLogs } from "./metrics_state.js";
 import { dropLogits } from "../logits.js";
 import { plainRelu, trainingPlan } from "./training_plan.js";
-import { releaseFailedTape } from "../../backend/failed_tape.js";
 
 /** Sample weights: one tensor ([samples], for every output), or one per output (a list in output order or a dict by output name). */
 export type SampleWeight = tf.Tensor | number[] | (tf.Tensor | null)[] | Record<string, tf.Tensor>;
@@ -391,7 +390,6 @@ function trainStep(model: Compiled, variables: tf.Variable[], x: Inputs, ys: tf.
       : model.optimizer.minimize(() => lossOf(forward(model, x, true)), true, variables)!;
   } catch (e) {
     tf.dispose([...preds, ...perOutput]);
-    releaseFailedTape();
     throw e;
   } finally {
     penalties.close();
